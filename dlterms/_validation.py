@@ -1,0 +1,280 @@
+"""Private input-validation helpers shared by the reference modules.
+
+Each helper checks one kind of argument and either returns it in a normal form
+(a float64 array, a Python int, a ``(h, w)`` pair, a Generator) or raises.
+Messages follow one pattern: what the argument must be, then what was received,
+e.g. ``"y_pred must have the same shape as y_true; got y_true (3,) and y_pred (4,)."``.
+Bad values and shapes raise ValueError; the wrong kind of object raises TypeError.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "as_array",
+    "as_class_target",
+    "as_float_array",
+    "as_index_array",
+    "as_label_arrays",
+    "as_pair",
+    "as_rng",
+    "as_vector",
+    "check_axis",
+    "check_class_labels",
+    "check_int",
+    "check_real",
+    "check_same_shape",
+    "check_shape",
+    "check_window_fits",
+    "scalar_or_array",
+]
+
+
+def as_array(x, name: str) -> np.ndarray:
+    """Convert `x` with np.asarray, turning numpy's ragged-list error into a clear one."""
+    try:
+        return np.asarray(x)
+    except ValueError:  # numpy >= 1.24 refuses ragged nested sequences
+        raise ValueError(
+            f"{name} must be a rectangular array; got a ragged nested sequence."
+        ) from None
+
+
+def _check_ndim(array: np.ndarray, name: str, ndim, layout: str | None) -> None:
+    """Raise unless `array.ndim` is `ndim` (an int or a tuple of allowed ints)."""
+    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if array.ndim not in allowed:
+        dims = " or ".join(f"{n}-D" for n in allowed)
+        hint = f", shaped {layout}" if layout else ""
+        raise ValueError(f"{name} must be {dims}{hint}; got shape {array.shape}.")
+
+
+def _check_nonempty_finite(array: np.ndarray, name: str) -> None:
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty; got shape {array.shape}.")
+    n_bad = array.size - np.count_nonzero(np.isfinite(array))
+    if n_bad:
+        raise ValueError(f"{name} must be finite; got {n_bad} NaN or infinite value(s).")
+
+
+def as_float_array(
+    x, name: str, *, ndim=None, min_ndim: int = 0, layout=None, finite: bool = True
+) -> np.ndarray:
+    """Return `x` as a non-empty float64 array, finite unless ``finite=False``.
+
+    The result may share memory with `x`; callers never write to it. `ndim` is an int
+    or a tuple of allowed ints; `layout` (e.g. ``"(N, C, H, W)"``) only improves the
+    error message.
+    """
+    array = as_array(x, name)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers; got dtype {array.dtype}.")
+    array = array.astype(np.float64, copy=False)
+    if ndim is not None:
+        _check_ndim(array, name, ndim, layout)
+    if array.ndim < min_ndim:
+        raise ValueError(f"{name} must be at least {min_ndim}-D; got shape {array.shape}.")
+    if array.size == 0 or finite:
+        _check_nonempty_finite(array, name)
+    return array
+
+
+def as_index_array(x, name: str) -> np.ndarray:
+    """Return `x` as a non-empty 1-D int64 array of non-negative integers.
+
+    Integer-valued floats such as ``[0.0, 2.0]`` are accepted; fractions, NaN and
+    negative values are not.
+    """
+    array = as_array(x, name)
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold integers; got dtype {array.dtype}.")
+    _check_ndim(array, name, 1, "(n,)")
+    _check_nonempty_finite(array, name)
+    if array.dtype.kind == "f" and not np.array_equal(array, np.round(array)):
+        raise ValueError(
+            f"{name} must hold whole numbers; got {array[array != np.round(array)][0]}."
+        )
+    if array.min() < 0:
+        raise ValueError(f"{name} must be non-negative; got {array.min()}.")
+    return array.astype(np.int64)
+
+
+def as_label_arrays(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+    """Return class labels `y_true`, `y_pred` as two 1-D arrays of the same shape.
+
+    Labels may be numbers, booleans or strings, but both arrays must hold the same kind.
+    """
+    arrays = []
+    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
+        array = as_array(y, name)
+        if array.dtype.kind not in "biufUS":
+            raise TypeError(f"{name} must hold numbers or strings; got dtype {array.dtype}.")
+        _check_ndim(array, name, 1, "(n_samples,)")
+        if array.dtype.kind == "f":
+            _check_nonempty_finite(array, name)
+        elif array.size == 0:
+            raise ValueError(f"{name} must not be empty; got shape {array.shape}.")
+        arrays.append(array)
+    y_true, y_pred = arrays
+    if (y_true.dtype.kind in "US") != (y_pred.dtype.kind in "US"):
+        raise TypeError(
+            "y_true and y_pred must both hold numbers or both hold strings; "
+            f"got dtypes {y_true.dtype} and {y_pred.dtype}."
+        )
+    check_same_shape(y_true, y_pred, "y_true", "y_pred")
+    return y_true, y_pred
+
+
+def as_class_target(target, logits: np.ndarray, axis: int) -> np.ndarray:
+    """Return a cross-entropy target for 2-D `logits` whose classes lie along `axis`.
+
+    Either 1-D class indices, one per example, in ``[0, k)``; or class probabilities
+    with the shape of `logits`, non-negative and summing to 1 along `axis`.
+    """
+    k, n = logits.shape[axis], logits.shape[1 - axis]
+    target_ndim = as_array(target, "target").ndim
+    if target_ndim == 1:
+        target = as_index_array(target, "target")
+        if target.shape != (n,):
+            raise ValueError(f"target indices must have shape ({n},); got {target.shape}.")
+        if target.max() >= k:
+            raise ValueError(
+                f"target indices must be < {k}, the number of classes; got {target.max()}."
+            )
+        return target
+    if target_ndim != 2:
+        raise ValueError(
+            f"target must be 1-D class indices ({n},) or 2-D probabilities {logits.shape}; "
+            f"got a {target_ndim}-D array."
+        )
+    target = as_float_array(target, "target")
+    check_same_shape(logits, target, "logits", "target")
+    if target.min() < 0 or not np.allclose(target.sum(axis=axis), 1.0, rtol=0, atol=1e-6):
+        raise ValueError(
+            "target probabilities must be non-negative and sum to 1 along axis; "
+            f"got minimum {target.min():g} and sums in [{target.sum(axis=axis).min():g}, "
+            f"{target.sum(axis=axis).max():g}]."
+        )
+    return target
+
+
+def check_class_labels(labels, y_true: np.ndarray) -> np.ndarray:
+    """Return `labels` as a 1-D array of distinct labels, at least one of them in `y_true`."""
+    labels = as_array(labels, "labels")
+    if labels.ndim != 1 or labels.size == 0:
+        raise ValueError(f"labels must be a non-empty 1-D sequence; got shape {labels.shape}.")
+    if labels.dtype.kind == "f":
+        _check_nonempty_finite(labels, "labels")
+    if np.unique(labels).size != labels.size:
+        raise ValueError(f"labels must not repeat; got {labels.tolist()}.")
+    if not np.isin(y_true, labels).any():
+        raise ValueError(
+            f"labels must include at least one label of y_true; got {labels.tolist()}."
+        )
+    return labels
+
+
+def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
+    """Raise unless `b` has the shape of `a`."""
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{name_b} must have the same shape as {name_a}; "
+            f"got {name_a} {a.shape} and {name_b} {b.shape}."
+        )
+
+
+def check_shape(array: np.ndarray, shape: tuple[int, ...], name: str, layout: str = "") -> None:
+    """Raise unless `array` has exactly `shape` (`layout` names its axes, e.g. "(k, d)")."""
+    if array.shape != shape:
+        expected = f"{layout} = {shape}" if layout else f"{shape}"
+        raise ValueError(f"{name} must have shape {expected}; got {array.shape}.")
+
+
+def check_int(value, name: str, *, minimum: int) -> int:
+    """Return `value` as a Python int >= `minimum` (bools and floats are refused)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {value!r} ({type(value).__name__}).")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value}.")
+    return int(value)
+
+
+def check_real(value, name: str, *, low=-math.inf, high=math.inf, closed: str = "both") -> float:
+    """Return `value` as a finite Python float inside an interval.
+
+    `closed` is ``"both"``, ``"left"``, ``"right"`` or ``"neither"`` and says which
+    ends of ``[low, high]`` are allowed.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r} ({type(value).__name__}).")
+    value = float(value)
+    above = value >= low if closed in ("both", "left") else value > low
+    below = value <= high if closed in ("both", "right") else value < high
+    if not (math.isfinite(value) and above and below):
+        left = "[" if closed in ("both", "left") else "("
+        right = "]" if closed in ("both", "right") else ")"
+        raise ValueError(
+            f"{name} must be a finite number in {left}{low:g}, {high:g}{right}; got {value!r}."
+        )
+    return value
+
+
+def check_axis(axis, ndim: int, name: str = "axis") -> int:
+    """Return `axis` normalised to ``0 <= axis < ndim``."""
+    axis = check_int(axis, name, minimum=-ndim)
+    if axis >= ndim:
+        raise ValueError(
+            f"{name} must be in [{-ndim}, {ndim - 1}] for a {ndim}-D input; got {axis}."
+        )
+    return axis % ndim
+
+
+def as_pair(value, name: str, *, minimum: int) -> tuple[int, int]:
+    """Return an int or a length-2 sequence of ints as an ``(h, w)`` pair."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_):
+        size = check_int(value, name, minimum=minimum)
+        return size, size
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        raise TypeError(f"{name} must be an int or an (h, w) pair of ints; got {value!r}.")
+    return (
+        check_int(value[0], f"{name}[0]", minimum=minimum),
+        check_int(value[1], f"{name}[1]", minimum=minimum),
+    )
+
+
+def check_window_fits(x_shape: tuple[int, ...], kernel, padding) -> None:
+    """Raise unless a `kernel` ``(kH, kW)`` fits in the padded height and width of NCHW `x`."""
+    for axis, name in ((0, "height"), (1, "width")):
+        padded = x_shape[2 + axis] + 2 * padding[axis]
+        if kernel[axis] > padded:
+            raise ValueError(
+                f"the kernel {name} must be at most the padded input {name}, {padded}; got "
+                f"{kernel[axis]} for x of shape {x_shape} and padding {padding[axis]}."
+            )
+
+
+def as_rng(rng) -> np.random.Generator:
+    """Return a Generator from ``np.random.Generator | int | None`` (None: fresh entropy)."""
+    if rng is None or isinstance(rng, np.random.Generator):
+        return np.random.default_rng(rng)
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool | np.bool_):
+        return np.random.default_rng(check_int(rng, "rng", minimum=0))
+    raise TypeError(
+        f"rng must be a numpy Generator, an int seed or None; got {rng!r} ({type(rng).__name__})."
+    )
+
+
+def as_vector(value, name: str, length: int) -> np.ndarray:
+    """Return `value` as a finite float64 vector of shape ``(length,)``."""
+    vector = as_float_array(value, name, ndim=1, layout=f"({length},)")
+    check_shape(vector, (length,), name)
+    return vector
+
+
+def scalar_or_array(result: np.ndarray) -> float | np.ndarray:
+    """Return a 0-d result as a Python float, so scalar inputs give scalar outputs."""
+    return float(result) if result.ndim == 0 else result

@@ -1,0 +1,125 @@
+"""The ``dlterms`` command: check, build, show and search the glossary."""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import sys
+import textwrap
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from dlterms.glossary import GlossaryError, check_glossary, glossary_dir, load_glossary
+
+    root = Path(args.glossary) if args.glossary else glossary_dir()
+    problems = check_glossary(root)
+    if problems:
+        print(GlossaryError(problems).report())
+        return 1
+    print(f"OK: {len(load_glossary(root))} entries in {root}, no problems")
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from dlterms.build import BuildError, build
+    from dlterms.glossary import GlossaryError
+
+    try:
+        build(
+            args.project, site_dir=args.site_dir, dist_dir=args.dist_dir, glossary_dir=args.glossary
+        )
+    except GlossaryError as exc:
+        print(exc.report(), file=sys.stderr)
+        print("build stopped: nothing was changed in site/ or dist/", file=sys.stderr)
+        return 1
+    except BuildError as exc:
+        print(exc, file=sys.stderr)
+        print("build failed: nothing was changed in site/ or dist/", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return "\n".join(
+        textwrap.fill(p, width=88, initial_indent=indent, subsequent_indent=indent)
+        for p in text.split("\n\n")
+    )
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from dlterms.glossary import default_glossary
+
+    try:
+        entry = default_glossary().lookup(" ".join(args.term))
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return 1
+    out = [entry.term]
+    if entry.aliases:
+        out.append("  also: " + ", ".join(entry.aliases))
+    out += ["", _wrap(entry.definition)]
+    if entry.formula:
+        out += ["", "Formula:", textwrap.indent(entry.formula, "  ")]
+    if entry.example:
+        out += ["", "Example:", _wrap(entry.example.text)]
+        if entry.example.code:
+            out += ["", textwrap.indent(entry.example.code, "  ")]
+    if entry.implementation:
+        out += ["", "Reference implementation:"]
+        for dotted, fn in zip(entry.implementation, entry.functions, strict=True):
+            out.append(f"  {dotted}{inspect.signature(fn)}")
+    if entry.see_also:
+        out += ["", "See also: " + ", ".join(entry.see_also)]
+    print("\n".join(out))
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from dlterms.glossary import default_glossary
+
+    hits = default_glossary().search(" ".join(args.words), limit=args.limit)
+    if not hits:
+        print("no matching entries", file=sys.stderr)
+        return 1
+    width = max(len(e.term) for e in hits)
+    for e in hits:
+        first = e.definition.split(". ")[0].rstrip(".")
+        print(f"{e.term:<{width}}  {textwrap.shorten(first, 100 - width)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="dlterms", description="A deep-learning glossary whose every entry runs."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("check", help="validate every glossary entry and report all problems")
+    p.add_argument("--glossary", help="glossary folder (default: the project's glossary/)")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("build", help="build the site into site/ and the decks into dist/")
+    p.add_argument("--project", default=".", help="project root holding mkdocs.yml (default: .)")
+    p.add_argument("--site-dir", help="default: <project>/site")
+    p.add_argument("--dist-dir", help="default: <project>/dist")
+    p.add_argument("--glossary", help="default: <project>/glossary")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("show", help="print a term's definition, formula, example and function")
+    p.add_argument("term", nargs="+", help="a term, alias or id, e.g. MSE")
+    p.set_defaults(func=_cmd_show)
+
+    p = sub.add_parser("search", help="rank entries by how well they match some words")
+    p.add_argument("words", nargs="+")
+    p.add_argument("-n", "--limit", type=int, default=10)
+    p.set_defaults(func=_cmd_search)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
