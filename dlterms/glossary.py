@@ -325,81 +325,39 @@ def _field_name(path: Iterable[Any]) -> str:
 
 def _read(path: Path, rel: str) -> tuple[dict[str, Any] | None, _Located, list[Problem]]:
     """Parse one file; return its mapping (or None), its node tree and its problems."""
+
+    def fail(line: int, message: str, fix: str, code: str):
+        return None, _Located(None), [Problem(rel, line, "(file)", message, fix, code)]
+
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return (
-            None,
-            _Located(None),
-            [
-                Problem(
-                    rel,
-                    line,
-                    "(file)",
-                    f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                    "re-save the file as UTF-8",
-                    "encoding",
-                )
-            ],
-        )
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        bad = f"byte 0x{raw[exc.start]:02x}"
+        return fail(line, f"is not valid UTF-8 ({bad})", "re-save the file as UTF-8", "encoding")
+    loader = yaml.SafeLoader(text)
+    try:  # one parse gives both the node tree (for line numbers) and the data
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else 1
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         context, cmark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else 1
         if context and cmark and cmark.line + 1 != line:
             what += f" ({context} that starts on line {cmark.line + 1})"
-        return (
-            None,
-            _Located(None),
-            [
-                Problem(
-                    rel,
-                    line,
-                    "(file)",
-                    f"YAML syntax error: {what}",
-                    "fix the YAML; quote text that contains ': ' or starts with a symbol",
-                    "syntax",
-                )
-            ],
-        )
-    located = _Located(node)
+        fix = "fix the YAML; quote text that contains ': ' or starts with a symbol"
+        return fail(line, f"YAML syntax error: {what}", fix, "syntax")
+    finally:
+        loader.dispose()
     if data is None:
-        return (
-            None,
-            located,
-            [
-                Problem(
-                    rel,
-                    1,
-                    "(file)",
-                    "is empty",
-                    "write at least 'term', 'definition', 'tags' and 'sources'",
-                    "empty",
-                )
-            ],
-        )
+        fix = "write at least 'term', 'definition', 'tags' and 'sources'"
+        return fail(1, "is empty", fix, "empty")
     if not isinstance(data, dict):
-        return (
-            None,
-            located,
-            [
-                Problem(
-                    rel,
-                    1,
-                    "(file)",
-                    f"must be a mapping of fields, got a {_kind(data)}",
-                    "write 'field: value' lines such as 'term: softmax'",
-                    "not-mapping",
-                )
-            ],
-        )
-    return data, located, []
+        fix = "write 'field: value' lines such as 'term: softmax'"
+        return fail(1, f"must be a mapping of fields, got a {_kind(data)}", fix, "not-mapping")
+    return data, _Located(node), []
 
 
 def _kind(value: Any) -> str:
