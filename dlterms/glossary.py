@@ -115,6 +115,22 @@ class QuizItem:
 
 
 @dataclass(frozen=True)
+class Sense:
+    """Another meaning of an overloaded word, and the entry that explains it."""
+
+    see: str
+    sense: str
+
+
+@dataclass(frozen=True)
+class Disambiguation:
+    """An overloaded word (e.g. "bias") and its other meanings."""
+
+    word: str
+    senses: tuple[Sense, ...]
+
+
+@dataclass(frozen=True)
 class Entry:
     """One glossary entry, as validated from ``glossary/<id>.yaml``."""
 
@@ -132,6 +148,8 @@ class Entry:
     prerequisites: tuple[str, ...] = ()
     implementation: tuple[str, ...] = ()
     quiz: tuple[QuizItem, ...] = ()
+    frameworks: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    disambiguation: Disambiguation | None = None
     path: Path | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -175,6 +193,16 @@ class Entry:
             prerequisites=tuple(data.get("prerequisites", ())),
             implementation=tuple(data.get("implementation", ())),
             quiz=quiz,
+            frameworks={
+                lib: (names,) if isinstance(names, str) else tuple(names)
+                for lib, names in data.get("frameworks", {}).items()
+            },
+            disambiguation=Disambiguation(
+                data["disambiguation"]["word"],
+                tuple(Sense(**item) for item in data["disambiguation"]["senses"]),
+            )
+            if "disambiguation" in data
+            else None,
             path=path,
         )
 
@@ -621,31 +649,40 @@ def _cross_problems(entries: list[Entry], located_by_id, ids: set[str]) -> list[
                 owner.setdefault(key, (e.id, name))
     for e in entries:
         rel, located, _ = located_by_id[e.id]
-        for fname in ("see_also", "prerequisites"):
-            for i, ref in enumerate(getattr(e, fname)):
-                if ref == e.id:
-                    problems.append(
-                        Problem(
-                            rel,
-                            located.line([fname, i]),
-                            f"{fname}[{i}]",
-                            "links the entry to itself",
-                            "remove it",
-                            "self-ref",
-                        )
+        refs = [
+            (fname, [fname, i], ref)
+            for fname in ("see_also", "prerequisites")
+            for i, ref in enumerate(getattr(e, fname))
+        ]
+        if e.disambiguation:
+            refs += [
+                ("disambiguation", ["disambiguation", "senses", i, "see"], s.see)
+                for i, s in enumerate(e.disambiguation.senses)
+            ]
+        for _, path, ref in refs:
+            if ref == e.id:
+                problems.append(
+                    Problem(
+                        rel,
+                        located.line(path),
+                        _field_name(path),
+                        "links the entry to itself",
+                        "remove it",
+                        "self-ref",
                     )
-                elif ref not in ids:
-                    hint = _did_you_mean(ref, ids)
-                    problems.append(
-                        Problem(
-                            rel,
-                            located.line([fname, i]),
-                            f"{fname}[{i}]",
-                            f"{ref!r} is not an entry",
-                            hint or "write the id of an existing glossary file",
-                            "unknown-ref",
-                        )
+                )
+            elif ref not in ids:
+                hint = _did_you_mean(ref, ids)
+                problems.append(
+                    Problem(
+                        rel,
+                        located.line(path),
+                        _field_name(path),
+                        f"{ref!r} is not an entry",
+                        hint or "write the id of an existing glossary file",
+                        "unknown-ref",
                     )
+                )
         for i, dotted in enumerate(e.implementation):
             why = _implementation_problem(dotted)
             if why:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from dlterms.glossary import Entry, Glossary, GlossaryError, load_glossary, tag_vocabulary
@@ -27,8 +28,8 @@ def _indent(text: str) -> str:
     return textwrap.indent(text, "    ")
 
 
-def term_page(entry: Entry, glossary: Glossary) -> str:
-    """The Markdown for one term's page."""
+def term_page(entry: Entry, glossary: Glossary, figure: Any = None) -> str:
+    """The Markdown for one term's page; `figure` is its FigureSpec, if it has one."""
     out = [
         "---",
         f"title: {_yaml_str(entry.term)}",
@@ -43,6 +44,15 @@ def term_page(entry: Entry, glossary: Glossary) -> str:
         out += [f"Also called {names}.", "{ .dlt-aliases }", ""]
     tags = " ".join(f"[`{t}`](../tags.md#{t})" for t in entry.tags)
     out += ['!!! abstract "Definition"', "", _indent(entry.definition), "", f"Tags: {tags}", ""]
+    if figure is not None:
+        alt = figure.alt.replace("[", "(").replace("]", ")")
+        out += [
+            '<figure class="dlt-figure" markdown="span">',
+            f"  ![{alt}](../figures/{figure.filename}){{ loading=lazy }}",
+            f"  <figcaption>{figure.caption}</figcaption>" if figure.caption else "",
+            "</figure>",
+            "",
+        ]
     if entry.prerequisites:
         pre = ", ".join(_link(glossary[p]) for p in entry.prerequisites)
         out += [f"**Learn first:** {pre}", ""]
@@ -173,9 +183,10 @@ def tags_page(glossary: Glossary) -> str:
     return "\n".join(out)
 
 
-def pages(glossary: Glossary) -> dict[str, str]:
+def pages(glossary: Glossary, figures: dict[str, Any] | None = None) -> dict[str, str]:
     """Every generated page, ``{path inside docs/: markdown}``."""
-    out = {f"{TERMS_DIR}/{e.id}.md": term_page(e, glossary) for e in glossary}
+    figures = figures or {}
+    out = {f"{TERMS_DIR}/{e.id}.md": term_page(e, glossary, figures.get(e.id)) for e in glossary}
     out[f"{TERMS_DIR}/index.md"] = index_page(glossary)
     out["tags.md"] = tags_page(glossary)
     return out
@@ -193,6 +204,13 @@ def on_files(files: Any, config: Any) -> Any:
         glossary = load_glossary()
     except GlossaryError as exc:
         raise PluginError("the glossary has errors; run `dlterms check`\n" + exc.report()) from exc
-    for path, content in pages(glossary).items():
+    from dlterms.figures import render_all
+
+    cache = Path(config.config_file_path).parent / ".cache" / "figures"
+    rendered = render_all(cache, glossary.entries)
+    for entry_id, (_, svg) in rendered.items():
+        files.append(File.generated(config, f"figures/{entry_id}.svg", abs_src_path=str(svg)))
+    specs = {entry_id: spec for entry_id, (spec, _) in rendered.items()}
+    for path, content in pages(glossary, specs).items():
         files.append(File.generated(config, path, content=content))
     return files

@@ -18,7 +18,18 @@ ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_MODULES = sorted(
     p
     for p in (ROOT / "dlterms").glob("*.py")
-    if p.stem not in {"__init__", "glossary", "site", "deck", "build", "cli", "_mkdocs_hook"}
+    if p.stem
+    not in {
+        "__init__",
+        "glossary",
+        "site",
+        "deck",
+        "build",
+        "cli",
+        "_mkdocs_hook",
+        "figures",
+        "gallery",
+    }
 )
 FIRST_20 = [
     "accuracy",
