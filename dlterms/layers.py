@@ -1,9 +1,11 @@
-"""Layers as pure functions: 2-D convolution, pooling, dropout, batch normalisation.
+"""Layers as pure functions: dense, 2-D convolution, pooling, dropout, batch normalisation.
 
 Image tensors use PyTorch's NCHW layout: (batch, channels, height, width).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -24,9 +26,79 @@ __all__ = [
     "batch_norm",
     "conv2d",
     "conv2d_output_size",
+    "dense",
     "dropout",
     "max_pool2d",
 ]
+
+
+def dense(x, weight, bias=None):
+    r"""Fully connected (dense) layer: every output is a weighted sum of every input plus a bias.
+
+    Parameters
+    ----------
+    x : array_like of shape (n, d_in) or (d_in,)
+        Finite inputs: a batch of `n` examples with `d_in` features each, or one example.
+    weight : array_like of shape (d_in, d_out)
+        Finite weights; column `j` holds the weights of output unit `j`.
+    bias : array_like of shape (d_out,), optional
+        Finite bias, one number per output unit. Default: no bias (zeros).
+
+    Returns
+    -------
+    ndarray of shape (n, d_out) or (d_out,)
+        ``x @ weight + bias``; a single example gives a 1-D result.
+
+    Raises
+    ------
+    ValueError
+        If `x` is not 1-D or 2-D, `weight` is not 2-D, `bias` is not shaped
+        ``(d_out,)``, `weight` has a row count other than the number of features of
+        `x`, or an array is empty or holds NaN or infinity.
+    TypeError
+        If an array does not hold real numbers.
+
+    See Also
+    --------
+    conv2d : The same weighted sum over local windows, with weights shared across
+        positions.
+
+    relu, sigmoid : Activations usually applied to the output.
+
+    Notes
+    -----
+    For example $i$ and output unit $j$,
+
+    $$y_{ij} = \sum_{k=1}^{d_\text{in}} x_{ik}\, w_{kj} + b_j,
+      \qquad Y = X W + \mathbf{1} b^\top.$$
+
+    The layer has $d_\text{in} d_\text{out} + d_\text{out}$ parameters. The weight is
+    stored ``(d_in, d_out)``, as in Keras's ``Dense`` kernel, so the product reads
+    ``x @ weight``. PyTorch's ``Linear`` stores the transpose, ``(d_out, d_in)``, and
+    computes ``x @ weight.T``. Without the bias every output is 0 when the input is 0;
+    the bias $b$ moves that point, like the intercept of a straight line.
+
+    Examples
+    --------
+    Two inputs, three output units: $(1, 2) W = (1 + 2 \cdot 3, 2 + 2 \cdot 4, 0)$.
+
+    >>> w = np.array([[1.0, 2.0, 0.0], [3.0, 4.0, 0.0]])
+    >>> dense([1.0, 2.0], w).tolist()
+    [7.0, 10.0, 0.0]
+    >>> dense([[1.0, 2.0], [0.0, 0.0]], w, [0.5, -1.0, 2.0]).tolist()
+    [[7.5, 9.0, 2.0], [0.5, -1.0, 2.0]]
+    """
+    x = as_float_array(x, "x", ndim=(1, 2), layout="(n, d_in) or (d_in,)")
+    weight = as_float_array(weight, "weight", ndim=2, layout="(d_in, d_out)")
+    if weight.shape[0] != x.shape[-1]:
+        raise ValueError(
+            f"weight must have one row per input feature, {x.shape[-1]}; "
+            f"got weight of shape {weight.shape} for x of shape {x.shape}."
+        )
+    d_out = weight.shape[1]
+    bias = np.zeros(d_out) if bias is None else as_vector(bias, "bias", d_out)
+    # y[i, j] = sum over k of x[i, k] * weight[k, j], plus bias[j] broadcast over the batch
+    return x @ weight + bias
 
 
 def conv2d_output_size(input_size, kernel_size, *, stride=1, padding=0):
@@ -276,8 +348,10 @@ def avg_pool2d(x, kernel_size, *, stride=None):
     $$y_{n,c,i,j} = \frac{1}{k_H k_W} \sum_{u=0}^{k_H-1} \sum_{v=0}^{k_W-1}
       x_{n,\,c,\,s_h i + u,\,s_w j + v}.$$
 
-    Each value is divided by $k_H k_W$ before summing, so a window of values near the
-    float maximum averages to a finite number instead of overflowing in the sum.
+    The window is summed, then divided by $k_H k_W$. When a value is so large that the
+    sum could overflow, the input is first scaled down by a power of two, which is
+    exact, so a window of values near the float maximum still averages to a finite
+    number; tiny (subnormal) values are never pre-divided, which would round them up.
 
     Examples
     --------
@@ -288,8 +362,12 @@ def avg_pool2d(x, kernel_size, *, stride=None):
     [[[[1e+308]]]]
     """
     windows = _pooling_windows(x, kernel_size, stride)
-    k_h, k_w = windows.shape[-2:]
-    return (windows / (k_h * k_w)).sum(axis=(-2, -1))
+    area = windows.shape[-2] * windows.shape[-1]
+    # 2**-e >= 1/area: multiplying by it is exact and keeps the sum below the float max
+    scale = 1.0
+    if np.abs(windows).max() > np.finfo(np.float64).max / area:
+        scale = 2.0 ** -math.ceil(math.log2(area))
+    return (windows * scale).sum(axis=(-2, -1)) / (area * scale)
 
 
 def dropout(x, rate, *, rng=None, training=True):

@@ -23,6 +23,7 @@ from dlterms import (
     conv2d,
     conv2d_output_size,
     cross_entropy,
+    dense,
     dropout,
     gradient_descent,
     gradient_descent_step,
@@ -34,6 +35,8 @@ from dlterms import (
     mean_squared_error,
     one_hot,
     precision_score,
+    prediction_bias,
+    random_undersample,
     recall_score,
     relu,
     relu_grad,
@@ -176,6 +179,23 @@ def test_precision_and_recall_read_off_the_confusion_matrix(pair):
     assert recall_score(y_true, y_pred) == (tp / (tp + fn) if tp + fn else 0.0)
 
 
+@FAST
+@given(st.data())
+def test_prediction_bias_shifts_with_the_predictions_and_has_the_sign_of_the_error(data):
+    y_true = data.draw(float_arrays(elements=eighths))
+    y_pred = data.draw(hnp.arrays(np.float64, y_true.shape, elements=eighths))
+    c = data.draw(eighths)
+    bias = prediction_bias(y_true, y_pred)
+    assert prediction_bias(y_true, y_true) == 0.0
+    assert prediction_bias(y_pred, y_true) == -bias
+    assert prediction_bias(y_true, y_pred + c) == pytest.approx(bias + c, rel=1e-12, abs=1e-9)
+    assert prediction_bias(y_true + c, y_pred) == pytest.approx(bias - c, rel=1e-12, abs=1e-9)
+    # predicting at least the label everywhere gives a bias >= 0, and > 0 if ever above
+    above = np.maximum(y_pred, y_true)
+    assert prediction_bias(y_true, above) >= 0.0
+    assert (prediction_bias(y_true, above) > 0.0) == bool(np.any(above > y_true))
+
+
 # --- losses ----------------------------------------------------------------------
 
 
@@ -227,7 +247,69 @@ def test_iterations_per_epoch_cover_the_data_exactly_once(n, b):
     assert ceil - floor == (n % b != 0)
 
 
+@FAST
+@given(
+    hnp.arrays(np.int64, st.integers(1, 40), elements=st.integers(0, 3)),
+    st.floats(1.0, 4.0),
+    st.integers(0, 2**32),
+)
+def test_random_undersample_caps_classes_and_keeps_a_subset_in_order(y, ratio, seed):
+    x = np.arange(y.size * 2).reshape(y.size, 2)  # row i is (2i, 2i + 1): its own id
+    x_res, y_res = random_undersample(x, y, rng=seed, ratio=ratio)
+    kept = x_res[:, 0] // 2
+    assert np.all(np.diff(kept) > 0)  # distinct rows, in their original order
+    np.testing.assert_array_equal(x_res, x[kept])
+    np.testing.assert_array_equal(y_res, y[kept])
+    classes, counts = np.unique(y, return_counts=True)
+    cap = int(np.floor(ratio * counts.min()))
+    for label, count in zip(classes, counts, strict=True):
+        assert np.sum(y_res == label) == min(count, cap)
+    # the minority class is kept whole
+    minority = classes[counts == counts.min()]
+    np.testing.assert_array_equal(
+        np.sort(kept[np.isin(y_res, minority)]), np.flatnonzero(np.isin(y, minority))
+    )
+    # the same seed gives the same draw; a ratio above the imbalance keeps everything
+    np.testing.assert_array_equal(random_undersample(x, y, rng=seed, ratio=ratio)[0], x_res)
+    x_all, y_all = random_undersample(x, y, rng=seed, ratio=counts.max() / counts.min())
+    np.testing.assert_array_equal(x_all, x)
+    np.testing.assert_array_equal(y_all, y)
+
+
+def test_random_undersample_keeps_each_majority_row_equally_often():
+    y = np.array(["a", "b", "a", "a", "b", "a", "a", "a"])  # six "a", two "b"
+    x = np.arange(y.size)
+    n_draws = 3000
+    kept = np.zeros(y.size)
+    rng = np.random.default_rng(2024)
+    for _ in range(n_draws):
+        kept[random_undersample(x, y, rng=rng)[0]] += 1
+    np.testing.assert_array_equal(kept[y == "b"], n_draws)
+    # each "a" survives with probability 2 / 6; 5 standard errors of a binomial
+    p = 2 / 6
+    assert np.all(np.abs(kept[y == "a"] / n_draws - p) < 5 * np.sqrt(p * (1 - p) / n_draws))
+
+
 # --- layers ----------------------------------------------------------------------
+
+
+@FAST
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 4), st.data())
+def test_dense_is_affine_per_example_and_its_bias_is_the_output_at_zero(n, d_in, d_out, data):
+    x1, x2 = (data.draw(hnp.arrays(np.float64, (n, d_in), elements=eighths)) for _ in "12")
+    weight = data.draw(hnp.arrays(np.float64, (d_in, d_out), elements=eighths))
+    bias = data.draw(hnp.arrays(np.float64, d_out, elements=eighths))
+    a, b = data.draw(eighths), data.draw(eighths)
+    y = dense(x1, weight, bias)
+    assert y.shape == (n, d_out)
+    np.testing.assert_array_equal(y - bias, dense(x1, weight))  # eighths: exact
+    np.testing.assert_allclose(
+        dense(a * x1 + b * x2, weight), a * dense(x1, weight) + b * dense(x2, weight), atol=1e-6
+    )
+    np.testing.assert_array_equal(dense(np.zeros(d_in), weight, bias), bias)
+    for i in range(n):  # one example at a time gives the rows of the batch
+        np.testing.assert_array_equal(dense(x1[i], weight, bias), y[i])
+
 
 conv_sizes = st.tuples(
     st.integers(1, 2), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3)
@@ -406,3 +488,10 @@ def test_broadcast_shapes_is_order_free_and_idempotent(drawn):
     assert result == drawn.result_shape
     assert broadcast_shapes(*reversed(drawn.input_shapes)) == result
     assert broadcast_shapes(result, *drawn.input_shapes) == result
+
+
+def test_avg_pool_of_equal_tiny_values_is_exact():
+    """Regression: dividing subnormals before summing rounded the mean above the max."""
+    tiny = np.full((1, 1, 1, 2), 1.5e-323)
+    assert avg_pool2d(tiny, (1, 2)).item() == 1.5e-323
+    assert avg_pool2d(np.full((1, 1, 2, 2), -1.7e308), 2).item() == -1.7e308
