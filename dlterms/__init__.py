@@ -30,17 +30,24 @@ from dlterms.activations import (
     softmax_jvp,
 )
 from dlterms.clustering import kmeans
-from dlterms.data import iterations_per_epoch, one_hot
+from dlterms.data import iterations_per_epoch, one_hot, random_undersample
 from dlterms.layers import (
     avg_pool2d,
     batch_norm,
     conv2d,
     conv2d_output_size,
+    dense,
     dropout,
     max_pool2d,
 )
 from dlterms.losses import cross_entropy, mean_absolute_error, mean_squared_error
-from dlterms.metrics import accuracy_score, confusion_matrix, precision_score, recall_score
+from dlterms.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    precision_score,
+    prediction_bias,
+    recall_score,
+)
 from dlterms.optim import gradient_descent, gradient_descent_step
 from dlterms.tensors import broadcast_shapes
 
@@ -53,6 +60,7 @@ __all__ = [
     "conv2d",
     "conv2d_output_size",
     "cross_entropy",
+    "dense",
     "dropout",
     "gradient_descent",
     "gradient_descent_step",
@@ -65,6 +73,8 @@ __all__ = [
     "mean_squared_error",
     "one_hot",
     "precision_score",
+    "prediction_bias",
+    "random_undersample",
     "recall_score",
     "relu",
     "relu_grad",

@@ -1,12 +1,19 @@
-"""Data handling: one-hot encoding and mini-batch arithmetic."""
+"""Data handling: one-hot encoding, mini-batch arithmetic and class rebalancing."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from dlterms._validation import as_index_array, check_int
+from dlterms._validation import (
+    as_array,
+    as_float_array,
+    as_index_array,
+    as_rng,
+    check_int,
+    check_real,
+)
 
-__all__ = ["iterations_per_epoch", "one_hot"]
+__all__ = ["iterations_per_epoch", "one_hot", "random_undersample"]
 
 
 def one_hot(labels, n_classes=None):
@@ -112,3 +119,113 @@ def iterations_per_epoch(n_examples, batch_size, *, drop_last=False):
     if not isinstance(drop_last, bool | np.bool_):
         raise TypeError(f"drop_last must be a bool; got {drop_last!r}.")
     return n // b if drop_last else -(-n // b)
+
+
+def _as_labels(y) -> np.ndarray:
+    """Validate class labels `y`: 1-D, non-empty, numbers, booleans or strings, no NaN."""
+    labels = as_array(y, "y")
+    if labels.dtype.kind not in "biufUS":
+        raise TypeError(f"y must hold numbers or strings; got dtype {labels.dtype}.")
+    if labels.dtype.kind == "f":  # as_float_array also refuses NaN and infinity
+        as_float_array(labels, "y", ndim=1, layout="(n_samples,)")
+    elif labels.ndim != 1:
+        raise ValueError(f"y must be 1-D, shaped (n_samples,); got shape {labels.shape}.")
+    elif labels.size == 0:
+        raise ValueError(f"y must not be empty; got shape {labels.shape}.")
+    return labels
+
+
+def random_undersample(x, y, *, rng=None, ratio=1.0):
+    r"""Randomly drop examples of the larger classes until the classes are balanced.
+
+    Parameters
+    ----------
+    x : array_like of shape (n_samples, ...)
+        Examples, one per row, of any dtype. Rows are only selected, never computed
+        with, so missing values (NaN) are allowed here.
+    y : array_like of shape (n_samples,)
+        Class labels: numbers, booleans or strings.
+    rng : numpy.random.Generator or int or None, default=None
+        Source of randomness, or a seed for one. None draws fresh OS entropy.
+    ratio : float, default=1.0
+        Keep at most $\lfloor r \cdot n_\text{min} \rfloor$ examples of each class,
+        where $n_\text{min}$ is the size of the smallest class and $r \ge 1$. The
+        default makes every class as small as the minority class.
+
+    Returns
+    -------
+    x_res : ndarray of shape (n_kept, ...)
+        The kept rows of `x`, in their original order.
+    y_res : ndarray of shape (n_kept,)
+        Their labels.
+
+    Raises
+    ------
+    ValueError
+        If `y` is not 1-D, is empty or holds NaN or infinity; `x` is 0-D or its
+        number of rows differs from the length of `y`; `ratio` is below 1 or not
+        finite; or a seed is negative.
+    TypeError
+        If `y` does not hold numbers or strings, `ratio` is not a number or `rng` is
+        not a Generator, int or None.
+
+    See Also
+    --------
+    one_hot : Encode the kept labels for a softmax classifier.
+
+    Notes
+    -----
+    With $n_c$ examples in class $c$ and $n_\text{min} = \min_c n_c$, the result has
+
+    $$n'_c = \min\bigl(n_c,\ \lfloor r \cdot n_\text{min} \rfloor\bigr)$$
+
+    examples of class $c$, drawn uniformly without replacement. The minority class,
+    and any class already below the cap, is kept whole. Unlike oversampling, nothing
+    is duplicated, but the dropped examples are lost to training: use it on the
+    training set only, and score the model on data with the true class mix.
+
+    The draw is vectorised: a random permutation, sorted stably by class, puts every
+    class's rows in random order; the first $n'_c$ of each class are kept.
+
+    References
+    ----------
+    imbalanced-learn, ``imblearn.under_sampling.RandomUnderSampler``.
+
+    Examples
+    --------
+    Six examples of class 0 and two of class 1: two of the six survive.
+
+    >>> x = np.arange(8.0).reshape(8, 1)
+    >>> y = np.array([0, 0, 0, 0, 1, 0, 0, 1])
+    >>> x_res, y_res = random_undersample(x, y, rng=0)
+    >>> y_res.tolist()
+    [0, 0, 1, 1]
+    >>> x_res.ravel().tolist()
+    [2.0, 3.0, 4.0, 7.0]
+
+    With ``ratio=2.0`` up to $2 \cdot 2 = 4$ examples of class 0 stay:
+
+    >>> random_undersample(x, y, rng=0, ratio=2.0)[0].ravel().tolist()
+    [2.0, 3.0, 4.0, 5.0, 6.0, 7.0]
+    """
+    labels = _as_labels(y)
+    rows = as_array(x, "x")
+    if rows.ndim == 0 or rows.shape[0] != labels.shape[0]:
+        raise ValueError(
+            f"x must have one row per label, {labels.shape[0]}; "
+            f"got x of shape {rows.shape} for y of shape {labels.shape}."
+        )
+    rng = as_rng(rng)
+    ratio = check_real(ratio, "ratio", low=1.0)
+
+    _, class_of, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    keep_per_class = np.minimum(counts, int(np.floor(ratio * counts.min())))
+    # Each class's rows in random order: shuffle, then sort stably by class.
+    shuffled = rng.permutation(labels.size)
+    order = shuffled[np.argsort(class_of[shuffled], kind="stable")]
+    # Rank of each row within its class in that random order (0 = drawn first).
+    class_start = np.cumsum(counts) - counts
+    rank = np.empty(labels.size, dtype=np.int64)
+    rank[order] = np.arange(labels.size) - class_start[class_of[order]]
+    kept = np.flatnonzero(rank < keep_per_class[class_of])
+    return rows[kept], labels[kept]

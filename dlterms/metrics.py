@@ -1,16 +1,28 @@
-"""Classification metrics: accuracy, precision, recall and the confusion matrix.
+"""Metrics: accuracy, precision, recall, the confusion matrix and prediction bias.
 
-Names follow scikit-learn: ``*_score`` is higher-is-better. Labels may be numbers,
-booleans or strings; ``y_true`` and ``y_pred`` are 1-D and of equal length.
+Names follow scikit-learn: ``*_score`` is higher-is-better. For the classification
+metrics, labels may be numbers, booleans or strings; ``y_true`` and ``y_pred`` are 1-D
+and of equal length. ``prediction_bias`` is signed (0 is best) and takes real values.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from dlterms._validation import as_label_arrays, check_class_labels
+from dlterms._validation import (
+    as_float_array,
+    as_label_arrays,
+    check_class_labels,
+    check_same_shape,
+)
 
-__all__ = ["accuracy_score", "confusion_matrix", "precision_score", "recall_score"]
+__all__ = [
+    "accuracy_score",
+    "confusion_matrix",
+    "precision_score",
+    "prediction_bias",
+    "recall_score",
+]
 
 
 def accuracy_score(y_true, y_pred):
@@ -259,3 +271,70 @@ def confusion_matrix(y_true, y_pred, *, labels=None):
     keep = true_known & pred_known
     counts = np.bincount(true_index[keep] * n + pred_index[keep], minlength=n * n)
     return counts.reshape(n, n).astype(np.int64)
+
+
+def prediction_bias(y_true, y_pred):
+    r"""Average prediction minus average label: how far off the model is on average.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Finite labels or targets, any shape (for a classifier, 0/1 labels).
+    y_pred : array_like
+        Finite predictions, same shape as `y_true` (for a classifier, predicted
+        probabilities of class 1).
+
+    Returns
+    -------
+    float
+        $\bar{\hat y} - \bar y$: positive when the model predicts too high on average,
+        negative when too low, 0 when the averages agree.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape or hold NaN or infinity.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    mean_absolute_error : The mean size of the errors, whatever their sign.
+
+    Notes
+    -----
+    $$\text{prediction bias} = \frac{1}{n}\sum_{i=1}^{n} \hat y_i - \frac{1}{n}\sum_{i=1}^{n} y_i
+      = \frac{1}{n}\sum_{i=1}^{n} (\hat y_i - y_i).$$
+
+    Errors of opposite sign cancel, so a bias of 0 says only that the model is right
+    *on average*, not that any single prediction is right. A clearly non-zero bias
+    is a cheap warning sign: a bug, a shift between training and serving data, or
+    an over-regularised model. It is not the bias term $b$ of a layer.
+
+    Both arrays are divided by the same power of two (exactly) before averaging, so
+    sums of values near the float maximum do not overflow; the result overflows only
+    if it is itself beyond the float range.
+
+    Examples
+    --------
+    A quarter of the labels are 1 but the predicted probabilities average 0.5:
+
+    >>> prediction_bias([0, 1, 0, 0], [0.25, 0.75, 0.5, 0.5])  # 0.5 - 0.25
+    0.25
+    >>> prediction_bias([3.0, 5.0], [2.0, 3.0])  # 2.5 - 4, too low on average
+    -1.5
+
+    Two wrong answers in opposite directions cancel:
+
+    >>> prediction_bias([0, 1], [1, 0])
+    0.0
+    >>> prediction_bias([1e308, 1e308], [1e308, 5e307])
+    -2.5e+307
+    """
+    y_true = as_float_array(y_true, "y_true")
+    y_pred = as_float_array(y_pred, "y_pred")
+    check_same_shape(y_true, y_pred, "y_true", "y_pred")
+    # Scale by 2**-e with 2**e >= max |y|: exact, and keeps every partial sum finite.
+    _, exponent = np.frexp(max(np.abs(y_true).max(), np.abs(y_pred).max()))
+    scaled_bias = np.mean(np.ldexp(y_pred, -exponent)) - np.mean(np.ldexp(y_true, -exponent))
+    return float(np.ldexp(scaled_bias, exponent))

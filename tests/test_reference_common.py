@@ -103,6 +103,15 @@ VALID = {
     "gradient_descent_step": call(np.array([1.0, 2.0]), np.array([0.5, 1.0]), learning_rate=0.1),
     "gradient_descent": call(_quadratic_grad, np.array([1.0, -2.0]), n_steps=5),
     "kmeans": call(POINTS, 2, init=np.array([[0.0, 0.0], [10.0, 0.0]]), n_iter=10),
+    "dense": call(
+        np.array([[1.0, 2.0], [3.0, 4.0]]),
+        np.array([[1.0, 0.0, -1.0], [0.5, 2.0, 1.0]]),
+        np.array([0.0, 1.0, -1.0]),
+    ),
+    "prediction_bias": call(np.array([0.0, 1.0, 1.0]), np.array([0.25, 0.5, 1.0])),
+    "random_undersample": call(
+        np.arange(12.0).reshape(6, 2), np.array([0, 1, 1, 0, 1, 1]), rng=0, ratio=1.5
+    ),
 }
 
 # Extreme but finite inputs: +-1e308 where the exact result is representable, +-1000
@@ -136,6 +145,11 @@ EXTREME = {
     "gradient_descent_step": call(BIG, BIG, learning_rate=0.5),
     "gradient_descent": call(_quadratic_grad, BIG, learning_rate=0.5, n_steps=3),
     "kmeans": call(np.array([[1e150, 0.0], [1e150, 1.0], [-1e150, 0.0]]), 2, rng=0),
+    "dense": call(np.array([[1e308, -1e308]]), np.array([[0.5], [0.25]]), np.array([-1e308])),
+    "prediction_bias": call(np.array([1e308, 1e308, -1e308]), np.array([1e308, 5e307, -1e308])),
+    "random_undersample": call(
+        np.array([[1e308], [-1e308], [1e308]]), np.array([1e308, -1e308, 1e308]), rng=0
+    ),
 }
 
 # Three bad inputs per function. A plain Call must raise ValueError; an Expect row
@@ -244,6 +258,21 @@ BAD = {
         "shape": call([1.0, 2.0, 3.0], 2),
         "empty": call(np.zeros((0, 2)), 1),
         "nan": call([[0.0, 0.0], [NAN, 1.0]], 1),
+    },
+    "dense": {
+        "shape": call([1.0, 2.0, 3.0], [[1.0], [2.0]]),
+        "empty": call(np.ones((0, 2)), np.ones((2, 3))),
+        "nan": call([1.0, NAN], np.ones((2, 1))),
+    },
+    "prediction_bias": {
+        "shape": call([1.0, 2.0], [1.0, 2.0, 3.0]),
+        "empty": call([], []),
+        "nan": call([1.0, NAN], [1.0, 2.0]),
+    },
+    "random_undersample": {
+        "shape": call([[1.0], [2.0], [3.0]], [0, 1]),
+        "empty": call([], []),
+        "nan": call([[1.0], [2.0]], [0.0, NAN]),
     },
 }
 

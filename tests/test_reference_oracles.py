@@ -3,6 +3,8 @@
 Oracles: scikit-learn, SciPy and PyTorch (CPU, float64), numpy itself, and a plain
 loop for conv2d. Each library comes from a module-scoped fixture that calls
 ``pytest.importorskip``, so a missing oracle skips its tests rather than failing.
+``random_undersample`` has no oracle (imbalanced-learn is not a test dependency); its
+properties are checked in test_reference_properties.py.
 """
 
 from __future__ import annotations
@@ -243,6 +245,21 @@ def test_batch_norm_matches_torch_in_training_mode(torch, shape, data):
     close(dlterms.batch_norm(x, gamma, beta, eps=eps), expected, rtol=1e-9, atol=1e-9)
 
 
+@FAST
+@given(st.integers(1, 4), st.integers(1, 5), st.integers(1, 5), st.booleans(), st.data())
+def test_dense_matches_torch_linear(torch, n, d_in, d_out, one_example, data):
+    F = torch.nn.functional
+    x_shape = (d_in,) if one_example else (n, d_in)
+    x = data.draw(hnp.arrays(np.float64, x_shape, elements=moderate))
+    weight = data.draw(hnp.arrays(np.float64, (d_in, d_out), elements=moderate))
+    bias = data.draw(st.none() | hnp.arrays(np.float64, d_out, elements=moderate))
+    # torch stores the weight as (d_out, d_in) and computes x @ weight.T
+    expected = F.linear(
+        _t(torch, x), _t(torch, weight.T), None if bias is None else _t(torch, bias)
+    ).numpy()
+    close(dlterms.dense(x, weight, bias), expected, atol=1e-9)
+
+
 # --- scikit-learn KMeans ------------------------------------------------------------
 
 
@@ -292,3 +309,12 @@ def test_broadcast_shapes_raises_exactly_when_numpy_does(shapes):
             dlterms.broadcast_shapes(*shapes)
     else:
         assert dlterms.broadcast_shapes(*shapes) == expected
+
+
+@FAST
+@given(st.data())
+def test_prediction_bias_matches_the_difference_of_numpy_means(data):
+    y_true = data.draw(hnp.arrays(np.float64, hnp.array_shapes(max_dims=3), elements=moderate))
+    y_pred = data.draw(hnp.arrays(np.float64, y_true.shape, elements=moderate))
+    expected = np.mean(y_pred) - np.mean(y_true)
+    assert dlterms.prediction_bias(y_true, y_pred) == pytest.approx(expected, rel=1e-12, abs=1e-12)
