@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import io
+import re
 import sys
 import types
 from collections.abc import Callable, Iterable
@@ -81,7 +82,8 @@ class FigureSpec:
         """A digest of everything the drawing depends on."""
         h = hashlib.sha256()
         for part in (
-            inspect.getsource(self.draw),
+            _RENDER_SOURCE,  # how every figure is written out
+            *(inspect.getsource(f) for f in _local_functions(self.draw)),
             repr(sorted(STYLE.items(), key=lambda kv: kv[0])),
             repr(self.size),
             matplotlib.__version__,
@@ -115,10 +117,27 @@ def _names(code: types.CodeType) -> Iterable[str]:
             yield from _names(const)
 
 
+def _local_functions(draw: Callable) -> list[Callable]:
+    """`draw` and every helper of its own module that it calls, directly or not."""
+    found: dict[str, Callable] = {}
+    todo = [draw]
+    while todo:
+        fn = todo.pop()
+        if fn.__qualname__ in found:
+            continue
+        found[fn.__qualname__] = fn
+        for name in set(_names(fn.__code__)):
+            obj = fn.__globals__.get(name)
+            if inspect.isfunction(obj) and obj.__module__ == draw.__module__:
+                todo.append(obj)
+    return [found[k] for k in sorted(found)]
+
+
 def _modules_used(draw: Callable) -> list[types.ModuleType]:
     """The dlterms reference modules whose functions `draw` calls, sorted by name."""
     found = {}
-    for name in set(_names(draw.__code__)):
+    names = {n for fn in _local_functions(draw) for n in _names(fn.__code__)}
+    for name in names:
         obj = getattr(dlterms, name, None) if name in dlterms.__all__ else None
         if callable(obj) and obj.__module__.startswith("dlterms."):
             found[obj.__module__] = sys.modules[obj.__module__]
@@ -132,10 +151,14 @@ def render(spec: FigureSpec) -> bytes:
         spec.draw(fig)
         buf = io.BytesIO()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "dlterms"})
-    svg = buf.getvalue()
-    # Give screen readers the alt text inside the file too.
+    # Give screen readers the alt text inside the file too, as the first child of <svg>.
     title = f"<title>{_xml_escape(spec.alt)}</title>".encode()
-    return svg.replace(b"<defs>", title + b"\n <defs>", 1) if b"<defs>" in svg else svg
+    return re.sub(
+        rb"(<svg\b[^>]*>)", lambda m: m.group(1) + b"\n " + title, buf.getvalue(), count=1
+    )
+
+
+_RENDER_SOURCE = inspect.getsource(render)
 
 
 def _xml_escape(text: str) -> str:

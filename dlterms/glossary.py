@@ -245,8 +245,22 @@ class Glossary:
         key = normalize_name(name)
         if key in self._by_name:
             return self._by_name[key]
+        senses = self.senses(name)
+        if senses:
+            terms = ", ".join(repr(e.term) for e in senses)
+            raise KeyError(f"{name!r} has several meanings; look up one of {terms}")
         hint = _did_you_mean(key, self._by_name)
         raise KeyError(f"no glossary entry is called {name!r}" + (f"; {hint}" if hint else ""))
+
+    def senses(self, word: str) -> list[Entry]:
+        """The entries for each meaning of an overloaded word such as "bias"."""
+        key = normalize_name(word)
+        ids: dict[str, None] = {}
+        for e in self.entries.values():
+            d = e.disambiguation
+            if d and normalize_name(d.word) == key:
+                ids.update(dict.fromkeys([e.id, *(s.see for s in d.senses)]))
+        return [self.entries[i] for i in ids if i in self.entries]
 
     def search(self, query: str, *, limit: int = 10) -> list[Entry]:
         """Rank entries by how well they match the words of `query`."""

@@ -1,8 +1,10 @@
 """Render glossary entries as MkDocs pages (the site consumer of the loader).
 
 :func:`on_files` is an MkDocs hook (see ``dlterms/_mkdocs_hook.py``): at build
-time it loads the glossary once and adds one generated page per term, an A–Z
-index and a tags page. Nothing here is committed to ``docs/``.
+time it loads the glossary once, draws the figures (through their cache) and
+adds the generated pages: one per term, the A–Z index, the tags index and one
+page per tag, the study path and the overloaded-words page. Nothing here is
+committed to ``docs/``.
 """
 
 from __future__ import annotations
@@ -13,11 +15,38 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from dlterms.glossary import Entry, Glossary, GlossaryError, load_glossary, tag_vocabulary
+from dlterms.glossary import (
+    Entry,
+    Glossary,
+    GlossaryError,
+    load_glossary,
+    study_order,
+    tag_vocabulary,
+)
 
-__all__ = ["index_page", "on_files", "pages", "tags_page", "term_page"]
+__all__ = [
+    "disambiguation_page",
+    "index_page",
+    "on_files",
+    "pages",
+    "study_path_page",
+    "tag_page",
+    "tags_index_page",
+    "term_page",
+]
 
 TERMS_DIR = "terms"
+TAGS_DIR = "tags"
+
+#: Display names and order of the libraries in the framework-names table.
+FRAMEWORKS = {
+    "pytorch": "PyTorch",
+    "keras": "Keras",
+    "tensorflow": "TensorFlow",
+    "sklearn": "scikit-learn",
+    "scipy": "SciPy",
+    "numpy": "NumPy",
+}
 
 
 def _link(entry: Entry, prefix: str = "") -> str:
@@ -28,21 +57,22 @@ def _indent(text: str) -> str:
     return textwrap.indent(text, "    ")
 
 
+def _front_matter(title: str, description: str = "") -> list[str]:
+    out = ["---", f"title: {_yaml_str(title)}"]
+    if description:
+        out.append(f"description: {_yaml_str(description)}")
+    return [*out, "---", ""]
+
+
 def term_page(entry: Entry, glossary: Glossary, figure: Any = None) -> str:
     """The Markdown for one term's page; `figure` is its FigureSpec, if it has one."""
-    out = [
-        "---",
-        f"title: {_yaml_str(entry.term)}",
-        f"description: {_yaml_str(entry.definition)}",
-        "---",
-        "",
-        f"# {entry.term} {{ #{entry.id} }}",
-        "",
-    ]
+    out = [*_front_matter(entry.term, entry.definition), f"# {entry.term} {{ #{entry.id} }}", ""]
     if entry.aliases:
         names = ", ".join(f"**{a}**" for a in entry.aliases)
         out += [f"Also called {names}.", "{ .dlt-aliases }", ""]
-    tags = " ".join(f"[`{t}`](../tags.md#{t})" for t in entry.tags)
+    if entry.disambiguation:
+        out += _hatnote(entry, glossary)
+    tags = " ".join(f"[`{t}`](../{TAGS_DIR}/{t}.md)" for t in entry.tags)
     out += ['!!! abstract "Definition"', "", _indent(entry.definition), "", f"Tags: {tags}", ""]
     if figure is not None:
         alt = figure.alt.replace("[", "(").replace("]", ")")
@@ -63,42 +93,65 @@ def term_page(entry: Entry, glossary: Glossary, figure: Any = None) -> str:
     if entry.example:
         out += ["## Worked example", "", entry.example.text, ""]
         if entry.example.code:
-            out += [
-                "The same example in Python (a doctest the test suite runs):",
-                "",
-                "```pycon",
-                entry.example.code,
-                "```",
-                "",
-            ]
+            out += ["The same example in Python, a doctest that the test suite runs:", ""]
+            out += ["```pycon", entry.example.code, "```", ""]
     if entry.pitfalls:
         out += ["## Pitfalls", ""] + [f"- {p}" for p in entry.pitfalls] + [""]
+    if entry.frameworks:
+        out += _framework_table(entry)
     if entry.implementation:
-        out += [
-            "## Reference implementation",
-            "",
-            "Call it as `dlterms."
-            + "`, `dlterms.".join(p.rsplit(".", 1)[1] for p in entry.implementation)
-            + "`.",
-            "",
-        ]
+        calls = ", ".join(f"`dlterms.{p.rsplit('.', 1)[1]}`" for p in entry.implementation)
+        out += ["## Reference implementation", "", f"Call it as {calls}.", ""]
         for dotted in entry.implementation:
             out += [f"::: {dotted}", ""]
     if entry.quiz:
-        out += ["## Check yourself", ""]
-        for item in entry.quiz:
-            if item.cloze:
-                out += [f"- {_cloze_blanks(item.question)}", ""]
-            else:
-                out += [f'??? question "{_attr_safe(item.question)}"', "", _indent(item.answer), ""]
+        out += _quiz(entry)
     related = [glossary[s] for s in entry.see_also]
     backlinks = [e for e in glossary.referenced_by(entry.id) if e.id not in entry.see_also]
     if related:
-        out += ["## See also", ""] + [f"- {_link(e)}: {_first_sentence(e)}" for e in related] + [""]
+        out += ["## See also", ""] + [f"- {_link(e)}: {_first_sentence(e)}" for e in related]
+        out += [""]
     if backlinks:
         out += ["## Referenced by", ""] + [f"- {_link(e)}" for e in backlinks] + [""]
     out += ["---", "", f"*Sources:* {', '.join(f'`{s}`' for s in entry.sources)}", ""]
     return "\n".join(out)
+
+
+def _hatnote(entry: Entry, glossary: Glossary) -> list[str]:
+    d = entry.disambiguation
+    items = [f"    - {_link(glossary[s.see])}: {s.sense}" for s in d.senses]
+    return [
+        f'!!! info "Other meanings of *{d.word}*"',
+        "",
+        f"    This page is about **{entry.term}**. The word can also mean:",
+        "",
+        *items,
+        "",
+        f"    See all [overloaded words](../overloaded-words.md#{_slug(d.word)}).",
+        "",
+    ]
+
+
+def _framework_table(entry: Entry) -> list[str]:
+    out = ["## Framework names", "", "| Library | Name |", "| --- | --- |"]
+    for key, label in FRAMEWORKS.items():
+        names = entry.frameworks.get(key)
+        if names:
+            out.append(f"| {label} | {'<br>'.join(f'`{n}`' for n in names)} |")
+    impl = "<br>".join(f"`dlterms.{p.rsplit('.', 1)[1]}`" for p in entry.implementation)
+    if impl:
+        out.append(f"| dlterms (numpy reference) | {impl} |")
+    return [*out, ""]
+
+
+def _quiz(entry: Entry) -> list[str]:
+    out = ["## Check yourself", ""]
+    for item in entry.quiz:
+        if item.cloze:
+            out += [f"- {_cloze_blanks(item.question)}", ""]
+        else:
+            out += [f'??? question "{_attr_safe(item.question)}"', "", _indent(item.answer), ""]
+    return out
 
 
 def _first_sentence(entry: Entry) -> str:
@@ -124,6 +177,13 @@ def _yaml_str(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
+def _slug(text: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+# --------------------------------------------------------------------------- index pages
+
+
 def index_page(glossary: Glossary) -> str:
     """The A–Z index: every term and alias, grouped by first letter."""
     rows: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -131,16 +191,8 @@ def index_page(glossary: Glossary) -> str:
         rows[_letter(e.term)].append((e.term.lower(), f"- {_link(e)}: {_first_sentence(e)}"))
         for alias in e.aliases:
             rows[_letter(alias)].append((alias.lower(), f"- {alias}: see {_link(e)}"))
-    out = [
-        "---",
-        "title: A–Z index",
-        "---",
-        "",
-        "# A–Z index",
-        "",
-        f"All {len(glossary)} terms, with their aliases pointing to the entry.",
-        "",
-    ]
+    out = [*_front_matter("A–Z index"), "# A–Z index", ""]
+    out += [f"All {len(glossary)} terms, with their aliases pointing to the entry.", ""]
     letters = sorted(rows)
     out += [" · ".join(f"[{k}](#{_anchor(k)})" for k in letters), ""]
     for k in letters:
@@ -157,29 +209,71 @@ def _anchor(letter: str) -> str:
     return "letter-" + (letter.lower() if letter.isalpha() else "other")
 
 
-def tags_page(glossary: Glossary) -> str:
-    """One section per tag of the vocabulary, listing its entries."""
-    vocab = tag_vocabulary(glossary.root)
+def _by_tag(glossary: Glossary) -> dict[str, list[Entry]]:
     by_tag: dict[str, list[Entry]] = defaultdict(list)
     for e in glossary:
         for t in e.tags:
             by_tag[t].append(e)
-    out = [
-        "---",
-        "title: Tags",
-        "---",
-        "",
-        "# Tags",
-        "",
-        "Every entry carries one or more topic tags from a fixed vocabulary.",
+    return {t: sorted(es, key=lambda e: e.term.lower()) for t, es in by_tag.items()}
+
+
+def tags_index_page(glossary: Glossary) -> str:
+    """Every tag of the vocabulary that is in use, with its description and count."""
+    by_tag = _by_tag(glossary)
+    out = [*_front_matter("Tags"), "# Tags", ""]
+    out += ["Every entry carries topic tags from one fixed vocabulary.", ""]
+    out += ["| Tag | Terms | What it covers |", "| --- | ---: | --- |"]
+    for tag, description in tag_vocabulary(glossary.root).items():
+        if tag in by_tag:
+            out.append(f"| [`{tag}`]({tag}.md) | {len(by_tag[tag])} | {description} |")
+    return "\n".join([*out, ""])
+
+
+def tag_page(tag: str, description: str, entries: list[Entry]) -> str:
+    """One tag: its description and its entries, each with its definition's first sentence."""
+    out = [*_front_matter(f"Tag: {tag}", description), f"# Tag: `{tag}`", "", description, ""]
+    out += [f"- {_link(e, f'../{TERMS_DIR}/')}: {_first_sentence(e)}" for e in entries]
+    out += ["", "[All tags](index.md)", ""]
+    return "\n".join(out)
+
+
+def study_path_page(glossary: Glossary) -> str:
+    """All terms in prerequisite order, computed from the entries."""
+    out = [*_front_matter("Study path"), "# Study path", ""]
+    out += [
+        "Every term in an order where each one comes after the terms it builds on (its",
+        "*learn first* links). Within that constraint, topics follow the tag vocabulary.",
         "",
     ]
-    for tag, description in vocab.items():
-        members = sorted(by_tag.get(tag, []), key=lambda e: e.term.lower())
-        if not members:
-            continue
-        out += [f"## {tag} {{ #{tag} }}", "", description, ""]
-        out += [f"- {_link(e, TERMS_DIR + '/')}" for e in members] + [""]
+    for n, e in enumerate(study_order(glossary), 1):
+        after = ""
+        if e.prerequisites:
+            after = " (after " + ", ".join(glossary[p].term for p in e.prerequisites) + ")"
+        out.append(f"{n}. {_link(e, f'{TERMS_DIR}/')}{after}")
+    return "\n".join([*out, ""])
+
+
+def disambiguation_page(glossary: Glossary) -> str:
+    """Words that mean different things in different places, with every meaning."""
+    words: dict[str, dict[str, str]] = defaultdict(dict)
+    for e in glossary:
+        if e.disambiguation:
+            words[e.disambiguation.word.lower()].setdefault(e.id, _first_sentence(e))
+            for s in e.disambiguation.senses:
+                words[e.disambiguation.word.lower()].setdefault(s.see, s.sense)
+    out = [*_front_matter("Overloaded words"), "# Overloaded words", ""]
+    out += [
+        "Some words mean different things in different corners of machine learning.",
+        "Each one below lists its meanings and the entry that explains each.",
+        "",
+    ]
+    for word in sorted(words):
+        out += [f"## {word} {{ #{_slug(word)} }}", ""]
+        for entry_id, sense in words[word].items():
+            out.append(f"- {_link(glossary[entry_id], f'{TERMS_DIR}/')}: {sense}")
+        out.append("")
+    if not words:
+        out += ["No overloaded words yet.", ""]
     return "\n".join(out)
 
 
@@ -188,7 +282,12 @@ def pages(glossary: Glossary, figures: dict[str, Any] | None = None) -> dict[str
     figures = figures or {}
     out = {f"{TERMS_DIR}/{e.id}.md": term_page(e, glossary, figures.get(e.id)) for e in glossary}
     out[f"{TERMS_DIR}/index.md"] = index_page(glossary)
-    out["tags.md"] = tags_page(glossary)
+    out[f"{TAGS_DIR}/index.md"] = tags_index_page(glossary)
+    vocab = tag_vocabulary(glossary.root)
+    for tag, entries in _by_tag(glossary).items():
+        out[f"{TAGS_DIR}/{tag}.md"] = tag_page(tag, vocab[tag], entries)
+    out["study-path.md"] = study_path_page(glossary)
+    out["overloaded-words.md"] = disambiguation_page(glossary)
     return out
 
 
@@ -196,16 +295,16 @@ def pages(glossary: Glossary, figures: dict[str, Any] | None = None) -> dict[str
 
 
 def on_files(files: Any, config: Any) -> Any:
-    """MkDocs hook: add the generated pages to the build."""
+    """MkDocs hook: draw the figures and add the generated pages to the build."""
     from mkdocs.exceptions import PluginError
     from mkdocs.structure.files import File
+
+    from dlterms.figures import render_all
 
     try:
         glossary = load_glossary()
     except GlossaryError as exc:
         raise PluginError("the glossary has errors; run `dlterms check`\n" + exc.report()) from exc
-    from dlterms.figures import render_all
-
     cache = Path(config.config_file_path).parent / ".cache" / "figures"
     rendered = render_all(cache, glossary.entries)
     for entry_id, (_, svg) in rendered.items():

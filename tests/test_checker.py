@@ -173,3 +173,32 @@ def test_private_or_unexported_implementation(tmp_path):
 def test_the_real_glossary_is_clean():
     problems = check_glossary(ROOT / "glossary")
     assert problems == [], "\n".join(map(str, problems))
+
+
+def test_disambiguation_sense_must_name_an_entry(tmp_path):
+    root = make_glossary(tmp_path)
+    (root / "gamma-term.yaml").write_text(
+        "term: Gamma term\n"
+        "definition: An overloaded fixture word whose other sense names a missing entry.\n"
+        "tags: [foundations]\n"
+        "sources: [000_162742986209318a.txt]\n"
+        "disambiguation:\n"
+        "  word: term\n"
+        "  senses:\n"
+        "    - see: alpha-term\n"
+        "      sense: the first fixture\n"
+        "    - see: alpah-term\n"
+        "      sense: a typo\n",
+        encoding="utf-8",
+    )
+    (problem,) = check_glossary(root)
+    assert str(problem) == (
+        "glossary/gamma-term.yaml:10: disambiguation.senses[1].see: 'alpah-term' is not an "
+        "entry (did you mean 'alpha-term'?)"
+    )
+    fixed = (root / "gamma-term.yaml").read_text(encoding="utf-8").replace("alpah", "beta")
+    (root / "gamma-term.yaml").write_text(fixed, encoding="utf-8")
+    glossary = load_glossary(root)
+    assert [e.id for e in glossary.senses("Term")] == ["gamma-term", "alpha-term", "beta-term"]
+    with pytest.raises(KeyError, match="several meanings.*'Gamma term', 'Alpha term'"):
+        glossary.lookup("term")

@@ -31,7 +31,15 @@ def test_every_entry_has_a_page(built):
     for e in default_glossary():
         page = site / "terms" / e.id / "index.html"
         assert page.is_file(), e.id
-    for extra in ["index.html", "terms/index.html", "tags/index.html", "404.html"]:
+    extras = [
+        "index.html",
+        "terms/index.html",
+        "tags/index.html",
+        "study-path/index.html",
+        "overloaded-words/index.html",
+        "404.html",
+    ]
+    for extra in extras:
         assert (site / extra).is_file(), extra
 
 
@@ -67,10 +75,26 @@ def test_search_index_has_every_term_and_alias(built):
 def test_index_and_tags_pages_link_every_term(built):
     site, _, _ = built
     az = (site / "terms" / "index.html").read_text(encoding="utf-8")
-    tags = (site / "tags" / "index.html").read_text(encoding="utf-8")
+    tag_pages = [p for p in (site / "tags").glob("*/index.html")]
+    tags = " ".join(p.read_text(encoding="utf-8") for p in tag_pages)
+    tags_index = (site / "tags" / "index.html").read_text(encoding="utf-8")
+    used = {t for e in default_glossary() for t in e.tags}
+    assert sorted(p.parent.name for p in tag_pages) == sorted(used)
     for e in default_glossary():
         assert f'href="{e.id}/"' in az, e.id
-        assert f'href="../terms/{e.id}/"' in tags, e.id
+        assert f'href="../../terms/{e.id}/"' in tags, e.id
+    for t in used:
+        assert f'href="{t}/"' in tags_index, t
+
+
+def test_study_path_lists_every_term_after_its_prerequisites(built):
+    site, _, _ = built
+    html = (site / "study-path" / "index.html").read_text(encoding="utf-8")
+    order = re.findall(r'<li><a href="\.\./terms/([a-z0-9-]+)/"', html)
+    assert sorted(order) == sorted(default_glossary().entries)
+    for e in default_glossary():
+        for p in e.prerequisites:
+            assert order.index(p) < order.index(e.id), f"{p} should come before {e.id}"
 
 
 LOADS = re.compile(
