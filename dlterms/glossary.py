@@ -107,8 +107,13 @@ class Example:
 
 @dataclass(frozen=True)
 class QuizItem:
-    """A question with its answer, or a cloze sentence (``question`` holds the cloze)."""
+    """A question with its answer, or a cloze sentence (``question`` holds the cloze).
 
+    `id` is the item's stable key within its entry; the flashcard's identity comes
+    from it, never from the text.
+    """
+
+    id: str
     question: str
     answer: str = ""
     cloze: bool = False
@@ -171,9 +176,9 @@ class Entry:
     def from_mapping(cls, entry_id: str, data: dict[str, Any], path: Path | None = None) -> Entry:
         example = data.get("example")
         quiz = tuple(
-            QuizItem(item["cloze"], cloze=True)
+            QuizItem(item["id"], item["cloze"], cloze=True)
             if "cloze" in item
-            else QuizItem(item["question"], item["answer"])
+            else QuizItem(item["id"], item["question"], item["answer"])
             for item in data.get("quiz", ())
         )
         return cls(
@@ -515,6 +520,18 @@ def _explain(err, data, rel, located, schema, vocab) -> list[Problem]:
         fix = "write a YAML list, e.g. [a, b]" if want == "a list" else f"write {want}"
         return [Problem(rel, line, where, f"must be {want}, got {got}", fix, "wrong-type")]
     if kw == "oneOf" and path and path[0] == "quiz":
+        if isinstance(err.instance, dict) and "id" not in err.instance:
+            return [
+                Problem(
+                    rel,
+                    line,
+                    f"{where}.id",
+                    "is required but missing",
+                    "give the item a stable kebab-case id, unique within the entry; "
+                    "its flashcard keeps its review history through that id",
+                    "missing-field",
+                )
+            ]
         return [
             Problem(
                 rel,
@@ -697,6 +714,20 @@ def _cross_problems(entries: list[Entry], located_by_id, ids: set[str]) -> list[
                         "unknown-ref",
                     )
                 )
+        seen_quiz: set[str] = set()
+        for i, item in enumerate(e.quiz):
+            if item.id in seen_quiz:
+                problems.append(
+                    Problem(
+                        rel,
+                        located.line(["quiz", i, "id"]),
+                        f"quiz[{i}].id",
+                        f"{item.id!r} is used by an earlier quiz item",
+                        "give every quiz item of an entry its own id",
+                        "duplicate-quiz-id",
+                    )
+                )
+            seen_quiz.add(item.id)
         for i, dotted in enumerate(e.implementation):
             why = _implementation_problem(dotted)
             if why:

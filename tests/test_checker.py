@@ -202,3 +202,19 @@ def test_disambiguation_sense_must_name_an_entry(tmp_path):
     assert [e.id for e in glossary.senses("Term")] == ["gamma-term", "alpha-term", "beta-term"]
     with pytest.raises(KeyError, match="several meanings.*'Gamma term', 'Alpha term'"):
         glossary.lookup("term")
+
+
+def test_quiz_items_need_unique_stable_ids(tmp_path):
+    root = make_glossary(tmp_path)
+    text = (root / "beta-term.yaml").read_text(encoding="utf-8")
+    (root / "beta-term.yaml").write_text(
+        text.replace("id: fixture-cloze", "id: what-is-this"), encoding="utf-8"
+    )
+    (problem,) = check_glossary(root)
+    assert (problem.code, problem.field, problem.line) == ("duplicate-quiz-id", "quiz[1].id", 12)
+    (root / "beta-term.yaml").write_text(
+        text.replace("  - id: fixture-cloze\n    cloze:", "  - cloze:"), encoding="utf-8"
+    )
+    (problem,) = check_glossary(root)
+    assert (problem.code, problem.field) == ("missing-field", "quiz[1].id")
+    assert "stable kebab-case id" in str(problem)
