@@ -95,6 +95,7 @@ def build(
         If the site or the deck fails to build (nothing is replaced).
     """
     from dlterms.deck import export_deck
+    from dlterms.figures import render_all
 
     project = Path(project).resolve()
     site_dir = Path(site_dir or project / "site").resolve()
@@ -118,10 +119,11 @@ def build(
 
         say("[3/3] exporting the Anki deck")
         stamp = next_timestamp(dist_dir)
-        export_deck(glossary, tmp_dist / DECK_FILE, timestamp=stamp)
+        figures = render_all(project / ".cache" / "figures", glossary.entries)
+        export_deck(glossary, tmp_dist / DECK_FILE, timestamp=stamp, figures=figures)
         info = {"timestamp": stamp, "entries": len(glossary), "deck": DECK_FILE}
         (tmp_dist / INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-        say(f"      {len(glossary)} notes -> {dist_dir.name}/{DECK_FILE}")
+        say(f"      {len(glossary)} entries -> {dist_dir.name}/{DECK_FILE}")
 
         _swap_in(tmp_site, site_dir)
         _swap_in(tmp_dist, dist_dir)

@@ -42,6 +42,44 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from dlterms.build import next_timestamp
+    from dlterms.deck import export
+    from dlterms.glossary import default_glossary, tag_vocabulary
+
+    glossary = default_glossary()
+    vocab = tag_vocabulary(glossary.root)
+    unknown = [t for t in args.tag if t not in vocab]
+    if unknown:
+        print(
+            f"{', '.join(map(repr, unknown))} not in the tag vocabulary; use one of "
+            + ", ".join(vocab),
+            file=sys.stderr,
+        )
+        return 1
+    out = Path(
+        args.output or f"dist/dlterms{'-' + '-'.join(args.tag) if args.tag else ''}.{args.format}"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figures = None
+    if args.format == "apkg":
+        from dlterms.figures import render_all
+
+        root = glossary.root.parent if glossary.root else Path.cwd()
+        figures = render_all(root / ".cache" / "figures", glossary.entries)
+    export(
+        glossary,
+        out,
+        fmt=args.format,
+        tags=args.tag,
+        figures=figures,
+        timestamp=next_timestamp(out.parent),
+    )
+    chosen = [e for e in glossary if not args.tag or set(args.tag) & set(e.tags)]
+    print(f"{len(chosen)} entries -> {out}", file=sys.stderr)
+    return 0
+
+
 def _wrap(text: str, indent: str = "  ") -> str:
     return "\n".join(
         textwrap.fill(p, width=88, initial_indent=indent, subsequent_indent=indent)
@@ -107,6 +145,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dist-dir", help="default: <project>/dist")
     p.add_argument("--glossary", help="default: <project>/glossary")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("export", help="export entries, or those with a tag, as apkg, csv or json")
+    p.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        help="keep entries with this tag (repeatable); default: every entry",
+    )
+    p.add_argument("--format", choices=["apkg", "csv", "json"], default="apkg")
+    p.add_argument("-o", "--output", help="default: dist/dlterms[-TAG].FORMAT")
+    p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("show", help="print a term's definition, formula, example and function")
     p.add_argument("term", nargs="+", help="a term, alias or id, e.g. MSE")
