@@ -20,70 +20,55 @@ from typing import TYPE_CHECKING
 
 # --- reference functions (numpy only) -------------------------------------
 # BEGIN reference re-exports
-from dlterms.activations import (
-    log_softmax,
-    relu,
-    relu_grad,
-    sigmoid,
-    sigmoid_grad,
-    softmax,
-    softmax_jvp,
+# One module per topic; each lists its public functions in its own sorted __all__,
+# and every one of them is re-exported here. A new topic module is added to
+# REFERENCE_MODULES and imported below.
+from dlterms import (
+    activations,
+    autoencoders,
+    clustering,
+    convolution,
+    data,
+    layers,
+    losses,
+    metrics,
+    networks,
+    neurons,
+    optim,
+    sequence,
+    tensors,
 )
-from dlterms.clustering import kmeans
-from dlterms.data import iterations_per_epoch, one_hot, random_undersample
-from dlterms.layers import (
-    avg_pool2d,
-    batch_norm,
-    conv2d,
-    conv2d_output_size,
-    dense,
-    dropout,
-    max_pool2d,
-)
-from dlterms.losses import cross_entropy, mean_absolute_error, mean_squared_error
-from dlterms.metrics import (
-    accuracy_score,
-    confusion_matrix,
-    precision_score,
-    prediction_bias,
-    recall_score,
-)
-from dlterms.optim import gradient_descent, gradient_descent_step
-from dlterms.tensors import broadcast_shapes
+from dlterms.activations import *  # noqa: F403
+from dlterms.autoencoders import *  # noqa: F403
+from dlterms.clustering import *  # noqa: F403
+from dlterms.convolution import *  # noqa: F403
+from dlterms.data import *  # noqa: F403
+from dlterms.layers import *  # noqa: F403
+from dlterms.losses import *  # noqa: F403
+from dlterms.metrics import *  # noqa: F403
+from dlterms.networks import *  # noqa: F403
+from dlterms.neurons import *  # noqa: F403
+from dlterms.optim import *  # noqa: F403
+from dlterms.sequence import *  # noqa: F403
+from dlterms.tensors import *  # noqa: F403
 
-__all__ = [
-    "accuracy_score",
-    "avg_pool2d",
-    "batch_norm",
-    "broadcast_shapes",
-    "confusion_matrix",
-    "conv2d",
-    "conv2d_output_size",
-    "cross_entropy",
-    "dense",
-    "dropout",
-    "gradient_descent",
-    "gradient_descent_step",
-    "iterations_per_epoch",
-    "kmeans",
-    "log_softmax",
-    "lookup",
-    "max_pool2d",
-    "mean_absolute_error",
-    "mean_squared_error",
-    "one_hot",
-    "precision_score",
-    "prediction_bias",
-    "random_undersample",
-    "recall_score",
-    "relu",
-    "relu_grad",
-    "search",
-    "sigmoid",
-    "sigmoid_grad",
-    "softmax",
-    "softmax_jvp",
-]
+REFERENCE_MODULES = (
+    activations,
+    autoencoders,
+    clustering,
+    convolution,
+    data,
+    layers,
+    losses,
+    metrics,
+    networks,
+    neurons,
+    optim,
+    sequence,
+    tensors,
+)
+
+__all__ = sorted({name for m in REFERENCE_MODULES for name in m.__all__} | {"lookup", "search"})
 # END reference re-exports
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import doctest
 import subprocess
 import sys
@@ -15,22 +14,6 @@ from dlterms.cli import main
 from dlterms.glossary import default_glossary, study_order
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE_MODULES = sorted(
-    p
-    for p in (ROOT / "dlterms").glob("*.py")
-    if p.stem
-    not in {
-        "__init__",
-        "glossary",
-        "site",
-        "deck",
-        "build",
-        "cli",
-        "_mkdocs_hook",
-        "figures",
-        "gallery",
-    }
-)
 FIRST_20 = [
     "accuracy",
     "precision",
@@ -131,23 +114,6 @@ def test_import_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
-
-
-@pytest.mark.parametrize("path", REFERENCE_MODULES, ids=lambda p: p.name)
-def test_reference_modules_import_only_numpy(path):
-    allowed_top = {"numpy", "__future__", "typing", "math", "collections", "numbers", "dlterms"}
-    allowed_dlterms = {f"dlterms.{p.stem}" for p in REFERENCE_MODULES} | {"dlterms"}
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            mods = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            mods = ["dlterms." + (node.module or "") if node.level else node.module]
-        else:
-            continue
-        for m in mods:
-            assert m.split(".")[0] in allowed_top, f"{path.name} imports {m}"
-            if m.startswith("dlterms"):
-                assert m.rstrip(".") in allowed_dlterms, f"{path.name} imports {m}"
 
 
 # --------------------------------------------------------------------------- CLI

@@ -13,51 +13,17 @@ import importlib
 import inspect
 import sys
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pytest
+from reference_cases._helpers import Call, Expect, call  # noqa: F401  (rows use them)
 
 import dlterms
 
 NOT_REFERENCE = {"lookup", "search"}
 PUBLIC = [name for name in dlterms.__all__ if name not in NOT_REFERENCE]
-REFERENCE_MODULES = [
-    "activations",
-    "clustering",
-    "data",
-    "layers",
-    "losses",
-    "metrics",
-    "optim",
-    "tensors",
-]
-
-
-@dataclass(frozen=True)
-class Call:
-    """The arguments of one call of a reference function."""
-
-    args: tuple = ()
-    kwargs: dict = field(default_factory=dict)
-
-    def __call__(self, function):
-        return function(*self.args, **self.kwargs)
-
-
-def call(*args, **kwargs) -> Call:
-    return Call(args, kwargs)
-
-
-@dataclass(frozen=True)
-class Expect:
-    """A bad-input row whose documented outcome is not a ValueError."""
-
-    call: Call
-    raises: type[Exception] | None = None
-    returns: object = None
-    why: str = ""
+REFERENCE_MODULES = [m.__name__.removeprefix("dlterms.") for m in dlterms.REFERENCE_MODULES]
 
 
 def _quadratic_grad(x):
@@ -278,6 +244,15 @@ BAD = {
 
 TABLES = {"VALID": VALID, "EXTREME": EXTREME, "BAD": BAD}
 
+# Topic authors keep their rows beside their own tests, in tests/reference_cases/<topic>.py,
+# each defining VALID, EXTREME and BAD dicts of the same form as above.
+for _path in sorted((Path(__file__).parent / "reference_cases").glob("[!_]*.py")):
+    _cases = importlib.import_module(f"reference_cases.{_path.stem}")
+    for _name, _table in TABLES.items():
+        _clash = set(_table) & set(getattr(_cases, _name))
+        assert not _clash, f"{_path.name} repeats rows of {_name}: {sorted(_clash)}"
+        _table.update(getattr(_cases, _name))
+
 
 def _same(a, b) -> bool:
     """Deep equality for nested arguments holding arrays."""
@@ -343,14 +318,19 @@ def test_module_has_docstring_all_and_imports_only_numpy(module_name):
     assert ast.get_docstring(tree), f"dlterms.{module_name} needs a module docstring"
     assert list(module.__all__) == sorted(module.__all__)
     allowed = {"numpy", "dlterms", "__future__", *sys.stdlib_module_names}
+    # never the loader, the site, the deck or the figures: those pull in build-only packages
+    siblings = {"dlterms", "dlterms._validation", *(f"dlterms.{m}" for m in REFERENCE_MODULES)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            roots = {alias.name.split(".")[0] for alias in node.names}
+            names = {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
-            roots = {(node.module or "").split(".")[0]}
+            names = {node.module or ""}
         else:
             continue
+        roots = {n.split(".")[0] for n in names}
         assert roots <= allowed, f"dlterms.{module_name} imports {roots - allowed}"
+        inside = {n for n in names if n.startswith("dlterms")}
+        assert inside <= siblings, f"dlterms.{module_name} imports {inside - siblings}"
 
 
 # --- docstrings ----------------------------------------------------------------

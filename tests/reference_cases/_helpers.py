@@ -1,0 +1,32 @@
+"""Row builders shared by tests/test_reference_common.py and the per-topic case tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Call", "Expect", "call"]
+
+
+@dataclass(frozen=True)
+class Call:
+    """The arguments of one call of a reference function."""
+
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    def __call__(self, function):
+        return function(*self.args, **self.kwargs)
+
+
+def call(*args, **kwargs) -> Call:
+    return Call(args, kwargs)
+
+
+@dataclass(frozen=True)
+class Expect:
+    """A bad-input row whose documented outcome is not a ValueError."""
+
+    call: Call
+    raises: type[Exception] | None = None
+    returns: object = None
+    why: str = ""
