@@ -58,9 +58,11 @@ def kmeans(x, n_clusters, *, init=None, n_iter=100, rng=None):
 
     It stops at a local minimum, which depends on the initial centroids. A cluster that
     loses all its points keeps its previous centroid (scikit-learn instead moves it to
-    a far-away point). Squared distances are computed as $\sum (x - \mu)^2$, not
-    expanded as $\lVert x\rVert^2 - 2x\cdot\mu + \lVert\mu\rVert^2$, which cancels
-    catastrophically for nearby points; this limits coordinates to about $10^{154}$.
+    a far-away point). The assignment step expands
+    $\lVert x - \mu\rVert^2 = \lVert x\rVert^2 - 2x\cdot\mu + \lVert\mu\rVert^2$ so
+    that the work is one matrix product, as scikit-learn does, after centring the data
+    on their mean so that the expansion does not cancel for data far from the origin.
+    Squares limit coordinates to about $10^{150}$.
     The returned labels always match the returned centroids.
 
     References
@@ -122,14 +124,22 @@ def _initial_centroids(x, k, init, rng):
 
 
 def _nearest_centroid(x, centroids):
-    """c_i = argmin_j ||x_i - mu_j||^2, for every point at once."""
-    squared_distances = np.sum((x[:, np.newaxis, :] - centroids[np.newaxis, :, :]) ** 2, axis=2)
-    return np.argmin(squared_distances, axis=1)
+    """c_i = argmin_j ||x_i - mu_j||^2, for every point at once.
+
+    Expands ||x - mu||^2 = ||x||^2 - 2 x.mu + ||mu||^2, whose middle term is one
+    matrix product (fast, and an (n, k) array instead of (n, k, d)); ||x||^2 is the
+    same for every centroid, so the argmin can drop it. Centring on the data mean
+    first keeps the expansion from cancelling when the data sit far from the origin.
+    """
+    shift = x.mean(axis=0)
+    mu = centroids - shift
+    return np.argmin((np.sum(mu**2, axis=1) - 2 * ((x - shift) @ mu.T)), axis=1)
 
 
 def _cluster_means(x, labels, centroids):
     """mu_j = mean of the points labelled j; an empty cluster keeps its centroid."""
-    members = labels == np.arange(len(centroids))[:, np.newaxis]  # (k, n) membership
-    counts = members.sum(axis=1)[:, np.newaxis]
-    sums = members.astype(np.float64) @ x
+    k = len(centroids)
+    counts = np.bincount(labels, minlength=k)[:, np.newaxis]
+    # one weighted count per coordinate: O(n d), against O(n k d) for a membership product
+    sums = np.stack([np.bincount(labels, weights=col, minlength=k) for col in x.T], axis=1)
     return np.where(counts > 0, sums / np.maximum(counts, 1), centroids)
