@@ -125,8 +125,10 @@ def search(query: str, *, limit: int = 10) -> list[Entry]:
 
     Examples
     --------
-    >>> [e.id for e in search("gradient")][:2]
-    ['gradient-descent', 'learning-rate']
+    >>> search("mse")[0].term
+    'Mean squared error'
+    >>> search("cross entropy")[0].id
+    'cross-entropy-loss'
     """
     from dlterms.glossary import default_glossary
 

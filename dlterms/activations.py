@@ -1,16 +1,30 @@
-"""Activation functions and their derivatives: sigmoid, ReLU, softmax.
+"""Activation functions and their derivatives: sigmoid, tanh, ReLU, Leaky ReLU, linear, softmax.
 
 Every function is elementwise or works along one axis, accepts any array-like,
 never mutates its input and returns a Python float for a scalar input.
+:func:`apply_activation` and :func:`apply_activation_grad` pick one of them by name,
+as ``activation="relu"`` does in Keras.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from dlterms._validation import as_float_array, check_axis, check_same_shape, scalar_or_array
+from dlterms._validation import (
+    as_float_array,
+    check_axis,
+    check_real,
+    check_same_shape,
+    scalar_or_array,
+)
 
 __all__ = [
+    "apply_activation",
+    "apply_activation_grad",
+    "leaky_relu",
+    "leaky_relu_grad",
+    "linear",
+    "linear_grad",
     "log_softmax",
     "relu",
     "relu_grad",
@@ -18,6 +32,8 @@ __all__ = [
     "sigmoid_grad",
     "softmax",
     "softmax_jvp",
+    "tanh",
+    "tanh_grad",
 ]
 
 
@@ -46,6 +62,8 @@ def sigmoid(x):
     sigmoid_grad : Its derivative.
 
     softmax : The multi-class generalisation.
+
+    tanh : The zero-centred version, $\tanh(x) = 2\sigma(2x) - 1$.
 
     Notes
     -----
@@ -117,6 +135,111 @@ def sigmoid_grad(x):
     return scalar_or_array(np.multiply(sigmoid(x), sigmoid(-x)))
 
 
+def tanh(x):
+    r"""Hyperbolic tangent, an S-shaped activation with outputs in $[-1, 1]$.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Finite real input of any shape.
+
+    Returns
+    -------
+    float or ndarray
+        $\tanh(x)$, in $[-1, 1]$, with the shape of `x`.
+
+    Raises
+    ------
+    ValueError
+        If `x` is empty or holds NaN or infinity.
+    TypeError
+        If `x` does not hold real numbers.
+
+    See Also
+    --------
+    tanh_grad : Its derivative.
+
+    sigmoid : The same curve squeezed into $(0, 1)$: $\tanh(x) = 2\sigma(2x) - 1$.
+
+    Notes
+    -----
+    $$\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1.$$
+
+    Written out, both exponentials overflow for $|x| \gtrsim 710$; ``np.tanh`` evaluates
+    it without forming them and returns exactly $\pm 1$ once $|x| \gtrsim 19$. Unlike
+    the sigmoid it is zero-centred, $\tanh(-x) = -\tanh(x)$, with slope 1 at the origin.
+
+    Examples
+    --------
+    >>> tanh(0.0)
+    0.0
+    >>> tanh([-1.0, 0.5, 2.0]).round(4).tolist()
+    [-0.7616, 0.4621, 0.964]
+
+    Huge inputs saturate at the bounds without an overflow warning:
+
+    >>> tanh([-1000.0, 1000.0]).tolist()
+    [-1.0, 1.0]
+    """
+    x = as_float_array(x, "x")
+    return scalar_or_array(np.tanh(x))
+
+
+def tanh_grad(x):
+    r"""Derivative of tanh, $1 - \tanh^2(x) = \operatorname{sech}^2(x)$, accurate in the tails.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Finite real input of any shape.
+
+    Returns
+    -------
+    float or ndarray
+        $\tanh'(x)$, in $[0, 1]$, with the shape of `x`.
+
+    Raises
+    ------
+    ValueError
+        If `x` is empty or holds NaN or infinity.
+    TypeError
+        If `x` does not hold real numbers.
+
+    See Also
+    --------
+    tanh : The function itself.
+
+    sigmoid_grad : The sigmoid's derivative, at most $1/4$.
+
+    Notes
+    -----
+    $$\tanh'(x) = 1 - \tanh^2(x) = \operatorname{sech}^2(x)
+      = \left(\frac{2u}{1 + u^2}\right)^2, \quad u = e^{-|x|}.$$
+
+    The textbook form $1 - \tanh^2(x)$ cancels: once $\tanh(x)$ rounds to $\pm 1$
+    ($|x| \gtrsim 19$) it returns exactly 0, although the true slope is about
+    $4e^{-2|x|}$. The last form uses $u = e^{-|x|} \le 1$, which cannot overflow and
+    keeps full relative precision until the result underflows near $|x| \approx 372$.
+    The slope is largest, 1, at $x = 0$.
+
+    Examples
+    --------
+    >>> tanh_grad(0.0)
+    1.0
+    >>> tanh_grad([-1.0, 1.0]).round(4).tolist()
+    [0.42, 0.42]
+
+    At $x = 20$ the slope is tiny but not zero, where $1 - \tanh^2$ gives 0:
+
+    >>> f"{tanh_grad(20.0):.4e}", 1 - tanh(20.0) ** 2
+    ('1.6993e-17', 0.0)
+    """
+    x = as_float_array(x, "x")
+    u = np.exp(-np.abs(x))
+    # sech(x) = 2 / (e^x + e^-x) = 2u / (1 + u^2); u^2 may underflow to 0, harmlessly
+    return scalar_or_array((2.0 * u / (1.0 + u * u)) ** 2)
+
+
 def relu(x):
     r"""Rectified linear unit, $\max(x, 0)$ elementwise.
 
@@ -140,6 +263,8 @@ def relu(x):
     See Also
     --------
     relu_grad : Its derivative.
+
+    leaky_relu : The variant with a small slope for negative inputs.
 
     Notes
     -----
@@ -196,6 +321,210 @@ def relu_grad(x):
     """
     x = as_float_array(x, "x")
     return scalar_or_array((x > 0).astype(np.float64))
+
+
+def leaky_relu(x, *, negative_slope=0.01):
+    r"""Leaky ReLU: $x$ for positive inputs, a small multiple $a x$ for the rest.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Finite real input of any shape.
+    negative_slope : float, default=0.01
+        The slope $a \in [0, 1]$ used for $x \le 0$; 0 gives ReLU and 1 the identity.
+
+    Returns
+    -------
+    float or ndarray
+        $\mathrm{LeakyReLU}(x)$ as float64, with the shape of `x`.
+
+    Raises
+    ------
+    ValueError
+        If `x` is empty or holds NaN or infinity, or `negative_slope` is outside
+        $[0, 1]$.
+    TypeError
+        If `x` does not hold real numbers or `negative_slope` is not a real number.
+
+    See Also
+    --------
+    leaky_relu_grad : Its derivative.
+
+    relu : The case $a = 0$, whose negative side is flat.
+
+    Notes
+    -----
+    $$\mathrm{LeakyReLU}_a(x) = \begin{cases} x & x > 0 \\ a x & x \le 0
+      \end{cases} = \max(x, a x) \quad (0 \le a \le 1).$$
+
+    The default $a = 0.01$ matches PyTorch's ``LeakyReLU``; Keras 3 defaults to 0.2.
+    Because the negative side still has slope $a > 0$, a unit whose input is negative
+    for every example keeps receiving a (small) gradient instead of dying. No
+    exponential is involved, so every finite input gives a finite output, correctly
+    rounded.
+
+    Examples
+    --------
+    >>> leaky_relu([-2.0, 0.0, 3.0]).tolist()
+    [-0.02, 0.0, 3.0]
+    >>> leaky_relu(-4.0, negative_slope=0.25)
+    -1.0
+    >>> leaky_relu(-1e308)
+    -1e+306
+    """
+    x = as_float_array(x, "x")
+    negative_slope = check_real(negative_slope, "negative_slope", low=0.0, high=1.0)
+    return scalar_or_array(np.where(x > 0, x, negative_slope * x))
+
+
+def leaky_relu_grad(x, *, negative_slope=0.01):
+    r"""Derivative of Leaky ReLU: 1 where $x > 0$, else `negative_slope` (also at $x = 0$).
+
+    Parameters
+    ----------
+    x : float or array_like
+        Finite real input of any shape.
+    negative_slope : float, default=0.01
+        The slope $a \in [0, 1]$ used for $x \le 0$.
+
+    Returns
+    -------
+    float or ndarray
+        1.0 or $a$ elementwise, with the shape of `x`.
+
+    Raises
+    ------
+    ValueError
+        If `x` is empty or holds NaN or infinity, or `negative_slope` is outside
+        $[0, 1]$.
+    TypeError
+        If `x` does not hold real numbers or `negative_slope` is not a real number.
+
+    See Also
+    --------
+    leaky_relu : The function itself.
+
+    relu_grad : The case $a = 0$.
+
+    Notes
+    -----
+    $$\mathrm{LeakyReLU}_a'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0. \end{cases}$$
+
+    The kink at $x = 0$ has no derivative; like PyTorch we use the left slope $a$
+    there, which for $a = 0$ agrees with :func:`relu_grad`.
+
+    Examples
+    --------
+    >>> leaky_relu_grad([-2.0, 0.0, 3.0]).tolist()
+    [0.01, 0.01, 1.0]
+    >>> leaky_relu_grad(-1e308, negative_slope=0.25)
+    0.25
+    """
+    x = as_float_array(x, "x")
+    negative_slope = check_real(negative_slope, "negative_slope", low=0.0, high=1.0)
+    return scalar_or_array(np.where(x > 0, 1.0, negative_slope))
+
+
+def linear(x, *, slope=1.0):
+    r"""Linear activation $f(x) = a x$; with the default $a = 1$ it is the identity.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Finite real input of any shape.
+    slope : float, default=1.0
+        The finite factor $a$.
+
+    Returns
+    -------
+    float or ndarray
+        $a x$ as a new float64 array (never `x` itself), with the shape of `x`.
+
+    Raises
+    ------
+    ValueError
+        If `x` is empty or holds NaN or infinity, or `slope` is not finite.
+    TypeError
+        If `x` does not hold real numbers or `slope` is not a real number.
+
+    See Also
+    --------
+    linear_grad : Its derivative, the constant $a$.
+
+    relu, tanh, sigmoid : Nonlinear activations, which let a network bend.
+
+    Notes
+    -----
+    $$f(x) = a x, \qquad f(u + v) = f(u) + f(v), \qquad f(c u) = c f(u).$$
+
+    Keras's ``activation="linear"`` (also the default of ``Dense``) is the case
+    $a = 1$: the unit outputs its weighted sum unchanged, as a regression output layer
+    should. Between hidden layers it adds nothing, because a composition of linear
+    (or affine) maps is again linear (affine): $W_2 (W_1 x + b_1) + b_2 =
+    (W_2 W_1) x + (W_2 b_1 + b_2)$, so a stack of such layers equals one layer. A
+    product $a x$ beyond $\pm 1.8 \times 10^{308}$ is not representable and becomes
+    $\pm\infty$.
+
+    Examples
+    --------
+    >>> linear([-2.0, 0.0, 3.0]).tolist()
+    [-2.0, 0.0, 3.0]
+    >>> linear([-2.0, 3.0], slope=0.5).tolist()
+    [-1.0, 1.5]
+
+    Two stacked linear activations are one linear activation:
+
+    >>> linear(linear(4.0, slope=3.0), slope=0.5) == linear(4.0, slope=1.5)
+    True
+    """
+    x = as_float_array(x, "x")
+    slope = check_real(slope, "slope")
+    return scalar_or_array(slope * x)
+
+
+def linear_grad(x, *, slope=1.0):
+    r"""Derivative of the linear activation: the constant `slope` everywhere.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Finite real input of any shape (only its shape matters).
+    slope : float, default=1.0
+        The finite factor $a$ of $f(x) = a x$.
+
+    Returns
+    -------
+    float or ndarray
+        $a$ at every position, with the shape of `x`.
+
+    Raises
+    ------
+    ValueError
+        If `x` is empty or holds NaN or infinity, or `slope` is not finite.
+    TypeError
+        If `x` does not hold real numbers or `slope` is not a real number.
+
+    See Also
+    --------
+    linear : The function itself.
+
+    Notes
+    -----
+    $$f'(x) = a.$$
+
+    The slope never shrinks, so a linear unit never saturates; it also never bends,
+    which is why hidden layers need a nonlinear activation.
+
+    Examples
+    --------
+    >>> linear_grad([-1e308, 0.0, 5.0]).tolist()
+    [1.0, 1.0, 1.0]
+    >>> linear_grad(2.0, slope=-0.5)
+    -0.5
+    """
+    x = as_float_array(x, "x")
+    slope = check_real(slope, "slope")
+    return scalar_or_array(np.full(x.shape, slope))
 
 
 def softmax(z, *, axis=-1):
@@ -371,3 +700,144 @@ def softmax_jvp(z, v, *, axis=-1):
     check_same_shape(z, v, "z", "v")
     s = softmax(z, axis=axis)
     return s * (v - np.sum(s * v, axis=axis, keepdims=True))
+
+
+_ACTIVATIONS = {
+    "leaky_relu": leaky_relu,
+    "linear": linear,
+    "relu": relu,
+    "sigmoid": sigmoid,
+    "softmax": softmax,
+    "tanh": tanh,
+}
+_ACTIVATION_GRADS = {
+    "leaky_relu": leaky_relu_grad,
+    "linear": linear_grad,
+    "relu": relu_grad,
+    "sigmoid": sigmoid_grad,
+    "tanh": tanh_grad,
+}
+
+
+def _check_name(name, allowed) -> str:
+    """Return `name` if it is one of `allowed` (a sorted tuple of activation names)."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string; got {name!r} ({type(name).__name__}).")
+    if name not in allowed:
+        names = ", ".join(repr(n) for n in allowed)
+        hint = " Use softmax_jvp for softmax, whose derivative is a Jacobian." * (name == "softmax")
+        raise ValueError(f"name must be one of {names}; got {name!r}.{hint}")
+    return name
+
+
+def apply_activation(x, name):
+    r"""Apply the activation function called `name` (``"relu"``, ``"tanh"``, ...) to `x`.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Finite real pre-activations (weighted sums); at least 1-D for ``"softmax"``.
+    name : {"leaky_relu", "linear", "relu", "sigmoid", "softmax", "tanh"}
+        Which activation, spelled as in Keras's ``activation=`` argument.
+
+    Returns
+    -------
+    float or ndarray
+        The activation of `x`, with its shape; softmax normalises along the last axis.
+
+    Raises
+    ------
+    ValueError
+        If `name` is not one of the names above, or `x` is invalid for that
+        activation (empty, NaN or infinity; a scalar for softmax).
+    TypeError
+        If `name` is not a string or `x` does not hold real numbers.
+
+    See Also
+    --------
+    apply_activation_grad : The matching elementwise derivative.
+
+    sigmoid, tanh, relu, leaky_relu, linear, softmax : The functions it calls, with
+        their default options.
+
+    Notes
+    -----
+    A unit computes $y = f(z)$ from its weighted sum $z = w \cdot x + b$; this picks
+    $f$ by name, as a layer's configuration does:
+
+    $$f \in \{\sigma,\ \tanh,\ \mathrm{ReLU},\ \mathrm{LeakyReLU}_{0.01},\
+      \mathrm{id},\ \mathrm{softmax}\}.$$
+
+    Every choice except ``"linear"`` is nonlinear, which is what lets stacked layers
+    represent more than one linear map. For options other than the defaults, such as
+    ``negative_slope``, call the function itself.
+
+    Examples
+    --------
+    >>> z = [-2.0, 0.0, 2.0]
+    >>> apply_activation(z, "relu").tolist()
+    [0.0, 0.0, 2.0]
+    >>> apply_activation(z, "tanh").round(4).tolist()
+    [-0.964, 0.0, 0.964]
+    >>> apply_activation(z, "softmax").round(4).tolist()
+    [0.0159, 0.1173, 0.8668]
+
+    Extreme inputs go through the same stable code as the functions themselves:
+
+    >>> apply_activation([-1000.0, 1000.0], "sigmoid").tolist()
+    [0.0, 1.0]
+    """
+    return _ACTIVATIONS[_check_name(name, tuple(_ACTIVATIONS))](x)
+
+
+def apply_activation_grad(x, name):
+    r"""Elementwise derivative $f'(x)$ of the activation function called `name`.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Finite real pre-activations of any shape.
+    name : {"leaky_relu", "linear", "relu", "sigmoid", "tanh"}
+        Which activation. Softmax is refused: its derivative is a Jacobian.
+
+    Returns
+    -------
+    float or ndarray
+        $f'(x)$ with the shape of `x`.
+
+    Raises
+    ------
+    ValueError
+        If `name` is not one of the names above (``"softmax"`` included), or `x` is
+        empty or holds NaN or infinity.
+    TypeError
+        If `name` is not a string or `x` does not hold real numbers.
+
+    See Also
+    --------
+    apply_activation : The activation itself.
+
+    softmax_jvp : The derivative of softmax, as a Jacobian-vector product.
+
+    Notes
+    -----
+    Backpropagation multiplies the incoming gradient by $f'(z)$ at every unit,
+    $\partial L / \partial z = f'(z)\, \partial L / \partial y$, so this factor
+    decides how much gradient survives the unit: at most $1/4$ for the sigmoid, 1
+    for tanh at 0, exactly 1 for ReLU on its positive side, and near 0 wherever an
+    S-shaped unit saturates. At kinks the left slope is used, as in PyTorch.
+
+    Examples
+    --------
+    >>> z = [-2.0, 0.0, 2.0]
+    >>> apply_activation_grad(z, "sigmoid").round(4).tolist()
+    [0.105, 0.25, 0.105]
+    >>> apply_activation_grad(z, "leaky_relu").tolist()
+    [0.01, 0.01, 1.0]
+
+    A saturated tanh unit passes almost nothing back:
+
+    >>> apply_activation_grad(1000.0, "tanh")
+    0.0
+    """
+    return _ACTIVATION_GRADS[_check_name(name, tuple(_ACTIVATION_GRADS))](x)

@@ -1,17 +1,116 @@
-"""Loss functions: mean squared error, mean absolute error, cross-entropy.
+"""Loss functions and their gradients: regression, probabilistic and hinge losses.
 
-Names follow scikit-learn: ``*_error`` and ``*_loss`` are lower-is-better. Each
-returns the mean over examples as a Python float.
+Names follow scikit-learn: ``*_error`` and ``*_loss`` are lower-is-better. Each loss
+returns the mean over examples as a Python float; each ``*_grad`` returns the gradient
+of that mean with respect to the predictions (or logits), shaped like them.
+
+The definitions follow the Keras losses of the same names. Where Keras clips a value
+away from 0 or 1 before a log or a division, the clip uses ``1e-7``, Keras' default
+``backend.epsilon()``, and the docstring says so. Logit-based forms (``cross_entropy``,
+``binary_cross_entropy_with_logits``) need no clip and are the recommended ones.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from dlterms._validation import as_class_target, as_float_array, check_axis, check_same_shape
-from dlterms.activations import log_softmax
+from dlterms._validation import (
+    as_class_target,
+    as_float_array,
+    as_index_array,
+    check_axis,
+    check_same_shape,
+    scalar_or_array,
+)
+from dlterms.activations import log_softmax, sigmoid, softmax
 
-__all__ = ["cross_entropy", "mean_absolute_error", "mean_squared_error"]
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_grad",
+    "categorical_cross_entropy",
+    "categorical_hinge_loss",
+    "cosine_similarity_loss",
+    "cross_entropy",
+    "cross_entropy_grad",
+    "hinge_loss",
+    "hinge_loss_grad",
+    "kl_divergence",
+    "log_cosh_loss",
+    "log_cosh_loss_grad",
+    "mean_absolute_error",
+    "mean_absolute_percentage_error",
+    "mean_squared_error",
+    "mean_squared_error_grad",
+    "mean_squared_logarithmic_error",
+    "poisson_loss",
+    "sparse_categorical_cross_entropy",
+    "squared_hinge_loss",
+]
+
+# Keras' backend.epsilon(): how far probabilities and denominators are clipped from 0 and 1.
+_EPSILON = 1e-7
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _pair(y_true, y_pred, name_pred="y_pred", **kwargs):
+    """Both arguments as finite float arrays of one shape."""
+    y_true = as_float_array(y_true, "y_true", **kwargs)
+    y_pred = as_float_array(y_pred, name_pred, **kwargs)
+    check_same_shape(y_true, y_pred, "y_true", name_pred)
+    return y_true, y_pred
+
+
+def _check_range(array, name, low, high=math.inf):
+    """Raise unless every value of `array` lies in ``[low, high]``."""
+    lo, hi = array.min(), array.max()
+    if lo < low or hi > high:
+        allowed = f"in [{low:g}, {high:g}]" if high < math.inf else f">= {low:g}"
+        raise ValueError(f"{name} must be {allowed}; got values from {lo:g} to {hi:g}.")
+
+
+def _check_distributions(array, name):
+    """Raise unless every slice along the last axis is a probability distribution."""
+    _check_range(array, name, 0.0, 1.0)
+    sums = array.sum(axis=-1)
+    if not np.allclose(sums, 1.0, rtol=0, atol=1e-6):
+        raise ValueError(
+            f"{name} must hold probabilities that sum to 1 along the last axis; "
+            f"got sums from {sums.min():g} to {sums.max():g}."
+        )
+
+
+def _softplus(x):
+    r"""$\log(1 + e^{x}) = \max(x, 0) + \log(1 + e^{-|x|})$, which never overflows."""
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def _hinge_labels(y_true):
+    """Labels in {-1, 1}; labels that are all in {0, 1} are mapped by 2y - 1, as in Keras."""
+    if np.all((y_true == 0) | (y_true == 1)):
+        return 2.0 * y_true - 1.0
+    if not np.all(np.abs(y_true) == 1):
+        found = np.unique(y_true)
+        shown = ", ".join(f"{v:g}" for v in found[:5]) + (", ..." if found.size > 5 else "")
+        raise ValueError(
+            "y_true must hold labels that are all in {-1, 1} or all in {0, 1}; "
+            f"got the values {{{shown}}}."
+        )
+    return y_true
+
+
+def _margin_gap(y_true, y_pred):
+    """Return ``(1 - y * y_pred, y)`` for validated hinge inputs, with labels y in {-1, 1}."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    labels = _hinge_labels(y_true)
+    return 1.0 - labels * y_pred, labels
+
+
+# --------------------------------------------------------------------------- regression
 
 
 def mean_squared_error(y_true, y_pred):
@@ -40,6 +139,8 @@ def mean_squared_error(y_true, y_pred):
     --------
     mean_absolute_error : The L1 counterpart, less sensitive to outliers.
 
+    mean_squared_error_grad : Its gradient with respect to `y_pred`.
+
     Notes
     -----
     $$\mathrm{MSE} = \frac{1}{n} \sum_{i=1}^{n} (y_i - \hat y_i)^2.$$
@@ -64,6 +165,51 @@ def mean_squared_error(y_true, y_pred):
     y_pred = as_float_array(y_pred, "y_pred")
     check_same_shape(y_true, y_pred, "y_true", "y_pred")
     return float(np.mean((y_true - y_pred) ** 2))
+
+
+def mean_squared_error_grad(y_true, y_pred):
+    r"""Gradient of the mean squared error with respect to the predictions.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Finite target values, any shape.
+    y_pred : array_like
+        Finite predictions, same shape as `y_true`.
+
+    Returns
+    -------
+    float or ndarray
+        $\partial\,\mathrm{MSE} / \partial \hat y$, shaped like `y_pred` (a float for
+        scalar input).
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape or hold NaN or infinity.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    mean_squared_error : The loss itself.
+
+    Notes
+    -----
+    $$\frac{\partial\,\mathrm{MSE}}{\partial \hat y_i} = \frac{2}{n}(\hat y_i - y_i),$$
+
+    where $n$ is the number of elements. The gradient grows with the error, so steps
+    shrink as the predictions approach the targets.
+
+    Examples
+    --------
+    >>> mean_squared_error_grad([1.0, 2.0], [2.0, 2.0]).tolist()  # 2 * (1, 0) / 2
+    [1.0, 0.0]
+    >>> mean_squared_error_grad(0.0, -3.0)
+    -6.0
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    return scalar_or_array((y_pred - y_true) * (2.0 / y_true.size))
 
 
 def mean_absolute_error(y_true, y_pred):
@@ -92,6 +238,8 @@ def mean_absolute_error(y_true, y_pred):
     --------
     mean_squared_error : The L2 counterpart, which punishes large errors more.
 
+    mean_absolute_percentage_error : The same error relative to each target.
+
     Notes
     -----
     $$\mathrm{MAE} = \frac{1}{n} \sum_{i=1}^{n} |y_i - \hat y_i|.$$
@@ -114,6 +262,470 @@ def mean_absolute_error(y_true, y_pred):
     y_pred = as_float_array(y_pred, "y_pred")
     check_same_shape(y_true, y_pred, "y_true", "y_pred")
     return float(np.mean(np.abs(y_true - y_pred)))
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    r"""Mean absolute error relative to each target, in percent (Keras' MAPE).
+
+    Parameters
+    ----------
+    y_true : array_like
+        Finite target values, any shape.
+    y_pred : array_like
+        Finite predictions, same shape as `y_true`.
+
+    Returns
+    -------
+    float
+        The MAPE in percent, $\ge 0$: 10.0 means predictions are off by 10 % of the
+        target on average.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape or hold NaN or infinity.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    mean_absolute_error : The same errors in the target's own units.
+
+    mean_squared_logarithmic_error : Another scale-free regression loss.
+
+    Notes
+    -----
+    $$\mathrm{MAPE} = \frac{100}{n} \sum_{i=1}^{n}
+      \frac{|y_i - \hat y_i|}{\max(|y_i|, \varepsilon)}, \qquad \varepsilon = 10^{-7}.$$
+
+    As in Keras, the result is multiplied by 100 and the denominator is clipped
+    below at $\varepsilon$, so a target of 0 gives a huge but finite term instead of a
+    division by zero. scikit-learn's ``mean_absolute_percentage_error`` returns a
+    fraction instead (0.1 rather than 10) and clips at machine epsilon.
+
+    References
+    ----------
+    Keras, ``keras.losses.mean_absolute_percentage_error``.
+
+    Examples
+    --------
+    >>> mean_absolute_percentage_error([2.0, 4.0], [3.0, 3.0])  # 100 * (1/2 + 1/4) / 2
+    37.5
+
+    A zero target is divided by the clip $10^{-7}$, not by 0:
+
+    >>> round(mean_absolute_percentage_error([0.0], [0.001]))  # 100 * 0.001 / 1e-7
+    1000000
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    ratio = np.abs(y_true - y_pred) / np.maximum(np.abs(y_true), _EPSILON)
+    return float(100.0 * np.mean(ratio))
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    r"""Mean squared difference of $\log(1 + y)$ between targets and predictions.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Finite non-negative targets, any shape.
+    y_pred : array_like
+        Finite non-negative predictions, same shape as `y_true`.
+
+    Returns
+    -------
+    float
+        The MSLE, $\ge 0$.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape, hold NaN or infinity, or hold a
+        negative value.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    mean_squared_error : The same loss without the logarithm.
+
+    Notes
+    -----
+    $$\mathrm{MSLE} = \frac{1}{n} \sum_{i=1}^{n}
+      \bigl(\log(1 + y_i) - \log(1 + \hat y_i)\bigr)^2.$$
+
+    Each term depends on the ratio $(1 + \hat y)/(1 + y)$, so errors count relative to
+    the size of the target, and predicting too little costs more than predicting too
+    much by the same amount. ``np.log1p`` keeps $\log(1 + y)$ accurate for tiny $y$.
+    Keras replaces every value below $10^{-7}$ (negatives included) by $10^{-7}$; here
+    negative values raise, as in scikit-learn's ``mean_squared_log_error``, and the
+    two agree for all inputs $\ge 10^{-7}$.
+
+    References
+    ----------
+    Keras, ``keras.losses.mean_squared_logarithmic_error``.
+
+    Examples
+    --------
+    Predicting 1 for 0 costs as much as 199 for 99, since both ratios are 2:
+
+    >>> round(mean_squared_logarithmic_error([0.0], [1.0]), 4)  # (log 2)^2
+    0.4805
+    >>> round(mean_squared_logarithmic_error([99.0], [199.0]), 4)
+    0.4805
+    >>> round(mean_squared_logarithmic_error([0.0], [1e308]), 1)  # log(1 + 1e308)^2
+    502959.3
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    _check_range(y_true, "y_true", 0.0)
+    _check_range(y_pred, "y_pred", 0.0)
+    return float(np.mean((np.log1p(y_true) - np.log1p(y_pred)) ** 2))
+
+
+def log_cosh_loss(y_true, y_pred):
+    r"""Mean of $\log\cosh$ of the prediction errors: quadratic when small, linear when large.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Finite target values, any shape.
+    y_pred : array_like
+        Finite predictions, same shape as `y_true`.
+
+    Returns
+    -------
+    float
+        The log-cosh loss, $\ge 0$.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape or hold NaN or infinity.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    log_cosh_loss_grad : Its gradient, $\tanh$ of the error.
+
+    mean_squared_error : What it resembles for small errors.
+
+    mean_absolute_error : What it resembles for large errors.
+
+    Notes
+    -----
+    $$L = \frac{1}{n} \sum_{i=1}^{n} \log\cosh(\hat y_i - y_i),$$
+
+    with $\log\cosh x \approx x^2/2$ for small $|x|$ and $\approx |x| - \log 2$ for
+    large $|x|$. ``np.cosh`` overflows for $|x| > 710$, so with $a = |x|$ we use
+
+    $$\log\cosh x = a + \log\bigl(1 + e^{-2a}\bigr) - \log 2,$$
+
+    where $e^{-2a} \le 1$ cannot overflow (Keras uses the same identity through a
+    softplus). For $a < 1$ that form loses digits to cancellation, so there we use
+    $\tfrac12 \log\bigl(1 + \sinh^2 a\bigr)$, which is exact to rounding.
+
+    References
+    ----------
+    Keras, ``keras.losses.log_cosh``.
+
+    Examples
+    --------
+    >>> round(log_cosh_loss([0.0, 0.0], [1.0, -1.0]), 4)  # log cosh 1
+    0.4338
+    >>> round(log_cosh_loss([0.0], [1000.0]), 4)  # 1000 - log 2, no overflow
+    999.3069
+    >>> log_cosh_loss([0.0], [1e308])
+    1e+308
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    a = np.abs(y_pred - y_true)
+    small = np.minimum(a, 1.0)  # the sinh branch only ever sees a < 1
+    log_cosh = np.where(
+        a < 1.0,
+        0.5 * np.log1p(np.sinh(small) ** 2),
+        a + np.log1p(np.exp(-a) ** 2) - math.log(2.0),  # exp(-a)^2: -2a could overflow
+    )
+    return float(np.mean(log_cosh))
+
+
+def log_cosh_loss_grad(y_true, y_pred):
+    r"""Gradient of the log-cosh loss with respect to the predictions.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Finite target values, any shape.
+    y_pred : array_like
+        Finite predictions, same shape as `y_true`.
+
+    Returns
+    -------
+    float or ndarray
+        $\partial L / \partial \hat y$, shaped like `y_pred` (a float for scalar input),
+        each value in $[-1/n, 1/n]$.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape or hold NaN or infinity.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    log_cosh_loss : The loss itself.
+
+    Notes
+    -----
+    $$\frac{\partial L}{\partial \hat y_i} = \frac{1}{n}\tanh(\hat y_i - y_i).$$
+
+    Like the MSE gradient it is about $x/n$ for small errors, and like the MAE
+    gradient it is bounded by $1/n$ for large ones, so one outlier cannot produce a
+    huge step. ``np.tanh`` saturates to exactly $\pm 1$ without overflow.
+
+    Examples
+    --------
+    >>> log_cosh_loss_grad([0.0, 0.0], [1.0, -1000.0]).round(4).tolist()  # tanh(.) / 2
+    [0.3808, -0.5]
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    return scalar_or_array(np.tanh(y_pred - y_true) / y_true.size)
+
+
+def poisson_loss(y_true, y_pred):
+    r"""Poisson negative log-likelihood of counts, up to a constant: mean of $\hat y - y\log\hat y$.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Finite non-negative targets (counts), any shape.
+    y_pred : array_like
+        Finite non-negative predicted rates, same shape as `y_true`.
+
+    Returns
+    -------
+    float
+        The Poisson loss. It may be negative: the constant $\log y!$ is left out.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape, hold NaN or infinity, or hold a
+        negative value.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    mean_squared_error : The loss for Gaussian rather than Poisson noise.
+
+    Notes
+    -----
+    $$L = \frac{1}{n} \sum_{i=1}^{n} \bigl(\hat y_i - y_i \log \max(\hat y_i, \varepsilon)\bigr),
+      \qquad \varepsilon = 10^{-7}.$$
+
+    For a Poisson count $y$ with rate $\lambda$, $-\log P(y) = \lambda - y\log\lambda +
+    \log y!$; the last term does not depend on the prediction, so it is dropped. For
+    each target the loss is smallest at $\hat y = y$. The rate is clipped below at
+    $\varepsilon$ before the log, so a zero rate for a positive count costs a large
+    finite amount. Keras adds $10^{-7}$ inside the log and PyTorch's
+    ``poisson_nll_loss(log_input=False)`` adds ``eps=1e-8``, so all three agree to
+    within about $y\varepsilon/\hat y$.
+
+    References
+    ----------
+    Keras, ``keras.losses.poisson``.
+
+    Examples
+    --------
+    >>> round(poisson_loss([0.0, 2.0], [1.0, 2.0]), 4)  # ((1 - 0) + (2 - 2 log 2)) / 2
+    0.8069
+    >>> round(poisson_loss([1.0], [0.0]), 4)  # 0 - log(1e-7)
+    16.1181
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    _check_range(y_true, "y_true", 0.0)
+    _check_range(y_pred, "y_pred", 0.0)
+    return float(np.mean(y_pred - y_true * np.log(np.maximum(y_pred, _EPSILON))))
+
+
+# --------------------------------------------------------------------------- probabilistic
+
+
+def binary_cross_entropy(y_true, y_pred):
+    r"""Binary cross-entropy (log loss) from predicted probabilities, clipped like Keras.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Targets in $[0, 1]$, any shape: labels 0 and 1, or soft labels.
+    y_pred : array_like
+        Predicted probabilities of the positive class in $[0, 1]$, same shape as
+        `y_true`.
+
+    Returns
+    -------
+    float
+        The mean log loss in nats, $\ge 0$ (0 only for hard labels predicted exactly).
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape, hold NaN or infinity, or hold a
+        value outside $[0, 1]$.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    binary_cross_entropy_with_logits : The same loss from logits, with no clipping;
+        prefer it in models.
+
+    categorical_cross_entropy : The multi-class version.
+
+    Notes
+    -----
+    With $p_i$ clipped to $[\varepsilon, 1 - \varepsilon]$, $\varepsilon = 10^{-7}$,
+
+    $$L = -\frac{1}{n} \sum_{i=1}^{n} \bigl(y_i \log p_i + (1 - y_i)\log(1 - p_i)\bigr).$$
+
+    The clip is Keras' (``from_logits=False``): without it a confident wrong
+    prediction $p = 0$ for $y = 1$ would cost $\log 0 = -\infty$. Clipping changes
+    nothing for $p \in [\varepsilon, 1 - \varepsilon]$ and caps one example's loss at
+    $-\log\varepsilon \approx 16.12$; PyTorch's ``binary_cross_entropy`` caps the log
+    at $-100$ instead. Unlike ``log(p + eps)``, the clip adds no bias to unclipped
+    values. $\log(1 - p)$ is taken as ``np.log1p(-p)``.
+
+    References
+    ----------
+    Keras, ``keras.losses.binary_crossentropy``.
+
+    Examples
+    --------
+    >>> round(binary_cross_entropy([1.0, 0.0], [0.5, 0.5]), 4)  # log 2
+    0.6931
+    >>> round(binary_cross_entropy([1.0, 0.0], [0.8, 0.2]), 4)  # -log 0.8
+    0.2231
+
+    A certain wrong answer is capped at $-\log 10^{-7}$ rather than infinite:
+
+    >>> round(binary_cross_entropy([1.0], [0.0]), 4)
+    16.1181
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    _check_range(y_true, "y_true", 0.0, 1.0)
+    _check_range(y_pred, "y_pred", 0.0, 1.0)
+    p = np.clip(y_pred, _EPSILON, 1.0 - _EPSILON)
+    return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log1p(-p))) + 0.0
+
+
+def binary_cross_entropy_with_logits(y_true, logits):
+    r"""Binary cross-entropy of a sigmoid output, computed stably from the logits.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Targets in $[0, 1]$, any shape: labels 0 and 1, or soft labels.
+    logits : array_like
+        Finite logits $z$ (the sigmoid's inputs), same shape as `y_true`.
+
+    Returns
+    -------
+    float
+        The mean log loss in nats, $\ge 0$.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape, hold NaN or infinity, or `y_true`
+        holds a value outside $[0, 1]$.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    binary_cross_entropy : The same loss from probabilities.
+
+    binary_cross_entropy_with_logits_grad : Its gradient, $(\sigma(z) - y)/n$.
+
+    cross_entropy : The multi-class version from logits.
+
+    Notes
+    -----
+    Since $-\log\sigma(z) = \mathrm{softplus}(-z)$ and $-\log(1 - \sigma(z)) =
+    \mathrm{softplus}(z)$,
+
+    $$L = \frac{1}{n} \sum_{i=1}^{n}
+      \bigl(y_i\,\mathrm{softplus}(-z_i) + (1 - y_i)\,\mathrm{softplus}(z_i)\bigr),$$
+
+    with $\mathrm{softplus}(z) = \log(1 + e^{z}) = \max(z, 0) + \log(1 + e^{-|z|})$.
+    No probability is ever formed, so nothing is clipped or rounded to 0 before the
+    log: a logit of $-1000$ for a positive example costs exactly 1000, where
+    ``log(sigmoid(z) + eps)`` would cap it and bias every other value.
+
+    References
+    ----------
+    PyTorch, ``torch.nn.functional.binary_cross_entropy_with_logits``.
+
+    Examples
+    --------
+    >>> round(binary_cross_entropy_with_logits([1.0, 0.0], [0.0, 0.0]), 4)  # log 2
+    0.6931
+    >>> binary_cross_entropy_with_logits([1.0, 0.0], [1000.0, -1000.0])
+    0.0
+    >>> binary_cross_entropy_with_logits([1.0], [-1000.0])
+    1000.0
+    """
+    y_true, z = _pair(y_true, logits, "logits")
+    _check_range(y_true, "y_true", 0.0, 1.0)
+    return float(np.mean(y_true * _softplus(-z) + (1.0 - y_true) * _softplus(z)))
+
+
+def binary_cross_entropy_with_logits_grad(y_true, logits):
+    r"""Gradient of the binary cross-entropy with respect to the logits.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Targets in $[0, 1]$, any shape.
+    logits : array_like
+        Finite logits $z$, same shape as `y_true`.
+
+    Returns
+    -------
+    float or ndarray
+        $\partial L / \partial z$, shaped like `logits` (a float for scalar input).
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape, hold NaN or infinity, or `y_true`
+        holds a value outside $[0, 1]$.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    binary_cross_entropy_with_logits : The loss itself.
+
+    Notes
+    -----
+    $$\frac{\partial L}{\partial z_i} = \frac{\sigma(z_i) - y_i}{n}:$$
+
+    the predicted probability minus the target, like softmax cross-entropy's
+    $p - y$. The sigmoid is the two-branch form, so no logit overflows.
+
+    Examples
+    --------
+    >>> binary_cross_entropy_with_logits_grad([1.0, 0.0], [0.0, 0.0]).tolist()
+    [-0.25, 0.25]
+    >>> binary_cross_entropy_with_logits_grad([1.0, 1.0], [-1000.0, 1000.0]).tolist()
+    [-0.5, 0.0]
+    """
+    y_true, z = _pair(y_true, logits, "logits")
+    _check_range(y_true, "y_true", 0.0, 1.0)
+    return scalar_or_array((np.asarray(sigmoid(z)) - y_true) / y_true.size)
 
 
 def cross_entropy(logits, target, *, axis=-1):
@@ -147,6 +759,12 @@ def cross_entropy(logits, target, *, axis=-1):
 
     See Also
     --------
+    cross_entropy_grad : Its gradient with respect to the logits.
+
+    categorical_cross_entropy : The same loss from probabilities and one-hot targets.
+
+    sparse_categorical_cross_entropy : The same loss from probabilities and indices.
+
     log_softmax : The stable log-probabilities used here.
 
     softmax : The probabilities the logits stand for.
@@ -160,7 +778,8 @@ def cross_entropy(logits, target, *, axis=-1):
     which for class indices reduces to $-\frac{1}{n}\sum_i \log p_{i, y_i}$.
     Going through ``log_softmax`` keeps a confident wrong answer finite (a logit gap of
     1000 costs exactly 1000), where ``np.log(softmax(z) + eps)`` would both cap the loss
-    at $-\log \varepsilon$ and bias every other value.
+    at $-\log \varepsilon$ and bias every other value. This logit form is the
+    recommended one; the probability forms exist to mirror Keras.
 
     References
     ----------
@@ -191,3 +810,592 @@ def cross_entropy(logits, target, *, axis=-1):
     else:
         loss = -np.mean(np.sum(target * log_p, axis=axis))
     return float(loss) + 0.0  # + 0.0 turns the -0.0 of a perfect prediction into 0.0
+
+
+def cross_entropy_grad(logits, target, *, axis=-1):
+    r"""Gradient of the softmax cross-entropy with respect to the logits.
+
+    Parameters
+    ----------
+    logits : array_like of shape (n, k)
+        Finite logits for $n$ examples and $k$ classes (classes along `axis`).
+    target : array_like of shape (n,) or (n, k)
+        Class indices in ``[0, k)``, or class probabilities shaped like `logits` that
+        sum to 1 along `axis`.
+    axis : int, default=-1
+        The axis of `logits` that holds the classes.
+
+    Returns
+    -------
+    ndarray
+        $\partial \mathcal{L} / \partial z$, shaped like `logits`.
+
+    Raises
+    ------
+    ValueError
+        If `logits` is not 2-D or is empty, an input holds NaN or infinity, `target`
+        has the wrong shape, an index is out of range, or probabilities are negative or
+        do not sum to 1.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    cross_entropy : The loss itself.
+
+    softmax_jvp : The softmax Jacobian, which this gradient folds in.
+
+    Notes
+    -----
+    $$\frac{\partial \mathcal{L}}{\partial z_{ic}} = \frac{p_{ic} - t_{ic}}{n},
+      \qquad p_i = \mathrm{softmax}(z_i),$$
+
+    with $t_i$ the one-hot row of an index target. Softmax's Jacobian and the log's
+    $1/p$ cancel, which is why the pair is always fused; each row of the result sums
+    to 0. The softmax is max-shifted, so large logits are safe.
+
+    Examples
+    --------
+    >>> cross_entropy_grad([[0.0, 0.0]], [0]).tolist()  # (0.5 - 1, 0.5 - 0) / 1
+    [[-0.5, 0.5]]
+    >>> cross_entropy_grad([[1000.0, 0.0], [0.0, 0.0]], [1, 1]).tolist()
+    [[0.5, -0.5], [0.25, -0.25]]
+    """
+    logits = as_float_array(logits, "logits", ndim=2, layout="(n, k)")
+    axis = check_axis(axis, logits.ndim)
+    target = as_class_target(target, logits, axis)
+    p = softmax(logits, axis=axis)
+    if target.ndim == 1:
+        onehot = np.zeros_like(p)
+        np.put_along_axis(onehot, np.expand_dims(target, axis), 1.0, axis=axis)
+        target = onehot
+    return (p - target) / logits.shape[1 - axis]
+
+
+def _probabilities_and_rows(y_pred):
+    """`y_pred` as an (n, k) array of probability rows, renormalised and clipped like Keras."""
+    y_pred = as_float_array(y_pred, "y_pred", ndim=2, layout="(n, k)")
+    _check_distributions(y_pred, "y_pred")
+    p = y_pred / y_pred.sum(axis=-1, keepdims=True)
+    return y_pred, np.clip(p, _EPSILON, 1.0 - _EPSILON)
+
+
+def categorical_cross_entropy(y_true, y_pred):
+    r"""Cross-entropy between one-hot (or soft) targets and predicted probabilities, like Keras.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n, k)
+        Target distributions, one row per example: one-hot rows, or soft labels that
+        are non-negative and sum to 1.
+    y_pred : array_like of shape (n, k)
+        Predicted probabilities (e.g. softmax outputs), each row in $[0, 1]$ and
+        summing to 1 (within $10^{-6}$).
+
+    Returns
+    -------
+    float
+        The mean cross-entropy in nats, $\ge 0$.
+
+    Raises
+    ------
+    ValueError
+        If an input is not 2-D, is empty, holds NaN or infinity, has a value outside
+        $[0, 1]$ or a row that does not sum to 1, or the shapes differ.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    cross_entropy : The same loss from logits; prefer it in models.
+
+    sparse_categorical_cross_entropy : The same loss with integer labels.
+
+    binary_cross_entropy : The two-class version with one probability per example.
+
+    Notes
+    -----
+    With each row of $p$ rescaled to sum exactly to 1 and clipped to
+    $[\varepsilon, 1 - \varepsilon]$, $\varepsilon = 10^{-7}$, as Keras does with
+    ``from_logits=False``,
+
+    $$L = -\frac{1}{n} \sum_{i=1}^{n} \sum_{c=1}^{k} y_{ic} \log p_{ic}.$$
+
+    For a one-hot row only the true class's term survives, $-\log p_{i,t_i}$. The
+    clip caps one example's loss at $-\log\varepsilon \approx 16.12$; starting from
+    logits with ``cross_entropy`` needs no clip and keeps full precision.
+
+    References
+    ----------
+    Keras, ``keras.losses.categorical_crossentropy``.
+
+    Examples
+    --------
+    >>> y_true = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]
+    >>> y_pred = [[0.25, 0.5, 0.25], [0.5, 0.25, 0.25]]
+    >>> round(categorical_cross_entropy(y_true, y_pred), 4)  # -log 0.5 each
+    0.6931
+    >>> round(cross_entropy(np.log(y_pred), [1, 0]), 4)  # the same from logits
+    0.6931
+    >>> round(categorical_cross_entropy([[1.0, 0.0]], [[0.0, 1.0]]), 4)  # -log 1e-7
+    16.1181
+    """
+    y_pred, p = _probabilities_and_rows(y_pred)
+    y_true = as_float_array(y_true, "y_true", ndim=2, layout="(n, k)")
+    check_same_shape(y_pred, y_true, "y_pred", "y_true")
+    _check_distributions(y_true, "y_true")
+    return float(-np.mean(np.sum(y_true * np.log(p), axis=-1))) + 0.0
+
+
+def sparse_categorical_cross_entropy(labels, y_pred):
+    r"""Cross-entropy between integer class labels and predicted probabilities, like Keras.
+
+    Parameters
+    ----------
+    labels : array_like of shape (n,)
+        The true class of each example, integers in ``[0, k)``.
+    y_pred : array_like of shape (n, k)
+        Predicted probabilities (e.g. softmax outputs), each row in $[0, 1]$ and
+        summing to 1 (within $10^{-6}$).
+
+    Returns
+    -------
+    float
+        The mean cross-entropy in nats, $\ge 0$.
+
+    Raises
+    ------
+    ValueError
+        If `y_pred` is not 2-D, an input is empty or holds NaN or infinity, a
+        probability is outside $[0, 1]$ or a row does not sum to 1, `labels` has the
+        wrong length, or a label is negative, fractional or $\ge k$.
+    TypeError
+        If an input does not hold numbers.
+
+    See Also
+    --------
+    categorical_cross_entropy : The same loss with one-hot targets.
+
+    cross_entropy : The same loss from logits; prefer it in models.
+
+    Notes
+    -----
+    With $p$ rescaled and clipped as in ``categorical_cross_entropy``,
+
+    $$L = -\frac{1}{n} \sum_{i=1}^{n} \log p_{i, t_i}.$$
+
+    It is categorical cross-entropy with the one-hot rows left implicit: same value,
+    but the labels take $n$ integers instead of $n \times k$ floats.
+
+    References
+    ----------
+    Keras, ``keras.losses.sparse_categorical_crossentropy``.
+
+    Examples
+    --------
+    >>> y_pred = [[0.25, 0.5, 0.25], [0.5, 0.25, 0.25]]
+    >>> round(sparse_categorical_cross_entropy([1, 0], y_pred), 4)  # -log 0.5 each
+    0.6931
+    >>> round(sparse_categorical_cross_entropy([2], [[1.0, 0.0, 0.0]]), 4)  # -log 1e-7
+    16.1181
+    """
+    y_pred, p = _probabilities_and_rows(y_pred)
+    labels = as_index_array(labels, "labels")
+    n, k = y_pred.shape
+    if labels.shape != (n,):
+        raise ValueError(
+            f"labels must have shape ({n},), one per row of y_pred; got {labels.shape}."
+        )
+    if labels.max() >= k:
+        raise ValueError(f"labels must be < {k}, the number of classes; got {labels.max()}.")
+    return float(-np.mean(np.log(p[np.arange(n), labels]))) + 0.0
+
+
+def kl_divergence(p, q):
+    r"""Kullback-Leibler divergence $D_{\mathrm{KL}}(p \,\|\, q)$ of distribution rows, like Keras.
+
+    Parameters
+    ----------
+    p : array_like of shape (k,) or (n, k)
+        The true (reference) distributions, one per row: values in $[0, 1]$ that sum
+        to 1 (within $10^{-6}$).
+    q : array_like of shape (k,) or (n, k)
+        The predicted (approximating) distributions, same shape and constraints.
+
+    Returns
+    -------
+    float
+        The KL divergence in nats, summed over classes and averaged over rows; $\ge 0$
+        up to the clip (see Notes), and exactly 0 when ``p == q``.
+
+    Raises
+    ------
+    ValueError
+        If an input is not 1-D or 2-D, is empty, holds NaN or infinity, has a value
+        outside $[0, 1]$ or a row that does not sum to 1, or the shapes differ.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    categorical_cross_entropy : Cross-entropy, which equals $H(p) + D_{\mathrm{KL}}(p\,\|\,q)$.
+
+    Notes
+    -----
+    $$D_{\mathrm{KL}}(p \,\|\, q) = \sum_{c=1}^{k} p_c \log\frac{p_c}{q_c},$$
+
+    averaged over the $n$ rows (PyTorch's ``reduction='batchmean'``). As in Keras,
+    both distributions are clipped to $[\varepsilon, 1]$, $\varepsilon = 10^{-7}$,
+    before the log, so a class that $p$ allows and $q$ rules out costs
+    $p_c \log(p_c/\varepsilon)$ instead of infinity. Unlike Keras, a term with
+    $p_c = 0$ is exactly 0 (the limit $0 \log 0 = 0$, as in
+    ``scipy.special.rel_entr``), where Keras' clip would leave a tiny
+    $\varepsilon \log(\varepsilon / q_c)$. So the result equals Keras' whenever $p$ has
+    no zeros, and the exact divergence whenever $p_c \ge \varepsilon$ and
+    $q_c \ge \varepsilon$ for every class with $p_c > 0$. The clip can make the result
+    negative by at most about $k\varepsilon$. The divergence is not symmetric:
+    $D_{\mathrm{KL}}(p\,\|\,q) \ne D_{\mathrm{KL}}(q\,\|\,p)$ in general.
+
+    References
+    ----------
+    Keras, ``keras.losses.kl_divergence``; SciPy, ``scipy.special.rel_entr``.
+
+    Examples
+    --------
+    >>> round(kl_divergence([0.5, 0.5], [0.25, 0.75]), 4)  # .5 log 2 + .5 log(2/3)
+    0.1438
+    >>> round(kl_divergence([0.25, 0.75], [0.5, 0.5]), 4)  # not symmetric
+    0.1308
+    >>> kl_divergence([[1.0, 0.0]], [[1.0, 0.0]])
+    0.0
+    >>> round(kl_divergence([1.0, 0.0], [0.0, 1.0]), 4)  # log(1 / 1e-7), not infinity
+    16.1181
+    """
+    p = as_float_array(p, "p", ndim=(1, 2), layout="(k,) or (n, k)")
+    q = as_float_array(q, "q", ndim=(1, 2), layout="(k,) or (n, k)")
+    check_same_shape(p, q, "p", "q")
+    _check_distributions(p, "p")
+    _check_distributions(q, "q")
+    # Keras clips both to [eps, 1]; terms with p = 0 stay exactly 0 (0 log 0 = 0)
+    p_clipped = np.clip(p, _EPSILON, 1.0)
+    q_clipped = np.clip(q, _EPSILON, 1.0)
+    terms = np.where(p > 0, p_clipped * (np.log(p_clipped) - np.log(q_clipped)), 0.0)
+    return float(np.mean(np.sum(terms, axis=-1))) + 0.0
+
+
+# --------------------------------------------------------------------------- margin
+
+
+def hinge_loss(y_true, y_pred):
+    r"""Hinge loss: the mean of $\max(0, 1 - y\hat y)$ for labels $y = \pm 1$, as in SVMs.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Labels, any shape: all in $\{-1, 1\}$, or all in $\{0, 1\}$ (converted to
+        $-1, 1$ by $2y - 1$, as Keras does).
+    y_pred : array_like
+        Finite real scores (not probabilities), same shape as `y_true`; the sign is
+        the predicted class.
+
+    Returns
+    -------
+    float
+        The hinge loss, $\ge 0$; 0 when every example is on the right side with a
+        margin $y\hat y \ge 1$.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape, hold NaN or infinity, or `y_true`
+        holds a value that is not a label.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    hinge_loss_grad : Its subgradient.
+
+    squared_hinge_loss : The squared version, smooth at the hinge.
+
+    categorical_hinge_loss : The multi-class version.
+
+    Notes
+    -----
+    $$L = \frac{1}{n} \sum_{i=1}^{n} \max(0,\ 1 - y_i \hat y_i).$$
+
+    The product $y\hat y$ is the margin: positive when the score has the right sign.
+    The loss is 0 for margins of at least 1 and grows linearly below that, so
+    correct but unconfident scores ($0 < y\hat y < 1$) still cost something. Keras
+    converts labels when all of them are 0 or 1 and otherwise uses them unchanged;
+    here anything other than those two label sets raises. scikit-learn's
+    ``hinge_loss`` computes the same mean for binary labels.
+
+    References
+    ----------
+    Keras, ``keras.losses.hinge``.
+
+    Examples
+    --------
+    Margins $2, -0.5, 0.5, 3$ cost $0, 1.5, 0.5, 0$:
+
+    >>> hinge_loss([1.0, -1.0, 1.0, -1.0], [2.0, 0.5, 0.5, -3.0])
+    0.5
+    >>> hinge_loss([1, 0, 1, 0], [2.0, 0.5, 0.5, -3.0])  # 0/1 labels become -1/1
+    0.5
+    >>> hinge_loss([1.0], [-1e308])
+    1e+308
+    """
+    gap, _ = _margin_gap(y_true, y_pred)
+    return float(np.mean(np.maximum(gap, 0.0)))
+
+
+def hinge_loss_grad(y_true, y_pred):
+    r"""Subgradient of the hinge loss with respect to the scores.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Labels, all in $\{-1, 1\}$ or all in $\{0, 1\}$, any shape.
+    y_pred : array_like
+        Finite real scores, same shape as `y_true`.
+
+    Returns
+    -------
+    float or ndarray
+        $\partial L / \partial \hat y$, shaped like `y_pred` (a float for scalar input):
+        $-y_i/n$ where the margin is below 1, else 0.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape, hold NaN or infinity, or `y_true`
+        holds a value that is not a label.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    hinge_loss : The loss itself.
+
+    Notes
+    -----
+    $$\frac{\partial L}{\partial \hat y_i} =
+      \begin{cases} -y_i / n & y_i \hat y_i < 1 \\ 0 & y_i \hat y_i \ge 1. \end{cases}$$
+
+    The loss has a kink at margin exactly 1, where any value between $-y_i/n$ and 0
+    is a valid subgradient; like ReLU's derivative at 0 we return 0 there. Examples
+    beyond the margin give no gradient at all, which is why only the "support
+    vectors" move an SVM.
+
+    Examples
+    --------
+    >>> hinge_loss_grad([1.0, -1.0, 1.0, -1.0], [2.0, 0.5, 0.5, -3.0]).tolist()
+    [0.0, 0.25, -0.25, 0.0]
+    >>> hinge_loss_grad(1.0, 1.0)  # at the kink
+    0.0
+    """
+    gap, labels = _margin_gap(y_true, y_pred)
+    return scalar_or_array(np.where(gap > 0, -labels / labels.size, 0.0))
+
+
+def squared_hinge_loss(y_true, y_pred):
+    r"""Squared hinge loss: the mean of $\max(0, 1 - y\hat y)^2$ for labels $y = \pm 1$.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Labels, any shape: all in $\{-1, 1\}$, or all in $\{0, 1\}$ (converted to
+        $-1, 1$ as in Keras).
+    y_pred : array_like
+        Finite real scores, same shape as `y_true`.
+
+    Returns
+    -------
+    float
+        The squared hinge loss, $\ge 0$.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape, hold NaN or infinity, or `y_true`
+        holds a value that is not a label.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    hinge_loss : The unsquared version.
+
+    Notes
+    -----
+    $$L = \frac{1}{n} \sum_{i=1}^{n} \max(0,\ 1 - y_i \hat y_i)^2.$$
+
+    Squaring makes the loss differentiable at the hinge (its slope there is 0) and
+    punishes badly wrong scores quadratically rather than linearly, which makes it
+    more sensitive to mislabelled examples. The result overflows only when the
+    true loss exceeds the float range.
+
+    References
+    ----------
+    Keras, ``keras.losses.squared_hinge``.
+
+    Examples
+    --------
+    Margins $2, -0.5, 0.5, 3$ cost $0, 2.25, 0.25, 0$:
+
+    >>> squared_hinge_loss([1.0, -1.0, 1.0, -1.0], [2.0, 0.5, 0.5, -3.0])
+    0.625
+    >>> squared_hinge_loss([1, 0], [1e150, -1e150])
+    0.0
+    """
+    gap, _ = _margin_gap(y_true, y_pred)
+    return float(np.mean(np.maximum(gap, 0.0) ** 2))
+
+
+def categorical_hinge_loss(y_true, y_pred):
+    r"""Multi-class hinge loss of Keras: the best wrong score must trail the true one by 1.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n, k)
+        One-hot rows: zeros with a single 1 at the true class.
+    y_pred : array_like of shape (n, k)
+        Finite real scores, one row per example.
+
+    Returns
+    -------
+    float
+        The mean categorical hinge loss, $\ge 0$.
+
+    Raises
+    ------
+    ValueError
+        If an input is not 2-D, is empty or holds NaN or infinity, the shapes differ,
+        or a row of `y_true` is not one-hot.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    hinge_loss : The binary version.
+
+    categorical_cross_entropy : The usual multi-class loss.
+
+    Notes
+    -----
+    With $\mathrm{pos}_i = \sum_c y_{ic}\hat y_{ic}$ (the true class's score) and
+    $\mathrm{neg}_i = \max_c (1 - y_{ic})\,\hat y_{ic}$,
+
+    $$L = \frac{1}{n} \sum_{i=1}^{n} \max(0,\ \mathrm{neg}_i - \mathrm{pos}_i + 1).$$
+
+    This is Keras' definition. Masking by multiplication sets the true class's entry
+    to 0 rather than removing it, so $\mathrm{neg}_i$ is the largest wrong-class
+    score **or 0, whichever is larger**. For non-negative scores, such as
+    probabilities, that is the Crammer-Singer multi-class hinge
+    $\max(0, 1 + \max_{c \ne t}\hat y_c - \hat y_t)$; when every wrong-class score is
+    negative the two differ.
+
+    References
+    ----------
+    Keras, ``keras.losses.categorical_hinge``.
+
+    Examples
+    --------
+    True scores $0.75$ and $2$, best wrong scores $0.5$ and $0.5$:
+    $\max(0, 0.5 - 0.75 + 1) = 0.75$ and $\max(0, 0.5 - 2 + 1) = 0$.
+
+    >>> categorical_hinge_loss([[0, 1, 0], [1, 0, 0]], [[0.5, 0.75, 0.25], [2.0, 0.5, 0.0]])
+    0.375
+
+    Negative wrong-class scores count as 0:
+
+    >>> categorical_hinge_loss([[1, 0]], [[0.0, -3.0]])
+    1.0
+    """
+    y_true, y_pred = _pair(y_true, y_pred, ndim=2, layout="(n, k)")
+    if not (np.all((y_true == 0) | (y_true == 1)) and np.all(y_true.sum(axis=-1) == 1)):
+        raise ValueError(
+            "y_true must hold one-hot rows (zeros and a single 1); "
+            f"got values {np.unique(y_true)[:5].tolist()} and row sums "
+            f"from {y_true.sum(axis=-1).min():g} to {y_true.sum(axis=-1).max():g}."
+        )
+    pos = np.sum(y_true * y_pred, axis=-1)
+    neg = np.max((1.0 - y_true) * y_pred, axis=-1)
+    return float(np.mean(np.maximum(neg - pos + 1.0, 0.0)))
+
+
+# --------------------------------------------------------------------------- similarity
+
+
+def _unit_rows(x):
+    """Keras' ``l2_normalize``, x / max(||x||, 1e-6), along the last axis without overflow."""
+    scale = np.max(np.abs(x), axis=-1, keepdims=True)
+    # dividing by the largest |x| first keeps the squares below 1e308
+    scaled = np.divide(x, scale, out=np.zeros_like(x), where=scale > 0)
+    scaled_norm = np.sqrt(np.sum(scaled**2, axis=-1, keepdims=True))  # 0 or in [1, sqrt(k)]
+    # ||x|| = scale * scaled_norm >= 1e-6, tested without forming the product
+    long = scale >= 1e-6 / np.maximum(scaled_norm, 1.0)
+    short = np.divide(x, 1e-6, out=np.zeros_like(x), where=~long)
+    return np.where(long, scaled / np.maximum(scaled_norm, 1.0), short)
+
+
+def cosine_similarity_loss(y_true, y_pred):
+    r"""Negative cosine similarity (Keras' cosine proximity loss): $-1$ is best, 1 worst.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (d,) or (n, d)
+        Finite target vectors, one per row.
+    y_pred : array_like of shape (d,) or (n, d)
+        Finite predicted vectors, same shape.
+
+    Returns
+    -------
+    float
+        $-\cos\theta$ averaged over rows, in $[-1, 1]$: $-1$ for the same direction,
+        0 for perpendicular vectors, 1 for opposite ones.
+
+    Raises
+    ------
+    ValueError
+        If an input is not 1-D or 2-D, is empty or holds NaN or infinity, or the
+        shapes differ.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    mean_squared_error : A loss that, unlike this one, cares about length.
+
+    Notes
+    -----
+    $$L = -\frac{1}{n} \sum_{i=1}^{n}
+      \frac{y_i \cdot \hat y_i}{\lVert y_i\rVert\,\lVert \hat y_i\rVert}.$$
+
+    The sign is flipped so that minimising the loss maximises the similarity; this
+    is Keras' ``CosineSimilarity`` loss (formerly ``cosine_proximity``), while
+    ``keras.metrics.CosineSimilarity`` and ``torch.nn.functional.cosine_similarity``
+    return $+\cos\theta$. Only directions matter: scaling either vector leaves the
+    loss unchanged. As in Keras, each vector is divided by
+    $\max(\lVert x\rVert, 10^{-6})$, so a zero vector gives 0. The norm is taken
+    after dividing by the largest $|x_j|$, so entries near $10^{308}$ do not overflow.
+
+    References
+    ----------
+    Keras, ``keras.losses.cosine_similarity``.
+
+    Examples
+    --------
+    >>> cosine_similarity_loss([[1.0, 0.0], [1.0, 0.0]], [[5.0, 0.0], [-2.0, 0.0]])
+    0.0
+    >>> cosine_similarity_loss([1.0, 0.0], [5.0, 0.0])  # same direction
+    -1.0
+    >>> cosine_similarity_loss([1.0, 0.0], [0.0, 2.0])  # perpendicular
+    0.0
+    >>> round(cosine_similarity_loss([1.0, 1.0], [1e308, 1e308]), 12)
+    -1.0
+    """
+    y_true, y_pred = _pair(y_true, y_pred, ndim=(1, 2), layout="(d,) or (n, d)")
+    cosine = np.sum(_unit_rows(y_true) * _unit_rows(y_pred), axis=-1)
+    return float(-np.mean(cosine)) + 0.0

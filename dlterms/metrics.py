@@ -1,8 +1,12 @@
-"""Metrics: accuracy, precision, recall, the confusion matrix and prediction bias.
+"""Metrics for classifiers, their scores and their boxes.
 
 Names follow scikit-learn: ``*_score`` is higher-is-better. For the classification
 metrics, labels may be numbers, booleans or strings; ``y_true`` and ``y_pred`` are 1-D
-and of equal length. ``prediction_bias`` is signed (0 is best) and takes real values.
+and of equal length. The binary metrics (precision, recall, F1, the rates and the
+counts behind them) call one label ``pos_label`` and everything else negative.
+Threshold metrics take real-valued scores, where a score ``>= threshold`` means
+positive. ``prediction_bias`` is signed (0 is best) and takes real values. Boxes are
+``(x_min, y_min, x_max, y_max)`` rows.
 """
 
 from __future__ import annotations
@@ -10,18 +14,38 @@ from __future__ import annotations
 import numpy as np
 
 from dlterms._validation import (
+    as_array,
     as_float_array,
     as_label_arrays,
+    as_vector,
     check_class_labels,
+    check_int,
+    check_real,
     check_same_shape,
+    scalar_or_array,
 )
 
 __all__ = [
     "accuracy_score",
+    "apply_threshold",
+    "bounding_box",
+    "class_balance",
+    "confusion_counts",
     "confusion_matrix",
+    "decision_regions",
+    "f1_score",
+    "false_positive_rate",
+    "imbalance_ratio",
+    "iou",
+    "linear_decision_boundary",
+    "majority_class_predict",
     "precision_score",
     "prediction_bias",
     "recall_score",
+    "roc_auc_score",
+    "roc_curve",
+    "threshold_sweep",
+    "true_positive_rate",
 ]
 
 
@@ -75,21 +99,53 @@ def accuracy_score(y_true, y_pred):
     return float(np.mean(y_true == y_pred))
 
 
-def _positive_counts(y_true, y_pred, pos_label):
-    """Validate binary labels and return (true positives, predicted pos., actual pos.)."""
-    y_true, y_pred = as_label_arrays(y_true, y_pred)
-    present = np.union1d(y_true, y_pred)
+def _as_labels(y, name: str) -> np.ndarray:
+    """Return class labels `y` as a non-empty 1-D array of numbers, booleans or strings."""
+    array = as_array(y, name)
+    if array.dtype.kind not in "biufUS":
+        raise TypeError(f"{name} must hold numbers or strings; got dtype {array.dtype}.")
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, shaped (n_samples,); got shape {array.shape}.")
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty; got shape {array.shape}.")
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        raise ValueError(f"{name} must be finite; got a NaN or infinite label.")
+    return array
+
+
+def _check_binary(present: np.ndarray, pos_label) -> None:
+    """Raise unless the sorted distinct labels `present` suit a binary metric."""
     if present.size > 2:
         raise ValueError(
-            f"precision and recall here are binary; got {present.size} distinct labels "
-            f"{present.tolist()}; use labels with at most 2 values."
+            f"binary metrics need at most 2 distinct labels; got {present.size}: "
+            f"{present.tolist()}."
         )
     if present.size == 2 and pos_label not in present.tolist():
         raise ValueError(
             f"pos_label must be one of the labels {present.tolist()}; got {pos_label!r}."
         )
-    predicted, actual = y_pred == pos_label, y_true == pos_label
+
+
+def _binary_masks(y_true, y_pred, pos_label) -> tuple[np.ndarray, np.ndarray]:
+    """Validate binary labels; return boolean masks (actually positive, predicted positive)."""
+    y_true, y_pred = as_label_arrays(y_true, y_pred)
+    _check_binary(np.union1d(y_true, y_pred), pos_label)
+    return y_true == pos_label, y_pred == pos_label
+
+
+def _positive_counts(y_true, y_pred, pos_label):
+    """Validate binary labels and return (true positives, predicted pos., actual pos.)."""
+    actual, predicted = _binary_masks(y_true, y_pred, pos_label)
     return int(np.sum(predicted & actual)), int(np.sum(predicted)), int(np.sum(actual))
+
+
+def _truth_and_scores(y_true, y_score, pos_label) -> tuple[np.ndarray, np.ndarray]:
+    """Validate binary labels and real scores; return (actually positive mask, scores)."""
+    y_true = _as_labels(y_true, "y_true")
+    y_score = as_float_array(y_score, "y_score", ndim=1, layout="(n_samples,)")
+    check_same_shape(y_true, y_score, "y_true", "y_score")
+    _check_binary(np.unique(y_true), pos_label)
+    return y_true == pos_label, y_score
 
 
 def precision_score(y_true, y_pred, *, pos_label=1):
@@ -338,3 +394,967 @@ def prediction_bias(y_true, y_pred):
     _, exponent = np.frexp(max(np.abs(y_true).max(), np.abs(y_pred).max()))
     scaled_bias = np.mean(np.ldexp(y_pred, -exponent)) - np.mean(np.ldexp(y_true, -exponent))
     return float(np.ldexp(scaled_bias, exponent))
+
+
+# --- the four counts and the metrics built from them ---------------------------------
+
+
+def confusion_counts(y_true, y_pred, *, pos_label=1):
+    r"""Count the true positives, false positives, false negatives and true negatives.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,)
+        True labels, with at most two distinct values across both inputs.
+    y_pred : array_like of shape (n_samples,)
+        Predicted labels.
+    pos_label : int, str or bool, default=1
+        The label of the positive class; every other label is negative.
+
+    Returns
+    -------
+    tp, fp, fn, tn : int
+        The four counts, which add up to ``n_samples``.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are not 1-D, are empty, differ in length or hold NaN; if there are
+        more than two distinct labels; or if there are two and `pos_label` is neither.
+    TypeError
+        If one input holds numbers and the other strings.
+
+    See Also
+    --------
+    confusion_matrix : The same counts as a table, for any number of classes.
+
+    precision_score, recall_score, f1_score : Ratios of these counts.
+
+    Notes
+    -----
+    With $P$ the set of examples whose true label is `pos_label` and $\hat P$ the set
+    predicted as `pos_label`:
+
+    $$TP = |P \cap \hat P|,\quad FP = |\hat P \setminus P|,\quad
+      FN = |P \setminus \hat P|,\quad TN = n - TP - FP - FN.$$
+
+    The order is (TP, FP, FN, TN), reading the predicted-positive outcomes first.
+    scikit-learn's ``confusion_matrix(y_true, y_pred).ravel()`` for labels ``[0, 1]``
+    gives the same numbers in the order (TN, FP, FN, TP).
+
+    Examples
+    --------
+    >>> confusion_counts([1, 1, 1, 1, 0, 0, 0, 0, 0, 0], [1, 1, 1, 0, 1, 1, 0, 0, 0, 0])
+    (3, 2, 1, 4)
+    >>> confusion_counts(["ham", "spam", "spam"], ["spam", "spam", "ham"], pos_label="spam")
+    (1, 1, 1, 0)
+
+    A classifier that never says positive has no true or false positives:
+
+    >>> confusion_counts([0, 1, 1], [0, 0, 0])
+    (0, 0, 2, 1)
+    """
+    actual, predicted = _binary_masks(y_true, y_pred, pos_label)
+    tp = int(np.count_nonzero(actual & predicted))
+    fp = int(np.count_nonzero(predicted)) - tp
+    fn = int(np.count_nonzero(actual)) - tp
+    return tp, fp, fn, actual.size - tp - fp - fn
+
+
+def f1_score(y_true, y_pred, *, pos_label=1):
+    r"""Binary F1 score: the harmonic mean of precision and recall.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,)
+        True labels, with at most two distinct values across both inputs.
+    y_pred : array_like of shape (n_samples,)
+        Predicted labels.
+    pos_label : int, str or bool, default=1
+        The label of the positive class.
+
+    Returns
+    -------
+    float
+        F1 in $[0, 1]$; 0.0 when there are no true positives (including when precision
+        and recall are both undefined).
+
+    Raises
+    ------
+    ValueError
+        If the inputs are not 1-D, are empty, differ in length or hold NaN; if there are
+        more than two distinct labels; or if there are two and `pos_label` is neither.
+    TypeError
+        If one input holds numbers and the other strings.
+
+    See Also
+    --------
+    precision_score, recall_score : The two rates it balances.
+
+    confusion_counts : The counts it is computed from.
+
+    Notes
+    -----
+    $$F_1 = \frac{2\,PR}{P + R} = \frac{2\,TP}{2\,TP + FP + FN},$$
+
+    with precision $P$ and recall $R$. The count form needs no division by a rate
+    that may be $0/0$. When $TP + FP + FN = 0$ (no positives anywhere) the score is
+    undefined; we return 0.0, like scikit-learn's ``f1_score(..., zero_division=0)``.
+    True negatives do not enter at all.
+
+    References
+    ----------
+    scikit-learn, ``sklearn.metrics.f1_score``.
+
+    Examples
+    --------
+    Precision 3/5 and recall 3/4 give $F_1 = 6 / (6 + 2 + 1) = 2/3$:
+
+    >>> round(f1_score([1, 1, 1, 1, 0, 0, 0, 0, 0, 0], [1, 1, 1, 0, 1, 1, 0, 0, 0, 0]), 4)
+    0.6667
+    >>> f1_score([0, 1, 1, 0], [0, 1, 0, 1])
+    0.5
+
+    No positive label anywhere: 0.0, not a division by zero.
+
+    >>> f1_score([0, 0], [0, 0])
+    0.0
+    """
+    tp, fp, fn, _ = confusion_counts(y_true, y_pred, pos_label=pos_label)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def true_positive_rate(y_true, y_pred, *, pos_label=1):
+    r"""True positive rate (TPR): the fraction of actual positives predicted positive.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,)
+        True labels, with at most two distinct values across both inputs.
+    y_pred : array_like of shape (n_samples,)
+        Predicted labels.
+    pos_label : int, str or bool, default=1
+        The label of the positive class.
+
+    Returns
+    -------
+    float
+        TPR in $[0, 1]$; 0.0 when `y_true` has no positives.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are not 1-D, are empty, differ in length or hold NaN; if there are
+        more than two distinct labels; or if there are two and `pos_label` is neither.
+    TypeError
+        If one input holds numbers and the other strings.
+
+    See Also
+    --------
+    recall_score : The same number under its other name.
+
+    false_positive_rate : The other axis of the ROC curve.
+
+    roc_curve : TPR against FPR at every threshold.
+
+    Notes
+    -----
+    $$\mathrm{TPR} = \frac{TP}{TP + FN}.$$
+
+    It equals recall and sensitivity, and is the vertical axis of an ROC curve.
+    Without actual positives it is $0/0$; we return 0.0, like scikit-learn's
+    ``recall_score(..., zero_division=0)``.
+
+    Examples
+    --------
+    >>> true_positive_rate([1, 1, 1, 1, 0, 0], [1, 1, 1, 0, 1, 0])
+    0.75
+    >>> true_positive_rate([0, 0], [1, 0])
+    0.0
+    """
+    tp, _, fn, _ = confusion_counts(y_true, y_pred, pos_label=pos_label)
+    return tp / (tp + fn) if tp + fn else 0.0
+
+
+def false_positive_rate(y_true, y_pred, *, pos_label=1):
+    r"""False positive rate (FPR): the fraction of actual negatives predicted positive.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,)
+        True labels, with at most two distinct values across both inputs.
+    y_pred : array_like of shape (n_samples,)
+        Predicted labels.
+    pos_label : int, str or bool, default=1
+        The label of the positive class; every other label is negative.
+
+    Returns
+    -------
+    float
+        FPR in $[0, 1]$; 0.0 when `y_true` has no negatives.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are not 1-D, are empty, differ in length or hold NaN; if there are
+        more than two distinct labels; or if there are two and `pos_label` is neither.
+    TypeError
+        If one input holds numbers and the other strings.
+
+    See Also
+    --------
+    true_positive_rate : The other axis of the ROC curve.
+
+    roc_curve : TPR against FPR at every threshold.
+
+    Notes
+    -----
+    $$\mathrm{FPR} = \frac{FP}{FP + TN} = 1 - \text{specificity}.$$
+
+    It is the horizontal axis of an ROC curve: the share of negatives that raise a
+    false alarm. Without actual negatives it is $0/0$; we return 0.0.
+
+    Examples
+    --------
+    Two of the four negatives are flagged:
+
+    >>> false_positive_rate([1, 1, 0, 0, 0, 0], [1, 0, 1, 1, 0, 0])
+    0.5
+    >>> false_positive_rate([1, 1], [1, 0])
+    0.0
+    """
+    _, fp, _, tn = confusion_counts(y_true, y_pred, pos_label=pos_label)
+    return fp / (fp + tn) if fp + tn else 0.0
+
+
+# --- scores and thresholds ---------------------------------------------------------
+
+
+def apply_threshold(scores, *, threshold=0.5):
+    r"""Turn real-valued scores into 0/1 labels: 1 where ``score >= threshold``.
+
+    Parameters
+    ----------
+    scores : array_like
+        Finite scores of any shape, for example predicted probabilities of the
+        positive class.
+    threshold : float, default=0.5
+        The classification threshold; any finite number.
+
+    Returns
+    -------
+    int or ndarray of int64
+        1 (positive) where the score reaches the threshold, else 0, in the shape of
+        `scores`; a Python int for a scalar score.
+
+    Raises
+    ------
+    ValueError
+        If `scores` is empty or holds NaN or infinity, or `threshold` is not finite.
+    TypeError
+        If `scores` does not hold real numbers or `threshold` is not a number.
+
+    See Also
+    --------
+    threshold_sweep : Precision, recall and accuracy at many thresholds.
+
+    roc_curve : How the TPR and FPR move with the threshold.
+
+    Notes
+    -----
+    $$\hat y_i = \begin{cases} 1 & s_i \ge t \\ 0 & s_i < t. \end{cases}$$
+
+    A score equal to the threshold counts as positive, as in scikit-learn's
+    ``roc_curve``. The threshold is not tied to probabilities: for logits the
+    counterpart of 0.5 is 0, since $\sigma(z) \ge 0.5 \iff z \ge 0$.
+
+    Examples
+    --------
+    >>> apply_threshold([0.1, 0.5, 0.93]).tolist()
+    [0, 1, 1]
+    >>> apply_threshold([0.1, 0.5, 0.93], threshold=0.9).tolist()
+    [0, 0, 1]
+    >>> apply_threshold(0.79, threshold=0.82)
+    0
+    """
+    scores = as_float_array(scores, "scores")
+    threshold = check_real(threshold, "threshold")
+    labels = (scores >= threshold).astype(np.int64)
+    return int(labels) if labels.ndim == 0 else labels
+
+
+def threshold_sweep(y_true, y_score, thresholds, *, pos_label=1):
+    r"""Precision, recall and accuracy of thresholded scores, at each of many thresholds.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,)
+        True labels, with at most two distinct values.
+    y_score : array_like of shape (n_samples,)
+        Finite scores; higher means more likely positive.
+    thresholds : array_like of shape (n_thresholds,)
+        Finite thresholds; an example is predicted positive when its score is
+        ``>= threshold``.
+    pos_label : int, str or bool, default=1
+        The label of the positive class.
+
+    Returns
+    -------
+    precision, recall, accuracy : ndarray of shape (n_thresholds,)
+        The three metrics at each threshold. Precision is 0.0 at a threshold above
+        every score (nothing predicted positive), recall 0.0 if there are no positives.
+
+    Raises
+    ------
+    ValueError
+        If an input is empty, has the wrong shape or holds NaN or infinity; if
+        `y_true` has more than two distinct labels; or if it has two and `pos_label`
+        is neither.
+    TypeError
+        If `y_true` does not hold numbers or strings, or `y_score` or `thresholds`
+        do not hold real numbers.
+
+    See Also
+    --------
+    apply_threshold : The labels at one threshold.
+
+    precision_score, recall_score, accuracy_score : The metrics at one threshold.
+
+    roc_curve : TPR and FPR at every distinct score.
+
+    Notes
+    -----
+    At threshold $t$ the predictions are $\hat y_i = [s_i \ge t]$, and
+
+    $$P(t) = \frac{TP(t)}{TP(t) + FP(t)},\quad R(t) = \frac{TP(t)}{TP(t) + FN(t)},\quad
+      A(t) = \frac{TP(t) + TN(t)}{n}.$$
+
+    Raising $t$ never adds a positive prediction, so recall can only fall or stay
+    put; precision usually rises but need not. All thresholds are compared at once
+    through an ``(n_thresholds, n_samples)`` boolean table.
+
+    Examples
+    --------
+    >>> precision, recall, accuracy = threshold_sweep(
+    ...     [0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], [0.0, 0.375, 0.6, 0.9]
+    ... )
+    >>> precision.tolist()
+    [0.5, 0.5, 1.0, 0.0]
+    >>> recall.tolist()
+    [1.0, 0.5, 0.5, 0.0]
+    >>> accuracy.tolist()
+    [0.5, 0.5, 0.75, 0.5]
+    """
+    actual, y_score = _truth_and_scores(y_true, y_score, pos_label)
+    thresholds = as_float_array(thresholds, "thresholds", ndim=1, layout="(n_thresholds,)")
+    predicted = y_score[None, :] >= thresholds[:, None]  # (n_thresholds, n_samples)
+    tp = np.count_nonzero(predicted & actual, axis=1)
+    n_predicted = np.count_nonzero(predicted, axis=1)
+    n_correct = tp + np.count_nonzero(~predicted & ~actual, axis=1)
+    precision = np.divide(tp, n_predicted, out=np.zeros(tp.shape), where=n_predicted > 0)
+    n_actual = np.count_nonzero(actual)
+    recall = tp / n_actual if n_actual else np.zeros(tp.shape)
+    return precision, recall, n_correct / actual.size
+
+
+def roc_curve(y_true, y_score, *, pos_label=1):
+    r"""Receiver operating characteristic: FPR and TPR at every distinct score threshold.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,)
+        True labels with exactly two distinct values, one of them `pos_label`.
+    y_score : array_like of shape (n_samples,)
+        Finite scores; higher means more likely positive.
+    pos_label : int, str or bool, default=1
+        The label of the positive class.
+
+    Returns
+    -------
+    fpr : ndarray of shape (n_points,)
+        False positive rates, rising from 0 to 1.
+    tpr : ndarray of shape (n_points,)
+        True positive rates, rising from 0 to 1.
+    thresholds : ndarray of shape (n_points,)
+        Decreasing; point ``i`` predicts positive where ``y_score >= thresholds[i]``.
+        ``thresholds[0]`` lies above every score (see Notes); the others are the
+        distinct scores.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are not 1-D, are empty, differ in length or hold NaN or
+        infinity; if `y_true` does not hold exactly two labels, one of them
+        `pos_label`.
+    TypeError
+        If `y_true` does not hold numbers or strings or `y_score` not real numbers.
+
+    See Also
+    --------
+    roc_auc_score : The area under this curve.
+
+    true_positive_rate, false_positive_rate : One point of the curve.
+
+    threshold_sweep : Precision and recall at chosen thresholds.
+
+    Notes
+    -----
+    For each threshold $t$, with $\hat y_i = [s_i \ge t]$,
+
+    $$\mathrm{FPR}(t) = \frac{FP(t)}{N},\qquad \mathrm{TPR}(t) = \frac{TP(t)}{P},$$
+
+    where $P$ and $N$ count the actual positives and negatives. The scores are sorted
+    once in decreasing order; cumulative sums of the labels give $TP$ and $FP$ at the
+    last example of each run of equal scores, so tied scores make a single point.
+    Every distinct score gives a point (like scikit-learn with
+    ``drop_intermediate=False``), preceded by $(0, 0)$, where nothing is positive.
+
+    The threshold of that first point is where scikit-learn puts ``inf``. Here it is
+    finite: ``max(y_score) + 1``, or the next float above the maximum when adding 1
+    is lost to rounding (scores beyond $2^{53}$). It is infinite only if the top
+    score is the largest float64 itself.
+
+    References
+    ----------
+    scikit-learn, ``sklearn.metrics.roc_curve``.
+    T. Fawcett, "An introduction to ROC analysis", Pattern Recognition Letters, 2006.
+
+    Examples
+    --------
+    >>> fpr, tpr, thresholds = roc_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> fpr.tolist()
+    [0.0, 0.0, 0.5, 0.5, 1.0]
+    >>> tpr.tolist()
+    [0.0, 0.5, 0.5, 1.0, 1.0]
+    >>> thresholds.tolist()
+    [1.8, 0.8, 0.4, 0.35, 0.1]
+
+    The first threshold stays finite and above every score, even near the float limit:
+
+    >>> roc_curve([0, 1], [-1e308, 1e308])[2].tolist()
+    [1.0000000000000002e+308, 1e+308, -1e+308]
+    """
+    actual, y_score = _truth_and_scores(y_true, y_score, pos_label)
+    n_pos = int(np.count_nonzero(actual))
+    if n_pos in (0, actual.size):
+        raise ValueError(
+            f"roc_curve needs both classes in y_true; got {n_pos} positive(s) with "
+            f"pos_label={pos_label!r} among {actual.size} example(s)."
+        )
+    order = np.argsort(y_score, kind="stable")[::-1]
+    scores, hits = y_score[order], actual[order]
+    # The last example of each run of equal scores: ties move TP and FP together.
+    last = np.flatnonzero(np.append(scores[1:] != scores[:-1], True))
+    tp, fp = np.cumsum(hits)[last], np.cumsum(~hits)[last]
+    top = scores[0]
+    first = top + 1.0 if top + 1.0 > top else np.nextafter(top, np.inf)
+    fpr = np.concatenate([[0.0], fp / (actual.size - n_pos)])
+    tpr = np.concatenate([[0.0], tp / n_pos])
+    return fpr, tpr, np.concatenate([[first], scores[last]])
+
+
+def roc_auc_score(y_true, y_score, *, pos_label=1):
+    r"""Area under the ROC curve (AUC), by the trapezoidal rule.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,)
+        True labels with exactly two distinct values, one of them `pos_label`.
+    y_score : array_like of shape (n_samples,)
+        Finite scores; higher means more likely positive.
+    pos_label : int, str or bool, default=1
+        The label of the positive class.
+
+    Returns
+    -------
+    float
+        AUC in $[0, 1]$: 1 for scores that rank every positive above every negative,
+        0.5 for uninformative scores, 0 for a perfectly reversed ranking.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are not 1-D, are empty, differ in length or hold NaN or
+        infinity; if `y_true` does not hold exactly two labels, one of them
+        `pos_label`.
+    TypeError
+        If `y_true` does not hold numbers or strings or `y_score` not real numbers.
+
+    See Also
+    --------
+    roc_curve : The curve whose area this is.
+
+    Notes
+    -----
+    $$\mathrm{AUC} = \sum_{k=1}^{m} (\mathrm{FPR}_k - \mathrm{FPR}_{k-1})\,
+      \frac{\mathrm{TPR}_k + \mathrm{TPR}_{k-1}}{2}.$$
+
+    It equals the probability that a random positive scores higher than a random
+    negative, with ties counted as one half. It depends only on the order of the
+    scores, so it needs no threshold and does not change if the scores are
+    rescaled monotonically.
+
+    References
+    ----------
+    scikit-learn, ``sklearn.metrics.roc_auc_score``.
+
+    Examples
+    --------
+    Three of the four (positive, negative) pairs are ranked correctly:
+
+    >>> roc_auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    0.75
+    >>> roc_auc_score([0, 1], [0.3, 0.3])  # a tie counts one half
+    0.5
+    >>> roc_auc_score([0, 1], [1e308, -1e308])
+    0.0
+    """
+    fpr, tpr, _ = roc_curve(y_true, y_score, pos_label=pos_label)
+    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1])) / 2)
+
+
+# --- class balance and baselines -----------------------------------------------------
+
+
+def _class_counts(y, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return the sorted distinct labels of `y` and their int64 counts."""
+    labels, counts = np.unique(_as_labels(y, name), return_counts=True)
+    return labels, counts.astype(np.int64)
+
+
+def class_balance(y):
+    r"""Count the examples of each class and their share of the data set.
+
+    Parameters
+    ----------
+    y : array_like of shape (n_samples,)
+        Class labels: numbers, booleans or strings.
+
+    Returns
+    -------
+    labels : ndarray of shape (n_classes,)
+        The distinct labels, sorted.
+    counts : ndarray of int64, shape (n_classes,)
+        How many examples carry each label.
+    fractions : ndarray of float64, shape (n_classes,)
+        ``counts / n_samples``; they sum to 1.
+
+    Raises
+    ------
+    ValueError
+        If `y` is not 1-D, is empty or holds NaN or infinity.
+    TypeError
+        If `y` does not hold numbers or strings.
+
+    See Also
+    --------
+    imbalance_ratio : Largest count over smallest.
+
+    majority_class_predict : Always predict the most frequent label.
+
+    Notes
+    -----
+    $$n_c = |\{i : y_i = c\}|, \qquad f_c = \frac{n_c}{n}.$$
+
+    Only labels that occur are listed; a class with no examples does not appear.
+
+    Examples
+    --------
+    >>> labels, counts, fractions = class_balance([1, 0, 0, 0, 2, 0, 0, 0])
+    >>> labels.tolist(), counts.tolist(), fractions.tolist()
+    ([0, 1, 2], [6, 1, 1], [0.75, 0.125, 0.125])
+    >>> class_balance(["spam", "ham", "ham", "ham"])[1].tolist()
+    [3, 1]
+    """
+    labels, counts = _class_counts(y, "y")
+    return labels, counts, counts / counts.sum()
+
+
+def imbalance_ratio(y):
+    r"""How many times larger the biggest class is than the smallest.
+
+    Parameters
+    ----------
+    y : array_like of shape (n_samples,)
+        Class labels: numbers, booleans or strings.
+
+    Returns
+    -------
+    float
+        $n_\text{max} / n_\text{min} \ge 1$; 1.0 for perfectly balanced classes or
+        for a single class.
+
+    Raises
+    ------
+    ValueError
+        If `y` is not 1-D, is empty or holds NaN or infinity.
+    TypeError
+        If `y` does not hold numbers or strings.
+
+    See Also
+    --------
+    class_balance : The count and share of every class.
+
+    Notes
+    -----
+    $$\mathrm{IR} = \frac{\max_c n_c}{\min_c n_c},$$
+
+    over the classes that occur. There is no fixed cut-off for "imbalanced"; a
+    ratio of 1.04 (51 : 49) is balanced for practical purposes, while 9999 (a
+    disease in 0.01% of patients) makes accuracy nearly useless.
+
+    Examples
+    --------
+    >>> imbalance_ratio([0, 0, 0, 0, 0, 0, 0, 0, 0, 1])
+    9.0
+    >>> imbalance_ratio(["a", "b", "b", "a"])
+    1.0
+    """
+    _, counts, _ = class_balance(y)
+    return float(counts.max() / counts.min())
+
+
+def majority_class_predict(y_train, n_predictions):
+    r"""Predict the most frequent training label for every example: a baseline model.
+
+    Parameters
+    ----------
+    y_train : array_like of shape (n_samples,)
+        Training labels: numbers, booleans or strings.
+    n_predictions : int
+        How many predictions to make (for example, the size of the test set); at
+        least 1.
+
+    Returns
+    -------
+    ndarray of shape (n_predictions,)
+        The majority label repeated, with the dtype of `y_train`.
+
+    Raises
+    ------
+    ValueError
+        If `y_train` is not 1-D, is empty or holds NaN or infinity, or
+        `n_predictions` is below 1.
+    TypeError
+        If `y_train` does not hold numbers or strings, or `n_predictions` is not an
+        integer.
+
+    See Also
+    --------
+    class_balance : The class counts it reads.
+
+    accuracy_score : Scores the baseline; it equals the majority share of the test set.
+
+    Notes
+    -----
+    $$\hat y_i = \operatorname*{arg\,max}_c\ n_c \quad\text{for every } i,$$
+
+    with ties broken towards the smallest label (the first in sorted order). It
+    ignores the inputs entirely, so its accuracy is the share of the majority class
+    in the test set: a model that cannot beat it has learned nothing useful from the
+    features. Like scikit-learn's ``DummyClassifier(strategy="most_frequent")``.
+
+    References
+    ----------
+    scikit-learn, ``sklearn.dummy.DummyClassifier``.
+
+    Examples
+    --------
+    >>> y_train = [0, 1, 0, 0, 1, 0]
+    >>> y_test = [0, 0, 1, 0]
+    >>> baseline = majority_class_predict(y_train, len(y_test))
+    >>> baseline.tolist()
+    [0, 0, 0, 0]
+    >>> accuracy_score(y_test, baseline)
+    0.75
+
+    A tie goes to the smallest label:
+
+    >>> majority_class_predict(["dog", "cat"], 2).tolist()
+    ['cat', 'cat']
+    """
+    labels, counts = _class_counts(y_train, "y_train")
+    n_predictions = check_int(n_predictions, "n_predictions", minimum=1)
+    return np.full(n_predictions, labels[np.argmax(counts)], dtype=labels.dtype)
+
+
+# --- decision boundaries -----------------------------------------------------------
+
+
+def linear_decision_boundary(weight, bias, x1):
+    r"""The line $w_1 x_1 + w_2 x_2 + b = 0$ of a 2-D linear classifier, as $x_2(x_1)$.
+
+    Parameters
+    ----------
+    weight : array_like of shape (2,)
+        The weights $(w_1, w_2)$ of the two features; $w_2$ must be non-zero.
+    bias : float
+        The bias $b$.
+    x1 : array_like
+        Values of the first feature, any shape.
+
+    Returns
+    -------
+    float or ndarray
+        $x_2$ on the boundary for each $x_1$, in the shape of `x1`; a Python float for
+        a scalar `x1`.
+
+    Raises
+    ------
+    ValueError
+        If `weight` is not two finite numbers or $w_2 = 0$ (a vertical boundary,
+        $x_1 = -b / w_1$, which is not a function of $x_1$); if `bias` or `x1` is not
+        finite, or `x1` is empty.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    decision_regions : The predicted class over a grid, for any classifier.
+
+    apply_threshold : Turning the score into a class.
+
+    Notes
+    -----
+    A linear classifier predicts positive where $z = w_1 x_1 + w_2 x_2 + b \ge 0$
+    (equivalently $\sigma(z) \ge 0.5$). The boundary $z = 0$ is the line
+
+    $$x_2 = -\frac{w_1}{w_2}\,x_1 - \frac{b}{w_2}.$$
+
+    The positive side is the one $(w_1, w_2)$ points to. Slope and intercept are
+    formed before multiplying by $x_1$, so $w_1 x_1$ cannot overflow on its own.
+
+    Examples
+    --------
+    $z = x_1 + 2 x_2 - 4$: the boundary is $x_2 = 2 - x_1 / 2$.
+
+    >>> linear_decision_boundary([1.0, 2.0], -4.0, [0.0, 2.0, 4.0]).tolist()
+    [2.0, 1.0, 0.0]
+    >>> linear_decision_boundary([1.0, 2.0], -4.0, 1.0)
+    1.5
+    >>> linear_decision_boundary([4.0, 8.0], 0.0, 1e308)
+    -5e+307
+    """
+    w1, w2 = as_vector(weight, "weight", 2)
+    bias = check_real(bias, "bias")
+    x1 = as_float_array(x1, "x1")
+    if w2 == 0:
+        raise ValueError(
+            f"weight[1] must be non-zero for the boundary to be a function of x1; got "
+            f"weight ({w1:g}, {w2:g}), whose boundary is vertical or undefined."
+        )
+    slope, intercept = -w1 / w2, -bias / w2
+    return scalar_or_array(slope * x1 + intercept)
+
+
+def decision_regions(predict, xx, yy):
+    r"""Evaluate a classifier on a grid of 2-D points, to draw its decision regions.
+
+    Parameters
+    ----------
+    predict : callable
+        Maps an ``(n_points, 2)`` float array to ``n_points`` labels.
+    xx, yy : array_like
+        Finite first and second coordinates of the grid, same shape (for example
+        from ``np.meshgrid``).
+
+    Returns
+    -------
+    ndarray
+        ``predict`` at each point ``(xx[idx], yy[idx])``, in the shape of `xx`.
+
+    Raises
+    ------
+    ValueError
+        If `xx` or `yy` is empty or holds NaN or infinity, if they differ in shape,
+        or if `predict` does not return one label per point.
+    TypeError
+        If `predict` is not callable or `xx`, `yy` do not hold real numbers.
+
+    See Also
+    --------
+    linear_decision_boundary : The boundary line of a linear classifier, in closed form.
+
+    Notes
+    -----
+    The decision boundary is where the returned labels change. For a linear
+    classifier it is a straight line; for other models any curve, which this
+    grid view shows without a formula. `predict` is called once, on all points.
+
+    Examples
+    --------
+    A classifier that says 1 inside the unit circle:
+
+    >>> def inside(points):
+    ...     return (np.sum(points**2, axis=1) <= 1).astype(int)
+    >>> xx, yy = np.meshgrid([-1.0, 0.0, 1.0], [0.0, 1.5])
+    >>> decision_regions(inside, xx, yy).tolist()
+    [[1, 1, 1], [0, 0, 0]]
+    """
+    if not callable(predict):
+        raise TypeError(f"predict must be callable; got {type(predict).__name__}.")
+    xx = as_float_array(xx, "xx")
+    yy = as_float_array(yy, "yy")
+    check_same_shape(xx, yy, "xx", "yy")
+    labels = np.asarray(predict(np.column_stack([xx.ravel(), yy.ravel()])))
+    if labels.size != xx.size:
+        raise ValueError(
+            f"predict must return one label per point, {xx.size}; got shape {labels.shape}."
+        )
+    return labels.reshape(xx.shape).copy()
+
+
+# --- boxes ---------------------------------------------------------------------------
+
+
+def _as_boxes(boxes, name: str) -> np.ndarray:
+    """Return boxes as a finite float array (..., 4) with x_min <= x_max, y_min <= y_max."""
+    boxes = as_float_array(boxes, name, min_ndim=1)
+    if boxes.shape[-1] != 4:
+        raise ValueError(
+            f"{name} must have 4 coordinates (x_min, y_min, x_max, y_max) in its last "
+            f"axis; got shape {boxes.shape}."
+        )
+    flipped = (boxes[..., 2] < boxes[..., 0]) | (boxes[..., 3] < boxes[..., 1])
+    if flipped.any():
+        raise ValueError(
+            f"{name} must have x_min <= x_max and y_min <= y_max; got "
+            f"{boxes.reshape(-1, 4)[flipped.ravel()][0].tolist()}."
+        )
+    return boxes
+
+
+def bounding_box(points):
+    r"""The smallest axis-aligned box that contains every point.
+
+    Parameters
+    ----------
+    points : array_like of shape (n_points, 2)
+        Finite ``(x, y)`` coordinates, for example the pixels of an object.
+
+    Returns
+    -------
+    ndarray of shape (4,)
+        ``(x_min, y_min, x_max, y_max)``.
+
+    Raises
+    ------
+    ValueError
+        If `points` is not ``(n_points, 2)``, is empty or holds NaN or infinity.
+    TypeError
+        If `points` does not hold real numbers.
+
+    See Also
+    --------
+    iou : How well two boxes overlap.
+
+    Notes
+    -----
+    $$(x_{\min}, y_{\min}, x_{\max}, y_{\max}) =
+      \bigl(\min_i x_i,\ \min_i y_i,\ \max_i x_i,\ \max_i y_i\bigr).$$
+
+    This corner format is the one used by ``torchvision.ops`` and Pascal VOC; COCO
+    stores ``(x_min, y_min, width, height)`` instead. A single point gives a box of
+    zero width and height. For the pixels of a mask, the box spans pixel centres;
+    add 1 to the maxima to cover whole pixels.
+
+    Examples
+    --------
+    >>> bounding_box([[2.0, 1.0], [5.0, 4.0], [3.0, 0.5]]).tolist()
+    [2.0, 0.5, 5.0, 4.0]
+    >>> bounding_box([[1e308, -1e308], [-1e308, 1e308]]).tolist()
+    [-1e+308, -1e+308, 1e+308, 1e+308]
+    """
+    points = as_float_array(points, "points", ndim=2, layout="(n_points, 2)")
+    if points.shape[1] != 2:
+        raise ValueError(f"points must have shape (n_points, 2); got {points.shape}.")
+    return np.concatenate([points.min(axis=0), points.max(axis=0)])
+
+
+def iou(box_a, box_b):
+    r"""Intersection over union of axis-aligned boxes, elementwise with broadcasting.
+
+    Parameters
+    ----------
+    box_a, box_b : array_like of shape (..., 4)
+        Boxes ``(x_min, y_min, x_max, y_max)`` with finite coordinates,
+        ``x_min <= x_max`` and ``y_min <= y_max``. The leading axes broadcast
+        against each other.
+
+    Returns
+    -------
+    float or ndarray
+        IoU in $[0, 1]$ for each pair, in the broadcast leading shape; a Python float
+        for two single boxes. Disjoint or merely touching boxes give 0.
+
+    Raises
+    ------
+    ValueError
+        If a last axis is not of length 4, the leading shapes do not broadcast, a
+        coordinate is NaN or infinite, an input is empty, or a box has
+        ``x_max < x_min`` or ``y_max < y_min``.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    bounding_box : The box around a set of points.
+
+    Notes
+    -----
+    $$\mathrm{IoU}(A, B) = \frac{|A \cap B|}{|A \cup B|}
+      = \frac{|A \cap B|}{|A| + |B| - |A \cap B|}.$$
+
+    Pairs are matched elementwise, like ``a + b`` in numpy. For the all-pairs table of
+    ``torchvision.ops.box_iou``, pass ``a[:, None]`` (shape (n, 1, 4)) and ``b``
+    (shape (m, 4)) to get an (n, m) result.
+
+    IoU does not change when both boxes are scaled by the same factor, so each pair is
+    first divided, exactly, by a power of two at least as large as its largest
+    coordinate; side lengths then cannot overflow. The ratio is then evaluated as
+    $1 / (|A| / |A \cap B| + |B| / |A \cap B| - 1)$, where each area ratio is a product
+    of side-length ratios, so a tiny overlap of long thin boxes does not underflow to
+    0. An intersection of zero area (disjoint or touching boxes, or a box of zero
+    width or height) gives 0, even for two identical degenerate boxes.
+
+    Examples
+    --------
+    Two 2 x 2 squares overlapping in a 1 x 1 square: $1 / (4 + 4 - 1) = 1/7$.
+
+    >>> round(iou([0, 0, 2, 2], [1, 1, 3, 3]), 4)
+    0.1429
+    >>> iou([0, 0, 2, 2], [[0, 0, 2, 2], [0, 0, 1, 2], [2, 0, 4, 2]]).tolist()
+    [1.0, 0.5, 0.0]
+
+    All pairs, and a box far beyond where its area fits in a float:
+
+    >>> iou(np.array([[0, 0, 2, 2], [1, 1, 3, 3]])[:, None], [[0, 0, 2, 2]]).tolist()
+    [[1.0], [0.14285714285714285]]
+    >>> iou([-1e308, -1e308, 1e308, 1e308], [0, 0, 1e308, 1e308])
+    0.25
+    """
+    a, b = _as_boxes(box_a, "box_a"), _as_boxes(box_b, "box_b")
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError(
+            f"box_a and box_b must broadcast; got shapes {a.shape} and {b.shape}."
+        ) from None
+    # Scale each pair by 2**-e with 2**e >= its largest |coordinate|: exact, and every
+    # side is then at most 2 long, so no subtraction overflows.
+    largest = np.maximum(np.abs(a).max(axis=-1), np.abs(b).max(axis=-1))
+    exponent = np.frexp(largest)[1][..., None]
+    a, b = np.ldexp(a, -exponent), np.ldexp(b, -exponent)
+    low, high = np.maximum(a[..., :2], b[..., :2]), np.minimum(a[..., 2:], b[..., 2:])
+    overlap = np.clip(high - low, 0.0, None)  # width and height of the intersection
+    hit = np.all(overlap > 0, axis=-1, keepdims=True)
+    # IoU = 1 / (|A| / |A n B| + |B| / |A n B| - 1), from ratios of side lengths, so a
+    # tiny intersection cannot underflow. A ratio too large for a float64 means an IoU
+    # below 1e-308, and 1 / inf = 0 is then the right answer: ignore that overflow.
+    with np.errstate(over="ignore"):
+        ratio_a, ratio_b = (
+            np.prod(np.divide(side, overlap, out=np.ones(overlap.shape), where=hit), axis=-1)
+            for side in (a[..., 2:] - a[..., :2], b[..., 2:] - b[..., :2])
+        )
+        ratio = np.where(hit[..., 0], 1.0 / (ratio_a + ratio_b - 1.0), 0.0)
+    return scalar_or_array(ratio)

@@ -1,0 +1,329 @@
+"""Figures for the loss entries: each curve is computed by the dlterms loss functions.
+
+Mean squared error, mean absolute error and cross-entropy have their figures in
+core.py. Build-only: imports matplotlib through dlterms.figures.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import dlterms
+from dlterms.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
+
+__all__: list[str] = []
+
+MUTED = "#9e9e9e"  # reference curves drawn for comparison
+
+
+def _per_point(loss, y_true, predictions):
+    """The loss of one prediction for each value in `predictions` (target `y_true`)."""
+    return np.array([loss([y_true], [p]) for p in predictions])
+
+
+# --------------------------------------------------------------------------- loss
+
+
+@figure(
+    "loss",
+    alt="Left: three data points (1, 2), (2, 4) and (3, 7) with the lines y = w·x for "
+    "w = 1, w = 2.21 and w = 3.5. Right: the mean squared error of the line as a function "
+    "of its one parameter w, a parabola whose minimum, 0.12, lies at w = 31/14 ≈ 2.21; "
+    "w = 1 costs 7.00 and w = 3.5 costs 7.83.",
+    caption="A loss function turns every parameter value into one number; training looks "
+    "for the parameter at the bottom of this curve.",
+)
+def _loss(fig):
+    left, right = fig.subplots(1, 2)
+    x, y = np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0, 7.0])
+    w = np.linspace(0.5, 4.0, 141)
+    loss = np.array([dlterms.mean_squared_error(y, wi * x) for wi in w])
+    right.plot(w, loss, label="MSE(w)")
+    grid = np.linspace(0, 3.5, 2)
+    left.plot(x, y, "o", color="#222222", label="data", zorder=3)
+    for wi, color in ((1.0, RED), (31 / 14, GREEN), (3.5, ORANGE)):
+        mse = dlterms.mean_squared_error(y, wi * x)
+        left.plot(grid, wi * grid, color=color, lw=1.5, label=f"w = {wi:.2f}")
+        right.plot(wi, mse, "o", color=color, ms=7)
+        right.annotate(f"{mse:.2f}", (wi, mse), xytext=(6, 4), textcoords="offset points")
+    left.set(xlabel="x", ylabel="y", title="candidate models y = w·x", ylim=(0, 12))
+    right.set(xlabel="parameter w", ylabel="mean squared error", title="loss landscape")
+    left.legend(loc="upper left", fontsize=9)
+    right.legend(loc="upper center")
+
+
+# --------------------------------------------------------------------------- regression
+
+
+@figure(
+    "mean-absolute-percentage-error",
+    alt="The percentage error of one prediction against the prediction, for a target of 50 "
+    "and a target of 200: two V shapes with their tips at 0 % on the targets. A miss of 25 "
+    "costs 50 % on the target 50 but 12.5 % on the target 200. Predicting 0 costs exactly "
+    "100 % for either target, while over-predicting has no upper limit.",
+    caption="MAPE measures each miss relative to its target: the same absolute error "
+    "costs more on a small target, and under-predicting costs at most 100 %.",
+)
+def _mape(fig):
+    ax = fig.subplots()
+    predictions = np.linspace(0, 400, 401)
+    for target, color in ((50.0, BLUE), (200.0, PURPLE)):
+        cost = _per_point(dlterms.mean_absolute_percentage_error, target, predictions)
+        ax.plot(predictions, cost, color=color, label=f"target {target:g}")
+        miss = target + 25
+        value = dlterms.mean_absolute_percentage_error([target], [miss])
+        ax.plot(miss, value, "o", color=ORANGE)
+        ax.annotate(
+            f"miss by 25: {value:g} %", (miss, value), xytext=(8, -4), textcoords="offset points"
+        )
+    ax.axhline(100, color=MUTED, lw=1, ls="--")
+    ax.text(400, 102, "predicting 0 costs 100 %", ha="right", va="bottom", color="#555555")
+    ax.set(xlabel="prediction ŷ", ylabel="percentage error (%)", ylim=(0, 250))
+    ax.legend(loc="upper right")
+
+
+@figure(
+    "mean-squared-logarithmic-error",
+    alt="The squared log error of one prediction against the ratio of prediction to "
+    "target, from 0 to 3, for targets 1, 10 and 1000. Every curve is 0 at ratio 1 and "
+    "rises much more steeply to the left (under-prediction) than to the right. The "
+    "curves for targets 10 and 1000 almost coincide, reaching about 4.8 and 5.5 at "
+    "ratio 0 and 1.0 and 1.2 at ratio 3; the target-1 curve is flatter.",
+    caption="MSLE compares log(1 + y) values, so it scores errors by ratio rather than "
+    "by size and punishes predicting too little more than predicting too much.",
+)
+def _msle(fig):
+    ax = fig.subplots()
+    ratio = np.linspace(0, 3, 301)
+    for target, color in ((1.0, MUTED), (10.0, BLUE), (1000.0, ORANGE)):
+        cost = _per_point(dlterms.mean_squared_logarithmic_error, target, ratio * target)
+        ax.plot(ratio, cost, color=color, label=f"target {target:g}")
+    ax.axvline(1, color="#555555", lw=0.8, ls=":")
+    ax.text(0.5, 3.0, "under-predicting", ha="center", color="#555555")
+    ax.text(2.2, 3.0, "over-predicting", ha="center", color="#555555")
+    ax.set(xlabel="prediction / target", ylabel="squared log error", ylim=(0, 6))
+    ax.legend(loc="upper right")
+
+
+@figure(
+    "log-cosh-loss",
+    alt="Left: the log-cosh loss of one prediction against its error, from −5 to 5, "
+    "beside half the squared error and the absolute error. Near 0 it hugs the parabola "
+    "x²/2; beyond about 2 it runs parallel to |x|, log 2 ≈ 0.69 below it. Right: the "
+    "gradients: tanh of the error, which levels off at ±1, against the straight line x "
+    "of the squared error and the ±1 step of the absolute error.",
+    caption="Log-cosh behaves like the squared error for small errors and like the "
+    "absolute error for large ones, so its gradient never exceeds 1.",
+)
+def _log_cosh(fig):
+    left, right = fig.subplots(1, 2)
+    errors = np.linspace(-5, 5, 201)
+    half_squared = _per_point(dlterms.mean_squared_error, 0.0, errors) / 2
+    absolute = _per_point(dlterms.mean_absolute_error, 0.0, errors)
+    left.plot(errors, half_squared, color=MUTED, ls="--", lw=1.2, label="x² / 2")
+    left.plot(errors, absolute, color=MUTED, ls=":", lw=1.5, label="|x|")
+    left.plot(errors, _per_point(dlterms.log_cosh_loss, 0.0, errors), label="log cosh x")
+    left.set(xlabel="error x = ŷ − y", ylabel="loss", title="loss", ylim=(0, 5))
+    gradient = np.array([dlterms.log_cosh_loss_grad([0.0], [e])[0] for e in errors])
+    right.plot(errors, errors, color=MUTED, ls="--", lw=1.2, label="x (of x² / 2)")
+    right.plot(errors, np.sign(errors), color=MUTED, ls=":", lw=1.5, label="sign x (of |x|)")
+    right.plot(errors, gradient, label="tanh x")
+    right.set(xlabel="error x", ylabel="gradient", title="gradient", ylim=(-2.5, 2.5))
+    left.legend(loc="upper center", fontsize=9)
+    right.legend(loc="upper left", fontsize=9)
+
+
+@figure(
+    "poisson-loss",
+    alt="The Poisson loss λ − y·log λ of one prediction against the predicted rate λ from "
+    "0.05 to 8, for observed counts y = 0, 1 and 3. For y = 0 it is the straight line λ, "
+    "smallest as λ approaches 0; for y = 1 and y = 3 it is a curve that dips to its "
+    "minimum at λ = y (values 1 and about −0.30) and rises steeply as λ approaches 0.",
+    caption="For every observed count the Poisson loss is smallest when the predicted "
+    "rate equals the count; it can be negative because the log y! term is dropped.",
+)
+def _poisson(fig):
+    ax = fig.subplots()
+    rates = np.linspace(0.05, 8, 320)
+    for count, color, where in (
+        (0.0, MUTED, None),
+        (1.0, BLUE, (0.15, -1.1)),
+        (3.0, ORANGE, (3.3, -1.1)),
+    ):
+        loss = _per_point(dlterms.poisson_loss, count, rates)
+        ax.plot(rates, loss, color=color, label=f"count y = {count:g}")
+        if where:
+            best = dlterms.poisson_loss([count], [count])
+            ax.plot(count, best, "o", color=color)
+            ax.annotate(
+                f"minimum at λ = {count:g}",
+                (count, best),
+                xytext=where,
+                fontsize=9,
+                arrowprops={"arrowstyle": "->", "color": "#555555", "lw": 0.8},
+            )
+    ax.set(xlabel="predicted rate λ", ylabel="loss λ − y log λ", ylim=(-1.5, 8))
+    ax.legend(loc="upper left")
+
+
+# --------------------------------------------------------------------------- probabilistic
+
+
+@figure(
+    "binary-cross-entropy",
+    alt="The binary cross-entropy of one example against the predicted probability p of "
+    "the positive class. For a positive example (y = 1) the loss is −log p: 0.22 at "
+    "p = 0.8, 1.61 at p = 0.2, and rising steeply towards p = 0. For a negative example "
+    "(y = 0) it is the mirror image −log(1 − p), rising towards p = 1.",
+    caption="Log loss charges little for a confident right answer and more and more as "
+    "the probability given to the true label falls towards 0.",
+)
+def _binary_cross_entropy(fig):
+    ax = fig.subplots()
+    p = np.linspace(0.005, 0.995, 199)
+    for label, color in ((1.0, BLUE), (0.0, ORANGE)):
+        name = "−log p  (y = 1)" if label else "−log(1 − p)  (y = 0)"
+        ax.plot(p, _per_point(dlterms.binary_cross_entropy, label, p), color=color, label=name)
+    for q in (0.8, 0.2):
+        value = dlterms.binary_cross_entropy([1.0], [q])
+        ax.plot(q, value, "o", color=BLUE)
+        ax.annotate(
+            f"p = {q:g}: {value:.2f}", (q, value), xytext=(8, 4), textcoords="offset points"
+        )
+    ax.set(
+        xlabel="predicted probability p of the positive class", ylabel="loss (nats)", ylim=(0, 5.5)
+    )
+    ax.legend(loc="upper center")
+
+
+@figure(
+    "kullback-leibler-divergence",
+    alt="Bar chart of two distributions over three classes: p = (0.6, 0.3, 0.1) and "
+    "q = (0.2, 0.3, 0.5). The divergence of q from p, KL(p‖q), is 0.50 nats, while "
+    "KL(q‖p) is 0.58 nats: swapping the arguments changes the value.",
+    caption="KL divergence measures how poorly q stands in for p; it is 0 only when the "
+    "two match, and it is not symmetric.",
+)
+def _kl(fig):
+    ax = fig.subplots()
+    p, q = np.array([0.6, 0.3, 0.1]), np.array([0.2, 0.3, 0.5])
+    classes = np.arange(3)
+    ax.set_axisbelow(True)
+    for offset, dist, name, color in ((-0.2, p, "p", BLUE), (0.2, q, "q", ORANGE)):
+        bars = ax.bar(classes + offset, dist, width=0.38, color=color, label=name)
+        ax.bar_label(bars, labels=[f"{v:g}" for v in dist], padding=2)
+    forward, backward = dlterms.kl_divergence(p, q), dlterms.kl_divergence(q, p)
+    ax.set(
+        xticks=classes,
+        xticklabels=["class 1", "class 2", "class 3"],
+        ylabel="probability",
+        ylim=(0, 0.8),
+        title=f"KL(p‖q) = {forward:.2f}    KL(q‖p) = {backward:.2f}",
+    )
+    ax.legend(loc="upper right")
+
+
+# --------------------------------------------------------------------------- margin
+
+
+def _margin_axes(ax, margins, title):
+    """Plot the 0-1 loss (1 - accuracy of sign(score) for label +1) and label the axes."""
+    zero_one = [1 - dlterms.accuracy_score([1], [1 if m > 0 else -1]) for m in margins]
+    ax.plot(margins, zero_one, color=MUTED, lw=1.5, ls=":", label="0-1 loss", drawstyle="steps-mid")
+    ax.axvline(1, color="#555555", lw=0.8, ls="--")
+    ax.set(xlabel="margin y·ŷ", ylabel="loss of one example", title=title)
+
+
+@figure(
+    "hinge-loss",
+    alt="The hinge loss max(0, 1 − m) of one example against its margin m = y·ŷ from −2 "
+    "to 3, with the 0-1 loss for comparison. The hinge is a straight line falling from "
+    "3 at m = −2 through 1 at m = 0 to 0 at m = 1, and stays 0 beyond. The 0-1 loss "
+    "jumps from 1 to 0 at m = 0, so examples with margins between 0 and 1 are correct "
+    "but still cost hinge loss.",
+    caption="The hinge loss is 0 only beyond a margin of 1 and grows linearly below it, "
+    "a convex upper bound on the 0-1 loss.",
+)
+def _hinge(fig):
+    ax = fig.subplots()
+    margins = np.linspace(-2, 3, 501)
+    _margin_axes(ax, margins, "hinge loss")
+    ax.plot(margins, _per_point(dlterms.hinge_loss, 1.0, margins), label="hinge max(0, 1 − m)")
+    ax.axvspan(0, 1, color=BLUE, alpha=0.08, lw=0)
+    ax.text(0.5, 2.2, "right side,\ninside\nthe margin", ha="center", fontsize=9)
+    ax.set(ylim=(-0.1, 3.2))
+    ax.legend(loc="upper right")
+
+
+@figure(
+    "squared-hinge-loss",
+    alt="The squared hinge loss max(0, 1 − m)² of one example against its margin m = y·ŷ "
+    "from −2 to 3, beside the plain hinge loss and the 0-1 loss. Both hinges are 0 from "
+    "m = 1 on; below it the squared hinge is a parabola, smaller than the hinge for "
+    "0 < m < 1 (0.25 against 0.5 at m = 0.5) and larger for m < 0 (9 against 3 at m = −2).",
+    caption="Squaring the hinge smooths its corner at margin 1 and punishes badly wrong "
+    "examples quadratically.",
+)
+def _squared_hinge(fig):
+    ax = fig.subplots()
+    margins = np.linspace(-2, 3, 501)
+    _margin_axes(ax, margins, "squared hinge loss")
+    ax.plot(
+        margins,
+        _per_point(dlterms.hinge_loss, 1.0, margins),
+        color=BLUE,
+        lw=1.2,
+        ls="--",
+        label="hinge",
+    )
+    ax.plot(
+        margins,
+        _per_point(dlterms.squared_hinge_loss, 1.0, margins),
+        color=PURPLE,
+        label="squared hinge",
+    )
+    ax.set(ylim=(-0.2, 9.3))
+    ax.legend(loc="upper right")
+
+
+# --------------------------------------------------------------------------- similarity
+
+
+@figure(
+    "cosine-proximity",
+    alt="The cosine proximity loss of a prediction against the angle between it and the "
+    "target, from 0° to 180°: −1 at 0° (same direction), 0 at 90° (perpendicular) and 1 "
+    "at 180° (opposite). The curves for a prediction of length 1 and of length 3 lie on "
+    "top of each other.",
+    caption="The loss is minus the cosine of the angle between target and prediction, "
+    "so only the direction of the prediction matters, not its length.",
+)
+def _cosine(fig):
+    ax = fig.subplots()
+    degrees = np.linspace(0, 180, 181)
+    angles = np.radians(degrees)
+    for length, style, color in ((1.0, "-", BLUE), (3.0, "--", ORANGE)):
+        loss = [
+            dlterms.cosine_similarity_loss([1.0, 0.0], length * np.array([np.cos(a), np.sin(a)]))
+            for a in angles
+        ]
+        ax.plot(degrees, loss, ls=style, color=color, label=f"prediction of length {length:g}")
+    for d, text in ((0, "same direction: −1"), (90, "perpendicular: 0"), (180, "opposite: 1")):
+        value = dlterms.cosine_similarity_loss(
+            [1.0, 0.0], [np.cos(np.radians(d)), np.sin(np.radians(d))]
+        )
+        ax.plot(d, value, "o", color=GREEN)
+        ax.annotate(
+            text,
+            (d, value),
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="left" if d == 0 else "right" if d == 180 else "center",
+        )
+    ax.set(
+        xlabel="angle between target and prediction (degrees)",
+        ylabel="loss  −cos θ",
+        xticks=range(0, 181, 30),
+        ylim=(-1.25, 1.35),
+    )
+    ax.legend(loc="lower right")

@@ -1,0 +1,481 @@
+"""The loss functions of dlterms.losses: oracles, properties and gradients.
+
+1. Agreement with an independent implementation: PyTorch (CPU, float64) where it has
+   the loss, otherwise Keras' formula written with torch tensor ops; scikit-learn and
+   SciPy where they have it too. Each library is skipped if it is missing.
+2. Properties that hold for every valid input (hypothesis).
+3. Every ``*_grad`` against central finite differences of its loss.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from dlterms import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+    categorical_cross_entropy,
+    categorical_hinge_loss,
+    cosine_similarity_loss,
+    cross_entropy,
+    cross_entropy_grad,
+    hinge_loss,
+    hinge_loss_grad,
+    kl_divergence,
+    log_cosh_loss,
+    log_cosh_loss_grad,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_error_grad,
+    mean_squared_logarithmic_error,
+    one_hot,
+    poisson_loss,
+    sigmoid,
+    softmax,
+    sparse_categorical_cross_entropy,
+    squared_hinge_loss,
+)
+
+FAST = settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+EPS = 1e-7  # Keras' backend.epsilon()
+
+small = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
+moderate = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
+unit = st.floats(0, 1, allow_nan=False, allow_infinity=False)
+non_negative = st.floats(0, 1e3, allow_nan=False, allow_infinity=False)
+shapes = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5)
+
+
+def arrays(elements, shape=shapes):
+    return hnp.arrays(np.float64, shape, elements=elements)
+
+
+def pairs(elements_true, elements_pred=None):
+    """Two float arrays of one drawn shape."""
+    return shapes.flatmap(
+        lambda s: st.tuples(
+            arrays(elements_true, s),
+            arrays(elements_true if elements_pred is None else elements_pred, s),
+        )
+    )
+
+
+@st.composite
+def distributions(draw, n=None, k=None, spread=10.0):
+    """An (n, k) array of probability rows: the softmax of drawn logits."""
+    n = draw(st.integers(1, 5)) if n is None else n
+    k = draw(st.integers(1, 5)) if k is None else k
+    logits = draw(arrays(st.floats(-spread, spread), (n, k)))
+    return softmax(logits, axis=1)
+
+
+@pytest.fixture(scope="module")
+def torch():
+    return pytest.importorskip("torch")
+
+
+@pytest.fixture(scope="module")
+def sk_metrics():
+    return pytest.importorskip("sklearn.metrics")
+
+
+@pytest.fixture(scope="module")
+def special():
+    return pytest.importorskip("scipy.special")
+
+
+def _t(torch, array):
+    return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float64))
+
+
+def approx(expected, rel=1e-10, abs=1e-12):
+    return pytest.approx(expected, rel=rel, abs=abs)
+
+
+# --- 1. oracles: regression losses -------------------------------------------------
+
+
+@FAST
+@given(pairs(moderate))
+def test_mse_and_mae_match_torch(torch, pair):
+    F = torch.nn.functional
+    y_true, y_pred = pair
+    t, p = _t(torch, y_true), _t(torch, y_pred)
+    assert mean_squared_error(y_true, y_pred) == approx(F.mse_loss(p, t).item())
+    assert mean_absolute_error(y_true, y_pred) == approx(F.l1_loss(p, t).item())
+
+
+@FAST
+@given(pairs(moderate))
+def test_mape_matches_the_keras_formula_in_torch_and_sklearn(torch, sk_metrics, pair):
+    y_true, y_pred = pair
+    t, p = _t(torch, y_true), _t(torch, y_pred)
+    expected = 100 * ((t - p).abs() / t.abs().clamp(min=EPS)).mean().item()
+    assert mean_absolute_percentage_error(y_true, y_pred) == approx(expected)
+    if np.all(np.abs(y_true) >= EPS):  # sklearn clips at machine epsilon, not at 1e-7
+        sk = sk_metrics.mean_absolute_percentage_error(y_true.ravel(), y_pred.ravel())
+        assert mean_absolute_percentage_error(y_true, y_pred) == approx(100 * sk)
+
+
+@FAST
+@given(pairs(non_negative))
+def test_msle_matches_torch_and_sklearn(torch, sk_metrics, pair):
+    y_true, y_pred = pair
+    t, p = _t(torch, y_true), _t(torch, y_pred)
+    expected = ((torch.log1p(t) - torch.log1p(p)) ** 2).mean().item()
+    assert mean_squared_logarithmic_error(y_true, y_pred) == approx(expected)
+    sk = sk_metrics.mean_squared_log_error(y_true.ravel(), y_pred.ravel())
+    assert mean_squared_logarithmic_error(y_true, y_pred) == approx(sk)
+
+
+@FAST
+@given(pairs(st.floats(-150, 150)))
+def test_log_cosh_matches_torch_log_of_cosh(torch, pair):
+    y_true, y_pred = pair
+    expected = torch.log(torch.cosh(_t(torch, y_pred - y_true))).mean().item()
+    assert log_cosh_loss(y_true, y_pred) == approx(expected, rel=1e-12, abs=1e-15)
+
+
+@FAST
+@given(pairs(st.integers(0, 20).map(float), st.floats(1e-3, 50)))
+def test_poisson_matches_torch_poisson_nll_loss_without_eps(torch, pair):
+    F = torch.nn.functional
+    y_true, y_pred = pair
+    # with eps=0 torch computes y_pred - y_true * log(y_pred): no clip is reached here
+    expected = F.poisson_nll_loss(
+        _t(torch, y_pred), _t(torch, y_true), log_input=False, full=False, eps=0.0
+    ).item()
+    assert poisson_loss(y_true, y_pred) == approx(expected)
+
+
+# --- 1. oracles: probabilistic losses ----------------------------------------------
+
+
+@FAST
+@given(pairs(unit))
+def test_binary_cross_entropy_matches_torch_on_clipped_probabilities(torch, pair):
+    F = torch.nn.functional
+    y_true, y_pred = pair
+    clipped = _t(torch, y_pred).clamp(EPS, 1 - EPS)  # Keras' clip, then torch's own loss
+    expected = F.binary_cross_entropy(clipped, _t(torch, y_true)).item()
+    assert binary_cross_entropy(y_true, y_pred) == approx(expected)
+
+
+@FAST
+@given(pairs(unit, moderate))
+def test_binary_cross_entropy_with_logits_matches_torch(torch, pair):
+    F = torch.nn.functional
+    y_true, logits = pair
+    expected = F.binary_cross_entropy_with_logits(_t(torch, logits), _t(torch, y_true)).item()
+    assert binary_cross_entropy_with_logits(y_true, logits) == approx(expected)
+
+
+@FAST
+@given(st.integers(1, 5), st.integers(1, 5), st.data())
+def test_categorical_cross_entropies_match_torch(torch, n, k, data):
+    F = torch.nn.functional
+    y_pred = data.draw(distributions(n, k, spread=20.0))
+    y_soft = data.draw(distributions(n, k))
+    labels = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, k - 1)))
+    log_p = torch.log(_t(torch, y_pred).clamp(EPS, 1 - EPS))
+    expected = F.nll_loss(log_p, torch.from_numpy(labels)).item()
+    assert sparse_categorical_cross_entropy(labels, y_pred) == approx(expected)
+    assert categorical_cross_entropy(one_hot(labels, k), y_pred) == approx(expected)
+    expected = -(_t(torch, y_soft) * log_p).sum(dim=1).mean().item()
+    assert categorical_cross_entropy(y_soft, y_pred) == approx(expected)
+
+
+@FAST
+@given(st.data())
+def test_kl_divergence_matches_torch_kl_div_and_scipy_rel_entr(torch, special, data):
+    F = torch.nn.functional
+    p = data.draw(distributions(spread=20.0))
+    q = data.draw(distributions(n=p.shape[0], k=p.shape[1], spread=20.0))
+    # Keras' clip of both; torch and scipy both count 0 log 0 as 0
+    p_clipped = np.where(p > 0, np.clip(p, EPS, 1.0), 0.0)
+    q_clipped = np.clip(q, EPS, 1.0)
+    expected = F.kl_div(
+        torch.log(_t(torch, q_clipped)), _t(torch, p_clipped), reduction="batchmean"
+    ).item()
+    assert kl_divergence(p, q) == approx(expected, abs=1e-10)
+    expected = special.rel_entr(p_clipped, q_clipped).sum(axis=1).mean()
+    assert kl_divergence(p, q) == approx(expected, abs=1e-10)
+
+
+# --- 1. oracles: margin and similarity losses --------------------------------------
+
+
+def _keras_hinge_in_torch(torch, y_true, y_pred, power):
+    t, p = _t(torch, y_true), _t(torch, y_pred)
+    return (torch.clamp(1 - t * p, min=0) ** power).mean().item()
+
+
+@FAST
+@given(
+    shapes.flatmap(lambda s: st.tuples(arrays(st.sampled_from([-1.0, 1.0]), s), arrays(small, s)))
+)
+def test_hinge_losses_match_the_keras_formulas_in_torch_and_sklearn(torch, sk_metrics, pair):
+    y_true, y_pred = pair
+    assert hinge_loss(y_true, y_pred) == approx(_keras_hinge_in_torch(torch, y_true, y_pred, 1))
+    assert squared_hinge_loss(y_true, y_pred) == approx(
+        _keras_hinge_in_torch(torch, y_true, y_pred, 2)
+    )
+    if np.unique(y_true).size == 2:  # sklearn needs both classes to know the labels
+        sk = sk_metrics.hinge_loss(y_true.ravel(), y_pred.ravel())
+        assert hinge_loss(y_true, y_pred) == approx(sk)
+
+
+@FAST
+@given(st.integers(1, 5), st.integers(1, 5), st.data())
+def test_categorical_hinge_matches_the_keras_formula_in_torch(torch, n, k, data):
+    labels = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, k - 1)))
+    y_true = one_hot(labels, k)
+    y_pred = data.draw(arrays(small, (n, k)))
+    t, p = _t(torch, y_true), _t(torch, y_pred)
+    pos = (t * p).sum(dim=1)
+    neg = ((1 - t) * p).max(dim=1).values
+    expected = torch.clamp(neg - pos + 1, min=0).mean().item()
+    assert categorical_hinge_loss(y_true, y_pred) == approx(expected)
+
+
+@FAST
+@given(st.integers(1, 5), st.integers(1, 5), st.data())
+def test_categorical_hinge_is_crammer_singer_for_non_negative_scores(n, k, data):
+    labels = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, k - 1)))
+    scores = data.draw(arrays(st.floats(0, 10), (n, k)))
+    true_score = scores[np.arange(n), labels]
+    wrong = np.where(one_hot(labels, k) == 1, -np.inf, scores)
+    best_wrong = np.max(wrong, axis=1) if k > 1 else np.zeros(n)
+    expected = np.mean(np.maximum(0.0, 1.0 + np.maximum(best_wrong, 0.0) - true_score))
+    assert categorical_hinge_loss(one_hot(labels, k), scores) == approx(expected)
+
+
+@FAST
+@given(
+    st.integers(1, 5).flatmap(
+        lambda d: st.tuples(
+            arrays(small, st.tuples(st.integers(1, 4), st.just(d))),
+            arrays(small, st.tuples(st.integers(1, 4), st.just(d))),
+        )
+    )
+)
+def test_cosine_similarity_loss_is_minus_torch_cosine_similarity(torch, pair):
+    F = torch.nn.functional
+    a, b = pair
+    n = min(len(a), len(b))
+    a, b = a[:n], b[:n]
+    # torch guards the norms with 1e-8 and Keras with 1e-6: compare away from both
+    assume(np.all(np.linalg.norm(a, axis=1) > 1e-3) and np.all(np.linalg.norm(b, axis=1) > 1e-3))
+    expected = -F.cosine_similarity(_t(torch, a), _t(torch, b), dim=1).mean().item()
+    assert cosine_similarity_loss(a, b) == approx(expected, abs=1e-12)
+
+
+# --- 2. properties ---------------------------------------------------------------------
+
+
+@FAST
+@given(pairs(st.floats(-1e3, 1e3).filter(lambda v: abs(v) >= 1e-3)), st.integers(-20, 20))
+def test_mape_is_scale_free(pair, power):
+    y_true, y_pred = pair
+    c = 2.0**power  # exact scaling
+    assert mean_absolute_percentage_error(c * y_true, c * y_pred) == approx(
+        mean_absolute_percentage_error(y_true, y_pred), rel=1e-12
+    )
+
+
+@FAST
+@given(st.floats(1e-3, 1e3), st.floats(1e-3, 1.0))
+def test_msle_punishes_under_prediction_more_than_over_prediction(y, fraction):
+    d = fraction * y
+    under = mean_squared_logarithmic_error([y], [y - d])
+    over = mean_squared_logarithmic_error([y], [y + d])
+    assert under > over > 0.0
+    assert mean_squared_logarithmic_error([y], [y]) == 0.0
+
+
+@FAST
+@given(pairs(moderate))
+def test_log_cosh_lies_between_mae_minus_log2_and_min_of_mse_half_and_mae(pair):
+    y_true, y_pred = pair
+    x = y_pred - y_true
+    each = [log_cosh_loss([0.0], [v]) for v in x.ravel()]
+    upper = np.minimum(x.ravel() ** 2 / 2, np.abs(x.ravel()))
+    lower = np.maximum(np.abs(x.ravel()) - math.log(2), 0.0)
+    assert np.all(np.asarray(each) <= upper * (1 + 1e-12) + 1e-300)
+    assert np.all(np.asarray(each) >= lower * (1 - 1e-12))
+    assert log_cosh_loss(y_true, y_pred) == approx(log_cosh_loss(y_pred, y_true), rel=1e-15)
+
+
+@FAST
+@given(st.integers(0, 30).map(float), st.floats(1e-3, 10.0))
+def test_poisson_loss_is_smallest_at_the_true_count(count, factor):
+    assume(count > 0 and abs(factor - 1) > 1e-6)
+    best = poisson_loss([count], [count])
+    assert poisson_loss([count], [count * factor]) > best
+
+
+@FAST
+@given(pairs(unit, st.floats(-15, 15)))
+def test_binary_cross_entropy_from_logits_equals_it_from_probabilities(pair):
+    y_true, logits = pair  # |z| <= 15 keeps sigmoid(z) inside the clip [1e-7, 1 - 1e-7]
+    expected = binary_cross_entropy(y_true, sigmoid(logits))
+    assert binary_cross_entropy_with_logits(y_true, logits) == approx(expected, rel=1e-9)
+
+
+@FAST
+@given(st.integers(1, 5), st.integers(1, 5), st.data())
+def test_categorical_cross_entropy_from_probabilities_equals_cross_entropy(n, k, data):
+    logits = data.draw(arrays(st.floats(-5, 5), (n, k)))  # softmax stays above 1e-7
+    labels = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, k - 1)))
+    expected = cross_entropy(logits, labels)
+    p = softmax(logits, axis=1)
+    # the clip at 1 - 1e-7 may add up to -log(1 - 1e-7), about 1e-7
+    assert categorical_cross_entropy(one_hot(labels, k), p) == approx(expected, rel=1e-9, abs=2e-7)
+    assert sparse_categorical_cross_entropy(labels, p) == approx(expected, rel=1e-9, abs=2e-7)
+
+
+@FAST
+@given(
+    shapes.flatmap(lambda s: st.tuples(arrays(st.sampled_from([0.0, 1.0]), s), arrays(small, s)))
+)
+def test_hinge_losses_accept_0_1_labels_as_minus_1_1(pair):
+    labels01, y_pred = pair
+    labels = 2 * labels01 - 1
+    for loss in (hinge_loss, squared_hinge_loss):
+        assert loss(labels01, y_pred) == loss(labels, y_pred)
+    np.testing.assert_array_equal(
+        hinge_loss_grad(labels01, y_pred), hinge_loss_grad(labels, y_pred)
+    )
+    h, sq = hinge_loss(labels, y_pred), squared_hinge_loss(labels, y_pred)
+    assert h >= 0 and sq >= h**2 * (1 - 1e-12)  # Jensen: mean(g^2) >= mean(g)^2
+    assert hinge_loss(labels, 2 * labels) == 0.0  # every margin is 2
+
+
+@FAST
+@given(st.data())
+def test_kl_divergence_is_non_negative_and_zero_for_equal_distributions(data):
+    p = data.draw(distributions())
+    q = data.draw(distributions(n=p.shape[0], k=p.shape[1]))
+    assert kl_divergence(p, q) >= -p.shape[1] * EPS  # the clip of q can shave off k * 1e-7
+    assert kl_divergence(p, p) == 0.0
+
+
+@FAST
+@given(st.data(), st.floats(1e-3, 1e3))
+def test_cosine_similarity_loss_ignores_length_and_flips_with_direction(data, c):
+    a = data.draw(arrays(small, st.tuples(st.integers(1, 4), st.integers(1, 4))))
+    b = data.draw(arrays(small, st.just(a.shape)))
+    assume(np.all(np.linalg.norm(a, axis=1) > 1e-3) and np.all(np.linalg.norm(b, axis=1) > 1e-3))
+    loss = cosine_similarity_loss(a, b)
+    assert -1 - 1e-12 <= loss <= 1 + 1e-12
+    assert cosine_similarity_loss(a, c * b) == approx(loss, abs=1e-12)
+    assert cosine_similarity_loss(a, -b) == approx(-loss, abs=1e-12)
+    assert cosine_similarity_loss(a, a) == approx(-1.0, abs=1e-12)
+
+
+# --- 3. gradients against central finite differences ------------------------------------
+
+
+def _central_differences(loss, x, h):
+    """d loss / d x, one coordinate at a time: (f(x + h e_i) - f(x - h e_i)) / 2h."""
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        step = np.zeros_like(x)
+        step[i] = h
+        grad[i] = (loss(x + step) - loss(x - step)) / (2 * h)
+    return grad
+
+
+@FAST
+@given(pairs(small))
+def test_mean_squared_error_grad_matches_central_differences(pair):
+    y_true, y_pred = pair
+    numeric = _central_differences(lambda p: mean_squared_error(y_true, p), y_pred, 1e-5)
+    np.testing.assert_allclose(mean_squared_error_grad(y_true, y_pred), numeric, atol=1e-8)
+
+
+@FAST
+@given(pairs(small))
+def test_log_cosh_loss_grad_matches_central_differences(pair):
+    y_true, y_pred = pair
+    numeric = _central_differences(lambda p: log_cosh_loss(y_true, p), y_pred, 1e-5)
+    np.testing.assert_allclose(log_cosh_loss_grad(y_true, y_pred), numeric, atol=1e-8)
+
+
+@FAST
+@given(pairs(unit, small))
+def test_binary_cross_entropy_with_logits_grad_matches_central_differences(pair):
+    y_true, z = pair
+    numeric = _central_differences(lambda v: binary_cross_entropy_with_logits(y_true, v), z, 1e-5)
+    np.testing.assert_allclose(binary_cross_entropy_with_logits_grad(y_true, z), numeric, atol=1e-8)
+
+
+@FAST
+@given(st.integers(1, 4), st.integers(1, 4), st.booleans(), st.integers(0, 1), st.data())
+def test_cross_entropy_grad_matches_central_differences(n, k, soft, axis, data):
+    logits = data.draw(arrays(small, (n, k)))
+    if soft:
+        target = data.draw(distributions(n, k))
+    else:
+        target = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, k - 1)))
+    z = logits if axis == 1 else logits.T
+    if soft and axis == 0:
+        target = target.T
+    grad = cross_entropy_grad(z, target, axis=axis)
+    numeric = _central_differences(lambda v: cross_entropy(v, target, axis=axis), z, 1e-5)
+    np.testing.assert_allclose(grad, numeric, atol=1e-8)
+    np.testing.assert_allclose(grad.sum(axis=axis), 0.0, atol=1e-15)
+
+
+@FAST
+@given(
+    shapes.flatmap(
+        lambda s: st.tuples(
+            arrays(st.sampled_from([-1.0, 1.0]), s),
+            arrays(st.floats(-5, 5).filter(lambda v: abs(abs(v) - 1) > 1e-3), s),
+        )
+    )
+)
+def test_hinge_loss_grad_matches_central_differences_away_from_the_kink(pair):
+    y_true, y_pred = pair  # |y_pred| != 1 keeps every margin y * y_pred away from 1
+    numeric = _central_differences(lambda p: hinge_loss(y_true, p), y_pred, 1e-6)
+    np.testing.assert_allclose(hinge_loss_grad(y_true, y_pred), numeric, atol=1e-8)
+
+
+# --- validation specific to the losses ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("function", "args", "message"),
+    [
+        (hinge_loss, ([1.0, 0.5], [1.0, 1.0]), "all in {-1, 1} or all in {0, 1}"),
+        (hinge_loss, ([-1.0, 0.0, 1.0], [1.0, 1.0, 1.0]), "all in {-1, 1} or all in {0, 1}"),
+        (mean_squared_logarithmic_error, ([1.0, -1.0], [1.0, 1.0]), "y_true must be >= 0"),
+        (poisson_loss, ([1.0], [-0.5]), "y_pred must be >= 0"),
+        (binary_cross_entropy, ([1.0], [1.5]), "y_pred must be in [0, 1]"),
+        (binary_cross_entropy_with_logits, ([2.0], [1.5]), "y_true must be in [0, 1]"),
+        (categorical_cross_entropy, ([[1.0, 0.0]], [[0.5, 0.6]]), "sum to 1"),
+        (sparse_categorical_cross_entropy, ([2], [[0.5, 0.5]]), "labels must be < 2"),
+        (categorical_hinge_loss, ([[1.0, 1.0]], [[0.5, 0.5]]), "one-hot rows"),
+        (kl_divergence, ([0.5, 0.5], [[0.5, 0.5]]), "same shape"),
+        (cosine_similarity_loss, (np.ones((1, 1, 2)), np.ones((1, 1, 2))), "1-D or 2-D"),
+    ],
+)
+def test_invalid_values_raise_clear_value_errors(function, args, message):
+    with pytest.raises(ValueError, match=None) as info:
+        function(*args)
+    assert message in str(info.value)
+    assert str(info.value).endswith(".")

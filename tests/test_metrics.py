@@ -1,0 +1,339 @@
+"""The classification and evaluation metrics added to dlterms.metrics.
+
+Oracles: scikit-learn (F1, recall as the TPR, the confusion matrix, the ROC curve and
+its area, DummyClassifier for the majority baseline) and plain Python loops (the
+rank-pair form of the AUC, box IoU one pair at a time). Properties are checked with
+hypothesis. None of these metrics is differentiable, so there are no gradients here.
+"""
+
+from __future__ import annotations
+
+import collections
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from dlterms import (
+    accuracy_score,
+    apply_threshold,
+    bounding_box,
+    class_balance,
+    confusion_counts,
+    decision_regions,
+    f1_score,
+    false_positive_rate,
+    imbalance_ratio,
+    iou,
+    linear_decision_boundary,
+    majority_class_predict,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+    roc_curve,
+    threshold_sweep,
+    true_positive_rate,
+)
+
+FAST = settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+moderate = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
+any_finite = st.floats(allow_nan=False, allow_infinity=False)
+away_from_zero = st.tuples(st.sampled_from([-1.0, 1.0]), st.floats(1e-3, 1e3)).map(
+    lambda t: t[0] * t[1]
+)
+# Quarters in [0, 2]: few distinct values, so ties between scores are common.
+quarters = st.integers(0, 8).map(lambda i: i / 4)
+
+
+@pytest.fixture(scope="module")
+def sk_metrics():
+    pytest.importorskip("sklearn")
+    return pytest.importorskip("sklearn.metrics")
+
+
+def label_pairs(max_size=30):
+    """Pairs (y_true, y_pred) of equal-length 0/1 label arrays."""
+    return st.integers(1, max_size).flatmap(
+        lambda n: st.tuples(*[hnp.arrays(np.int64, n, elements=st.integers(0, 1))] * 2)
+    )
+
+
+@st.composite
+def scored_labels(draw, scores=moderate, max_size=30):
+    """(y_true, y_score) with both classes present in y_true."""
+    n = draw(st.integers(2, max_size))
+    y = draw(hnp.arrays(np.int64, n, elements=st.integers(0, 1)))
+    y[:2] = [0, 1]
+    order = draw(st.permutations(range(n)))
+    y = y[list(order)]
+    return y, draw(hnp.arrays(np.float64, n, elements=scores))
+
+
+@st.composite
+def boxes(draw, shape, coords=moderate):
+    """Valid boxes of `shape` + (4,): sorted corners in each axis."""
+    corners = draw(hnp.arrays(np.float64, (*shape, 2, 2), elements=coords))
+    corners.sort(axis=-2)  # [..., 0, :] = (x_min, y_min), [..., 1, :] = (x_max, y_max)
+    return corners.reshape(*shape, 4)
+
+
+def _iou_loop(a, b):
+    """One pair of boxes, straight from the definition, in exact rational arithmetic."""
+    a, b = [Fraction(v) for v in a], [Fraction(v) for v in b]
+    width = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    height = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = width * height
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return float(inter / union) if union > 0 else 0.0
+
+
+def _auc_pairs(y, s):
+    """P(score of a positive > score of a negative), ties counting one half."""
+    pos, neg = s[y == 1], s[y == 0]
+    wins = sum((p > q) + 0.5 * (p == q) for p in pos for q in neg)
+    return wins / (pos.size * neg.size)
+
+
+# --- scikit-learn oracles -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pos_label", [0, 1])
+@FAST
+@given(pair=label_pairs())
+def test_counts_f1_and_rates_match_sklearn(sk_metrics, pair, pos_label):
+    y_true, y_pred = pair
+    with warnings.catch_warnings():  # sklearn warns about single labels and 0/0 F1
+        warnings.simplefilter("ignore")
+        tn, fp, fn, tp = sk_metrics.confusion_matrix(
+            y_true, y_pred, labels=[1 - pos_label, pos_label]
+        ).ravel()
+        f1 = sk_metrics.f1_score(y_true, y_pred, pos_label=pos_label, zero_division=0)
+        tpr = sk_metrics.recall_score(y_true, y_pred, pos_label=pos_label, zero_division=0)
+    assert confusion_counts(y_true, y_pred, pos_label=pos_label) == (tp, fp, fn, tn)
+    assert f1_score(y_true, y_pred, pos_label=pos_label) == pytest.approx(f1, abs=1e-15)
+    assert true_positive_rate(y_true, y_pred, pos_label=pos_label) == tpr
+    assert false_positive_rate(y_true, y_pred, pos_label=pos_label) == (
+        fp / (fp + tn) if fp + tn else 0.0
+    )
+
+
+@FAST
+@given(scored_labels(scores=quarters | moderate))
+def test_roc_curve_and_auc_match_sklearn(sk_metrics, sample):
+    y, s = sample
+    fpr, tpr, thresholds = roc_curve(y, s)
+    their_fpr, their_tpr, their_thresholds = sk_metrics.roc_curve(y, s, drop_intermediate=False)
+    np.testing.assert_allclose(fpr, their_fpr, rtol=1e-15)
+    np.testing.assert_allclose(tpr, their_tpr, rtol=1e-15)
+    np.testing.assert_array_equal(thresholds[1:], their_thresholds[1:])
+    assert np.isinf(their_thresholds[0]) and thresholds[0] > s.max()
+    assert roc_auc_score(y, s) == pytest.approx(sk_metrics.roc_auc_score(y, s), abs=1e-12)
+
+
+@FAST
+@given(scored_labels(scores=quarters), st.sampled_from(["cat", "dog"]))
+def test_roc_curve_with_string_labels_matches_sklearn(sk_metrics, sample, pos_label):
+    y, s = sample
+    words = np.array(["cat", "dog"])[y]
+    ours = roc_curve(words, s, pos_label=pos_label)
+    theirs = sk_metrics.roc_curve(words, s, pos_label=pos_label, drop_intermediate=False)
+    for a, b in zip(ours[:2], theirs[:2], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-15)
+
+
+@FAST
+@given(st.integers(1, 30).flatmap(lambda n: hnp.arrays(np.int64, n, elements=st.integers(0, 4))))
+def test_majority_class_predict_matches_dummy_classifier(y):
+    dummy = pytest.importorskip("sklearn.dummy")
+    model = dummy.DummyClassifier(strategy="most_frequent").fit(np.zeros((y.size, 1)), y)
+    expected = model.predict(np.zeros((5, 1)))
+    np.testing.assert_array_equal(majority_class_predict(y, 5), expected)
+
+
+# --- properties: counts, rates and thresholds -------------------------------------------
+
+
+@FAST
+@given(label_pairs(), st.sampled_from([0, 1]))
+def test_counts_add_up_and_give_the_other_metrics(pair, pos_label):
+    y_true, y_pred = pair
+    tp, fp, fn, tn = confusion_counts(y_true, y_pred, pos_label=pos_label)
+    assert all(isinstance(c, int) and c >= 0 for c in (tp, fp, fn, tn))
+    assert tp + fp + fn + tn == y_true.size
+    assert accuracy_score(y_true, y_pred) == pytest.approx((tp + tn) / y_true.size)
+    p = precision_score(y_true, y_pred, pos_label=pos_label)
+    r = recall_score(y_true, y_pred, pos_label=pos_label)
+    f1 = f1_score(y_true, y_pred, pos_label=pos_label)
+    assert f1 == pytest.approx(2 * p * r / (p + r) if p + r else 0.0)
+    assert min(p, r) - 1e-12 <= f1 <= max(p, r) + 1e-12
+    assert true_positive_rate(y_true, y_pred, pos_label=pos_label) == r
+
+
+@FAST
+@given(hnp.arrays(np.float64, hnp.array_shapes(max_dims=3), elements=any_finite), any_finite)
+def test_apply_threshold_is_a_step_at_the_threshold(scores, t):
+    labels = apply_threshold(scores, threshold=t)
+    assert labels.dtype == np.int64 and labels.shape == scores.shape
+    np.testing.assert_array_equal(labels == 1, scores >= t)
+
+
+@FAST
+@given(scored_labels(scores=quarters), hnp.arrays(np.float64, st.integers(1, 8), elements=quarters))
+def test_threshold_sweep_agrees_with_one_threshold_at_a_time(sample, thresholds):
+    y, s = sample
+    precision, recall, accuracy = threshold_sweep(y, s, thresholds)
+    for k, t in enumerate(thresholds):
+        y_hat = apply_threshold(s, threshold=t)
+        assert precision[k] == precision_score(y, y_hat)
+        assert recall[k] == recall_score(y, y_hat)
+        assert accuracy[k] == accuracy_score(y, y_hat)
+    order = np.argsort(thresholds)
+    assert np.all(np.diff(recall[order]) <= 0), "recall never rises with the threshold"
+
+
+@FAST
+@given(scored_labels())
+def test_roc_points_are_the_rates_at_each_threshold(sample):
+    y, s = sample
+    fpr, tpr, thresholds = roc_curve(y, s)
+    assert fpr[0] == tpr[0] == 0.0 and fpr[-1] == tpr[-1] == 1.0
+    assert np.all(np.diff(fpr) >= 0) and np.all(np.diff(tpr) >= 0)
+    assert np.all(np.diff(thresholds) < 0)
+    for k, t in enumerate(thresholds):
+        y_hat = apply_threshold(s, threshold=t)
+        assert fpr[k] == false_positive_rate(y, y_hat)
+        assert tpr[k] == true_positive_rate(y, y_hat)
+
+
+@FAST
+@given(scored_labels(scores=quarters | moderate))
+def test_auc_is_the_share_of_correctly_ranked_pairs_and_ignores_monotone_maps(sample):
+    y, s = sample
+    auc = roc_auc_score(y, s)
+    assert auc == pytest.approx(_auc_pairs(y, s), abs=1e-12)
+    ranks = np.unique(s, return_inverse=True)[1]  # an exactly order-preserving map
+    assert roc_auc_score(y, ranks) == pytest.approx(auc, abs=1e-12)
+    assert roc_auc_score(y, -s) == pytest.approx(1 - auc, abs=1e-12)
+
+
+def test_roc_first_threshold_convention():
+    assert roc_curve([0, 1], [0.25, 0.5])[2].tolist() == [1.5, 0.5, 0.25]
+    big = roc_curve([0, 1], [0.0, 2.0**60])[2][0]
+    assert big == np.nextafter(2.0**60, np.inf)
+    with pytest.raises(ValueError, match="both classes"):
+        roc_curve([1, 1], [0.2, 0.3])
+    with pytest.raises(ValueError, match="pos_label"):
+        roc_auc_score([0, 2], [0.2, 0.3])
+
+
+def test_binary_metrics_refuse_three_labels():
+    with pytest.raises(ValueError, match="at most 2 distinct labels"):
+        f1_score([0, 1, 2], [0, 1, 1])
+
+
+# --- class balance and the baseline -----------------------------------------------------
+
+
+@FAST
+@given(st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=1, max_size=40))
+def test_class_balance_counts_like_a_counter(y):
+    labels, counts, fractions = class_balance(y)
+    counter = collections.Counter(y)
+    assert labels.tolist() == sorted(counter)
+    assert counts.tolist() == [counter[c] for c in sorted(counter)]
+    assert fractions.sum() == pytest.approx(1.0)
+    assert imbalance_ratio(y) == max(counter.values()) / min(counter.values())
+    majority = majority_class_predict(y, 3)
+    assert majority.tolist() == [min(c for c in counter if counter[c] == max(counter.values()))] * 3
+
+
+# --- decision boundaries --------------------------------------------------------------
+
+
+@FAST
+@given(
+    hnp.arrays(np.float64, 2, elements=moderate.filter(lambda w: abs(w) > 1e-3)),
+    moderate,
+    hnp.arrays(np.float64, st.integers(1, 10), elements=moderate),
+)
+def test_boundary_points_score_zero_and_split_the_regions(weight, bias, x1):
+    x2 = linear_decision_boundary(weight, bias, x1)
+    z = weight[0] * x1 + weight[1] * x2 + bias
+    scale = np.abs(weight[0] * x1) + abs(bias) + 1.0
+    np.testing.assert_allclose(z / scale, 0.0, atol=1e-12)
+
+    def linear(points):
+        return apply_threshold(points @ weight + bias, threshold=0.0)
+
+    # A step along the weight vector from the boundary lands on the positive side, and a
+    # step back on the negative side; the step moves z by far more than its rounding error.
+    step = weight / np.linalg.norm(weight) ** 2 * (1e-6 * scale.max())
+    xx = np.stack([x1 + step[0], x1 - step[0]])
+    yy = np.stack([x2 + step[1], x2 - step[1]])
+    regions = decision_regions(linear, xx, yy)
+    assert regions.shape == (2, x1.size)
+    assert regions[0].tolist() == [1] * x1.size and regions[1].tolist() == [0] * x1.size
+
+
+def test_vertical_boundary_is_refused():
+    with pytest.raises(ValueError, match="weight\\[1\\] must be non-zero"):
+        linear_decision_boundary([1.0, 0.0], 2.0, [0.0])
+
+
+# --- boxes --------------------------------------------------------------------------
+
+
+@FAST
+@given(st.integers(1, 5), st.integers(1, 5), st.data())
+def test_pairwise_iou_matches_a_loop(n, m, data):
+    a = data.draw(boxes((n,)))
+    b = data.draw(boxes((m,)))
+    table = iou(a[:, None], b)
+    assert table.shape == (n, m)
+    expected = [[_iou_loop(a[i], b[j]) for j in range(m)] for i in range(n)]
+    np.testing.assert_allclose(table, expected, rtol=1e-12, atol=1e-300)
+    assert np.all((table >= 0) & (table <= 1))
+    np.testing.assert_allclose(iou(b[:, None], a), table.T, rtol=1e-15)
+
+
+@FAST
+@given(st.integers(1, 6), st.data(), st.integers(-1000, 1000))
+def test_iou_is_one_for_a_box_with_itself_and_ignores_scale(n, data, power):
+    a = data.draw(boxes((n,), coords=st.floats(-1e3, 1e3).map(lambda v: round(v, 2))))
+    b = data.draw(boxes((n,), coords=st.floats(-1e3, 1e3).map(lambda v: round(v, 2))))
+    positive = (a[:, 2] > a[:, 0]) & (a[:, 3] > a[:, 1])
+    np.testing.assert_array_equal(iou(a, a)[positive], 1.0)
+    scale = 2.0 ** (power % 300 - 150)  # exact, and keeps every coordinate finite
+    np.testing.assert_allclose(iou(a * scale, b * scale), iou(a, b), rtol=1e-12, atol=1e-300)
+
+
+def test_iou_hand_cases():
+    assert iou([0, 0, 2, 2], [1, 1, 3, 3]) == pytest.approx(1 / 7)
+    assert iou([0, 0, 2, 2], [2, 0, 4, 2]) == 0.0  # touching along an edge
+    assert iou([0, 0, 1, 1], [5, 5, 6, 6]) == 0.0  # far apart
+    assert iou([0, 0, 4, 4], [1, 1, 3, 3]) == 0.25  # one inside the other: 4 / 16
+    assert iou([1, 1, 1, 1], [1, 1, 1, 1]) == 0.0  # two points: empty union
+    assert iou([-1e308, -1e308, 1e308, 1e308], [0, 0, 1e308, 1e308]) == 0.25
+    with pytest.raises(ValueError, match="x_min <= x_max"):
+        iou([2, 0, 1, 1], [0, 0, 1, 1])
+    with pytest.raises(ValueError, match="must broadcast"):
+        iou(np.zeros((2, 4)), np.zeros((3, 4)))
+
+
+@FAST
+@given(hnp.arrays(np.float64, st.tuples(st.integers(1, 20), st.just(2)), elements=any_finite))
+def test_bounding_box_is_the_tightest_box_around_the_points(points):
+    x_min, y_min, x_max, y_max = bounding_box(points)
+    assert np.all((points[:, 0] >= x_min) & (points[:, 0] <= x_max))
+    assert np.all((points[:, 1] >= y_min) & (points[:, 1] <= y_max))
+    for value, column in ((x_min, 0), (y_min, 1), (x_max, 0), (y_max, 1)):
+        assert value in points[:, column]
