@@ -8,7 +8,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 BUILD_DEPS := $(VENV)/.build-deps
 TEST_DEPS  := $(VENV)/.test-deps
 
-.PHONY: build test serve check venv clean
+.PHONY: build test serve check venv clean bench
 
 build: $(BUILD_DEPS)
 	$(VENV)/bin/dlterms build
@@ -44,6 +44,12 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "warning: could not install chromium; browser tests will be skipped"; \
 	  else echo "note: chromium not found and apt-get unavailable; browser tests will be skipped"; fi; }
+
+# Benchmarks are not tests: they compare ratios side by side in one run and write
+# benchmarks/results/*.md (shown on the site's Performance page) and a plot.
+bench: $(TEST_DEPS)
+	$(PY) benchmarks/bench_functions.py --out benchmarks/results
+	$(PY) benchmarks/bench_build.py --out benchmarks/results
 
 clean:
 	rm -rf site dist build .cache

@@ -1,0 +1,35 @@
+"""Keep the benchmarks working: each runs once on a tiny input. Nothing here is timed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import bench_build  # noqa: E402
+import bench_functions  # noqa: E402
+
+
+@pytest.mark.parametrize("case", bench_functions.all_cases(), ids=lambda c: c.name.split(" ")[0])
+def test_function_case_runs_on_a_tiny_input(case):
+    result = bench_functions.run_case(case, scale=1e-4, repeats=1)
+    assert result.ours > 0 and result.peak_extra >= 0
+    assert (result.peer is not None) == (case.peer is not None)
+
+
+def test_results_table_names_every_target():
+    results = [
+        bench_functions.run_case(c, scale=1e-4, repeats=1) for c in bench_functions.CASES[:3]
+    ]
+    md = bench_functions.table(results)
+    assert md.count("\n| softmax") == 1 and "worst peak extra memory" in md
+
+
+def test_synthetic_glossary_is_valid(tmp_path):
+    from dlterms.glossary import check_glossary
+
+    folder = bench_build.synthetic_glossary(tmp_path / "glossary", 25)
+    assert check_glossary(folder) == []
