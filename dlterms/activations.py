@@ -87,8 +87,11 @@ def sigmoid(x):
     (0.0, 1.0)
     """
     x = as_float_array(x, "x")
-    t = np.exp(-np.abs(x))
-    return scalar_or_array(np.where(x >= 0, 1 / (1 + t), t / (1 + t)))
+    t = np.exp(-np.abs(x))  # e^{-|x|} <= 1: cannot overflow
+    numerator = np.where(x >= 0, 1.0, t)
+    t += 1.0  # in place: one temporary fewer on large arrays
+    numerator /= t
+    return scalar_or_array(numerator)
 
 
 def sigmoid_grad(x):
@@ -587,9 +590,10 @@ def softmax(z, *, axis=-1):
     # z - max can only overflow to -inf when the true gap exceeds the float range,
     # where exp(-gap) is 0 anyway, so the overflow is harmless.
     with np.errstate(over="ignore"):
-        shifted = z - z.max(axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=axis, keepdims=True)
+        e = z - z.max(axis=axis, keepdims=True)
+    np.exp(e, out=e)  # in place: the shifted copy is the only array softmax allocates
+    e /= e.sum(axis=axis, keepdims=True)
+    return e
 
 
 def log_softmax(z, *, axis=-1):
