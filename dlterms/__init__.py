@@ -29,28 +29,38 @@ from dlterms import (
     clustering,
     convolution,
     data,
+    gradients,
     layers,
     losses,
     metrics,
     networks,
     neurons,
     optim,
+    paradigms,
+    regularization,
     sequence,
+    sequential,
     tensors,
+    training,
 )
 from dlterms.activations import *  # noqa: F403
 from dlterms.autoencoders import *  # noqa: F403
 from dlterms.clustering import *  # noqa: F403
 from dlterms.convolution import *  # noqa: F403
 from dlterms.data import *  # noqa: F403
+from dlterms.gradients import *  # noqa: F403
 from dlterms.layers import *  # noqa: F403
 from dlterms.losses import *  # noqa: F403
 from dlterms.metrics import *  # noqa: F403
 from dlterms.networks import *  # noqa: F403
 from dlterms.neurons import *  # noqa: F403
 from dlterms.optim import *  # noqa: F403
+from dlterms.paradigms import *  # noqa: F403
+from dlterms.regularization import *  # noqa: F403
 from dlterms.sequence import *  # noqa: F403
+from dlterms.sequential import *  # noqa: F403
 from dlterms.tensors import *  # noqa: F403
+from dlterms.training import *  # noqa: F403
 
 REFERENCE_MODULES = (
     activations,
@@ -58,14 +68,19 @@ REFERENCE_MODULES = (
     clustering,
     convolution,
     data,
+    gradients,
     layers,
     losses,
     metrics,
     networks,
     neurons,
     optim,
+    paradigms,
+    regularization,
     sequence,
+    sequential,
     tensors,
+    training,
 )
 
 __all__ = sorted({name for m in REFERENCE_MODULES for name in m.__all__} | {"lookup", "search"})
