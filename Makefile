@@ -48,7 +48,7 @@ browser:
 # Benchmarks are not tests: they compare ratios side by side in one run and write
 # benchmarks/results/*.md (shown on the site's Performance page) and a plot.
 bench: $(TEST_DEPS)
-	$(PY) benchmarks/bench_functions.py --out benchmarks/results
+	$(PY) benchmarks/bench_functions.py --out benchmarks/results --plot docs/assets/benchmarks/functions.svg
 	$(PY) benchmarks/bench_build.py --out benchmarks/results
 
 clean:

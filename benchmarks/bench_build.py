@@ -17,12 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -134,8 +136,7 @@ def time_serve_rebuild(timeout: float = 120.0) -> float | None:
                 PYTHON,
                 "-m",
                 "mkdocs",
-                "serve",
-                "--no-livereload",
+                "serve",  # with live reload: that is what watches the files
                 "--dev-addr",
                 f"127.0.0.1:{port}",
                 "-f",
@@ -159,7 +160,7 @@ def time_serve_rebuild(timeout: float = 120.0) -> float | None:
                 ),
                 encoding="utf-8",
             )
-            if not _wait_for(proc, r"Documentation built in|Reloading", timeout):
+            if not _wait_for(proc, r"Reloading browsers|Documentation built in", timeout):
                 return None
             return time.perf_counter() - t
         finally:
@@ -168,10 +169,16 @@ def time_serve_rebuild(timeout: float = 120.0) -> float | None:
 
 
 def _wait_for(proc: subprocess.Popen, pattern: str, timeout: float) -> bool:
+    """Read the server's output until a line matches, the server exits, or time runs out."""
+    lines = getattr(proc, "_lines", None)
+    if lines is None:  # one reader thread per server, so a silent server cannot block us
+        lines = proc._lines = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=min(left, 1.0))
+        except queue.Empty:
             if proc.poll() is not None:
                 return False
             continue

@@ -449,6 +449,7 @@ def main(argv: list[str] | None = None) -> list[Result]:
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--out", type=Path, default=None, help="write results.md and plot here")
     parser.add_argument("-k", default="", help="only cases whose name contains this")
+    parser.add_argument("--plot", type=Path, default=None, help="also write the plot here")
     args = parser.parse_args(argv)
     results = []
     for case in all_cases():
@@ -468,6 +469,9 @@ def main(argv: list[str] | None = None) -> list[Result]:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "functions.md").write_text(md, encoding="utf-8")
         plot(results, args.out / "functions.svg")
+    if args.plot:
+        args.plot.parent.mkdir(parents=True, exist_ok=True)
+        plot(results, args.plot)
     return results
 
 
