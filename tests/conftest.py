@@ -16,6 +16,30 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: The entries issue 2 built the pipeline on; tests hold them to the full standard.
+FIRST_20 = [
+    "accuracy",
+    "precision",
+    "recall",
+    "confusion-matrix",
+    "softmax",
+    "sigmoid-function",
+    "relu",
+    "mean-squared-error",
+    "mean-absolute-error",
+    "cross-entropy-loss",
+    "one-hot-encoding",
+    "broadcasting",
+    "convolutional-operation",
+    "pooling",
+    "dropout-regularization",
+    "batch-normalization",
+    "gradient-descent",
+    "learning-rate",
+    "epoch",
+    "k-means",
+]
+
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):

@@ -8,34 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIRST_20
 
 import dlterms
 from dlterms.cli import main
 from dlterms.glossary import default_glossary, study_order
 
 ROOT = Path(__file__).resolve().parents[1]
-FIRST_20 = [
-    "accuracy",
-    "precision",
-    "recall",
-    "confusion-matrix",
-    "softmax",
-    "sigmoid-function",
-    "relu",
-    "mean-squared-error",
-    "mean-absolute-error",
-    "cross-entropy-loss",
-    "one-hot-encoding",
-    "broadcasting",
-    "convolutional-operation",
-    "pooling",
-    "dropout-regularization",
-    "batch-normalization",
-    "gradient-descent",
-    "learning-rate",
-    "epoch",
-    "k-means",
-]
 
 
 def test_lookup_follows_aliases_and_ignores_case():

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from conftest import FIRST_20
 
 import dlterms
 import dlterms.figures
@@ -24,28 +25,6 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 MAX_BYTES = 150_000
 IDS = sorted(FIGURES)
 # The glossary's first twenty entries, the ones with reference functions (as in test_api).
-FIRST_20 = [
-    "accuracy",
-    "precision",
-    "recall",
-    "confusion-matrix",
-    "softmax",
-    "sigmoid-function",
-    "relu",
-    "mean-squared-error",
-    "mean-absolute-error",
-    "cross-entropy-loss",
-    "one-hot-encoding",
-    "broadcasting",
-    "convolutional-operation",
-    "pooling",
-    "dropout-regularization",
-    "batch-normalization",
-    "gradient-descent",
-    "learning-rate",
-    "epoch",
-    "k-means",
-]
 
 
 @pytest.fixture(scope="module")
