@@ -465,6 +465,9 @@ def main(argv: list[str] | None = None) -> list[Result]:
     md = table(results)
     print()
     print(md)
+    notes = Path(__file__).parent / "results" / "notes.md"
+    if notes.exists():  # the explanation of every target missed, kept beside the results
+        print(notes.read_text(encoding="utf-8"))
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "functions.md").write_text(md, encoding="utf-8")
