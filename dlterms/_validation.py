@@ -1,4 +1,4 @@
-"""Private input-validation helpers shared by the reference modules.
+"""Private input-validation (and scaling) helpers shared by the reference modules.
 
 Each helper checks one kind of argument and either returns it in a normal form
 (a float64 array, a Python int, a ``(h, w)`` pair, a Generator) or raises.
@@ -30,6 +30,7 @@ __all__ = [
     "check_same_shape",
     "check_shape",
     "check_window_fits",
+    "power_of_two_scale",
     "scalar_or_array",
 ]
 
@@ -278,3 +279,14 @@ def as_vector(value, name: str, length: int) -> np.ndarray:
 def scalar_or_array(result: np.ndarray) -> float | np.ndarray:
     """Return a 0-d result as a Python float, so scalar inputs give scalar outputs."""
     return float(result) if result.ndim == 0 else result
+
+
+def power_of_two_scale(x: np.ndarray, axis=None):
+    """A power of two $s$ in (max |x| / 2, max |x|] along `axis` (1/2 where x is 0).
+
+    Dividing by it is exact in binary floating point, so sums and squares of x / s
+    cannot overflow and scaling back loses nothing. frexp writes max |x| = m 2^e with
+    m in [1/2, 1); 2^e itself may overflow, 2^(e - 1) cannot.
+    """
+    _, exponent = np.frexp(np.max(np.abs(x), axis=axis))
+    return np.ldexp(1.0, exponent - 1)

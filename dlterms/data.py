@@ -22,6 +22,7 @@ from dlterms._validation import (
     check_int,
     check_real,
     check_shape,
+    power_of_two_scale,
     scalar_or_array,
 )
 from dlterms.metrics import accuracy_score
@@ -438,12 +439,6 @@ def _fitted(params, x: np.ndarray, names: tuple[str, str]) -> tuple[np.ndarray, 
     return pair[0], pair[1]
 
 
-def _power_of_two_scale(x: np.ndarray, axis=0) -> np.ndarray:
-    """A power of two $s$ with $|x| / s < 2$ along `axis`: dividing by it is exact."""
-    _, exponent = np.frexp(np.max(np.abs(x), axis=axis))
-    return np.ldexp(1.0, exponent - 1)
-
-
 def min_max_fit(x):
     r"""Learn the per-feature minimum and maximum that min-max normalisation uses.
 
@@ -632,7 +627,7 @@ def standardize_fit(x):
     (0.0, 1e+308)
     """
     x = _as_features(x)
-    scale = _power_of_two_scale(x)
+    scale = power_of_two_scale(x, axis=0)
     scaled = x / scale  # exact: a power of two
     mean = scaled.mean(axis=0)
     mean = np.where(x.min(axis=0) == x.max(axis=0), scaled[0], mean)
@@ -844,7 +839,7 @@ def quantile_edges(x, n_bins, *, method="averaged_inverted_cdf"):
         raise TypeError(f"method must be a str; got {method!r}.")
     if method not in QUANTILE_METHODS:
         raise ValueError(f"method must be one of {', '.join(QUANTILE_METHODS)}; got {method!r}.")
-    scale = _power_of_two_scale(x)
+    scale = power_of_two_scale(x, axis=0)
     # Quantiles of x / s (exact), multiplied back: interpolation cannot overflow.
     edges = np.percentile(x / scale, np.linspace(0, 100, n_bins + 1), method=method) * scale
     # Merge edges closer than 1e-8, as scikit-learn does: interpolating between equal
@@ -1586,7 +1581,7 @@ def bootstrap_distribution(values, statistic=np.mean, *, n_resamples=1000, rng=N
         raise TypeError(f"statistic must be callable; got {statistic!r}.")
     resamples = values[bootstrap_indices(values.size, n_resamples, rng=rng)]
     if statistic is np.mean:
-        scale = _power_of_two_scale(values)
+        scale = power_of_two_scale(values, axis=0)
         result = np.mean(resamples / scale, axis=-1) * scale  # exact scaling: no overflow
     else:
         result = np.asarray(statistic(resamples, axis=-1), dtype=np.float64)
@@ -1662,7 +1657,7 @@ def bootstrap_confidence_interval(
     level = check_real(level, "level", low=0.0, high=1.0, closed="neither")
     stats = bootstrap_distribution(values, statistic, n_resamples=n_resamples, rng=rng)
     alpha = (1 - level) / 2
-    scale = _power_of_two_scale(stats)
+    scale = power_of_two_scale(stats, axis=0)
     low, high = np.quantile(stats / scale, [alpha, 1 - alpha]) * scale
     return float(low), float(high)
 

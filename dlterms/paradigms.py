@@ -22,6 +22,7 @@ from dlterms._validation import (
     check_int,
     check_real,
     check_shape,
+    power_of_two_scale,
 )
 from dlterms.activations import sigmoid
 from dlterms.losses import (
@@ -155,12 +156,6 @@ def _finite(value, what):
     if not np.all(np.isfinite(value)):
         raise ValueError(f"{what} must stay within float64; got an overflow. Rescale x.")
     return value
-
-
-def _pow2_scale(a):
-    """A power of two in (max |a| / 2, max |a|] (1/2 if a is all zero); dividing is exact."""
-    # frexp: max |a| = m 2^e with m in [1/2, 1); 2^e itself may overflow, 2^(e - 1) cannot
-    return float(np.ldexp(1.0, np.frexp(np.max(np.abs(a)))[1] - 1))
 
 
 # --------------------------------------------------------------------------- linear regression
@@ -451,7 +446,10 @@ def linear_regression_closed_form(x, y, *, l2=0.0):
     y = _as_targets(y, len(x))
     l2 = check_real(l2, "l2", low=0.0)
     n, d = x.shape
-    sx, sy = _pow2_scale(x), _pow2_scale(y)  # one scale for all columns keeps min-norm
+    sx, sy = (
+        float(power_of_two_scale(x)),
+        float(power_of_two_scale(y)),
+    )  # one scale for all columns keeps min-norm
     xs, ys = x / sx, y / sy  # exact scalings into [-2, 2]
     x_mean, y_mean = np.sum(xs / n, axis=0), float(np.sum(ys / n))
     # penalty rows: n l2 ||w||^2 = n l2 sy^2 ||w_s / sx||^2 in the scaled variables
