@@ -281,6 +281,8 @@ def _arrays_in(value):
 
 
 def _all_finite(value) -> bool:
+    if isinstance(value, dict):
+        return all(_all_finite(item) for item in value.values())
     if isinstance(value, tuple | list):
         return all(_all_finite(item) for item in value)
     return bool(np.all(np.isfinite(np.asarray(value, dtype=float))))
