@@ -87,7 +87,7 @@ __all__ = sorted({name for m in REFERENCE_MODULES for name in m.__all__} | {"loo
 # END reference re-exports
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dlterms.glossary import Entry
+    from dlterms.kb.glossary import Entry
 
 __version__ = "0.1.0"
 
@@ -118,7 +118,7 @@ def lookup(name: str) -> Entry:
     >>> entry.id, entry.term
     ('mean-squared-error', 'Mean squared error')
     """
-    from dlterms.glossary import default_glossary
+    from dlterms.kb.glossary import default_glossary
 
     return default_glossary().lookup(name)
 
@@ -145,6 +145,6 @@ def search(query: str, *, limit: int = 10) -> list[Entry]:
     >>> search("cross entropy")[0].id
     'cross-entropy-loss'
     """
-    from dlterms.glossary import default_glossary
+    from dlterms.kb.glossary import default_glossary
 
     return default_glossary().search(query, limit=limit)

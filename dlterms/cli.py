@@ -12,7 +12,7 @@ __all__ = ["main"]
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from dlterms.glossary import GlossaryError, check_glossary, glossary_dir, load_glossary
+    from dlterms.kb.glossary import GlossaryError, check_glossary, glossary_dir, load_glossary
 
     root = Path(args.glossary) if args.glossary else glossary_dir()
     problems = check_glossary(root)
@@ -24,8 +24,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from dlterms.build import BuildError, build
-    from dlterms.glossary import GlossaryError
+    from dlterms.kb.build import BuildError, build
+    from dlterms.kb.glossary import GlossaryError
 
     try:
         build(
@@ -43,9 +43,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from dlterms.build import next_timestamp
-    from dlterms.deck import export
-    from dlterms.glossary import default_glossary, tag_vocabulary
+    from dlterms.kb.build import next_timestamp
+    from dlterms.kb.deck import export
+    from dlterms.kb.glossary import default_glossary, tag_vocabulary
 
     glossary = default_glossary()
     vocab = tag_vocabulary(glossary.root)
@@ -63,7 +63,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     figures = None
     if args.format == "apkg":
-        from dlterms.figures import render_all
+        from dlterms.kb.figures import render_all
 
         root = glossary.root.parent if glossary.root else Path.cwd()
         figures = render_all(root / ".cache" / "figures", glossary.entries)
@@ -88,7 +88,7 @@ def _wrap(text: str, indent: str = "  ") -> str:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from dlterms.glossary import default_glossary
+    from dlterms.kb.glossary import default_glossary
 
     try:
         entry = default_glossary().lookup(" ".join(args.term))
@@ -116,7 +116,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
-    from dlterms.glossary import default_glossary
+    from dlterms.kb.glossary import default_glossary
 
     hits = default_glossary().search(" ".join(args.words), limit=args.limit)
     if not hits:

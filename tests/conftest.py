@@ -44,7 +44,7 @@ FIRST_20 = [
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """Run `dlterms build` once into a temporary folder; return (site_dir, dist_dir)."""
-    from dlterms.build import build
+    from dlterms.kb.build import build
 
     out = tmp_path_factory.mktemp("build")
     messages: list[str] = []

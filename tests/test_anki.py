@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dlterms import deck as deck_mod
-from dlterms.deck import (
+from dlterms.kb import deck as deck_mod
+from dlterms.kb.deck import (
     DECK_NAME,
     NOTE_TYPES,
     _doctest_cards,
@@ -21,8 +21,8 @@ from dlterms.deck import (
     formula_cloze,
     subdeck_names,
 )
-from dlterms.figures import render_all
-from dlterms.glossary import Glossary, default_glossary, load_glossary
+from dlterms.kb.figures import render_all
+from dlterms.kb.glossary import Glossary, default_glossary, load_glossary
 
 anki_collection = pytest.importorskip("anki.collection")
 pytestmark = pytest.mark.anki
@@ -281,7 +281,7 @@ def test_same_second_reexport_would_not_update(tmp_path, col):
 def test_next_timestamp_always_increases(tmp_path):
     import json
 
-    from dlterms.build import INFO_FILE, next_timestamp
+    from dlterms.kb.build import INFO_FILE, next_timestamp
 
     assert next_timestamp(tmp_path, now=100) == 100
     (tmp_path / INFO_FILE).write_text(json.dumps({"timestamp": 500}), encoding="utf-8")

@@ -12,7 +12,7 @@ from conftest import FIRST_20
 
 import dlterms
 from dlterms.cli import main
-from dlterms.glossary import default_glossary, study_order
+from dlterms.kb.glossary import default_glossary, study_order
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -89,7 +89,7 @@ def test_import_stays_light():
     code = (
         "import sys, dlterms\n"
         "heavy = {'yaml', 'jsonschema', 'mkdocs', 'genanki', 'matplotlib', 'scipy', 'torch',"
-        " 'markdown', 'dlterms.glossary'}\n"
+        " 'markdown', 'dlterms.kb.glossary'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -29,7 +29,7 @@ def test_results_table_names_every_target():
 
 
 def test_synthetic_glossary_is_valid(tmp_path):
-    from dlterms.glossary import check_glossary
+    from dlterms.kb.glossary import check_glossary
 
     folder = bench_build.synthetic_glossary(tmp_path / "glossary", 25)
     assert check_glossary(folder) == []

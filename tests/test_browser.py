@@ -25,7 +25,7 @@ from urllib.request import ProxyHandler, build_opener
 
 import pytest
 
-from dlterms.glossary import default_glossary
+from dlterms.kb.glossary import default_glossary
 
 pytestmark = pytest.mark.slow
 

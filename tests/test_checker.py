@@ -12,7 +12,7 @@ import pytest
 
 import dlterms
 from dlterms.cli import main
-from dlterms.glossary import GlossaryError, check_glossary, load_glossary
+from dlterms.kb.glossary import GlossaryError, check_glossary, load_glossary
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "checker"
@@ -162,7 +162,7 @@ def test_private_or_unexported_implementation(tmp_path):
         "term: Gamma term\n"
         "definition: This entry links the loader, which is not a public reference function.\n"
         "tags: [foundations]\n"
-        "implementation: [dlterms.glossary.load_glossary]\n"
+        "implementation: [dlterms.kb.glossary.load_glossary]\n"
         "sources: [000_162742986209318a.txt]\n",
         encoding="utf-8",
     )

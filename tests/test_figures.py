@@ -16,10 +16,10 @@ import pytest
 from conftest import FIRST_20
 
 import dlterms
-import dlterms.figures
-import dlterms.gallery  # noqa: F401  (registers the figures)
-from dlterms.figures import FIGURES, _modules_used, render, render_all
-from dlterms.glossary import default_glossary
+import dlterms.kb.figures
+import dlterms.kb.gallery  # noqa: F401  (registers the figures)
+from dlterms.kb.figures import FIGURES, _modules_used, render, render_all
+from dlterms.kb.glossary import default_glossary
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 MAX_BYTES = 150_000
@@ -90,13 +90,13 @@ def test_cache_redraws_only_what_changed(rendered, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     shutil.copytree(rendered[0], cache)
     drawn = []
-    real_render = dlterms.figures.render
+    real_render = dlterms.kb.figures.render
 
     def counting_render(spec):
         drawn.append(spec.entry_id)
         return real_render(spec)
 
-    monkeypatch.setattr(dlterms.figures, "render", counting_render)
+    monkeypatch.setattr(dlterms.kb.figures, "render", counting_render)
     before = {p.name: p.read_bytes() for p in cache.glob("*.svg")}
 
     again = render_all(cache)
@@ -116,7 +116,7 @@ def test_cache_redraws_only_what_changed(rendered, tmp_path, monkeypatch):
 
 def test_cache_key_follows_module_helpers():
     """Editing a private helper that several draw functions share changes their keys."""
-    from dlterms.figures import FIGURES, _local_functions
+    from dlterms.kb.figures import FIGURES, _local_functions
 
     names = {f.__name__ for f in _local_functions(FIGURES["precision"].draw)}
     assert len(names) > 1, "the precision figure is drawn by a shared helper"

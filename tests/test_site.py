@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from dlterms.glossary import default_glossary
+from dlterms.kb.glossary import default_glossary
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -169,7 +169,7 @@ def test_broken_glossary_leaves_previous_build_untouched(built, tmp_path):
 
 def test_failed_site_build_leaves_previous_build_untouched(built, tmp_path, monkeypatch):
     """A failure after the check (here: mkdocs itself) must not swap anything in either."""
-    from dlterms import build as build_mod
+    from dlterms.kb import build as build_mod
 
     site, dist, _ = built
     out = tmp_path / "out"

@@ -48,7 +48,7 @@ def test_wheel_ships_the_glossary_and_lookup_works_installed(tmp_path):
     run = tmp_path / "elsewhere"  # not the checkout, so nothing can come from it
     run.mkdir()
     code = (
-        "import dlterms, dlterms.glossary as g\n"
+        "import dlterms, dlterms.kb.glossary as g\n"
         "print(dlterms.lookup('MSE').term)\n"
         "print(g.glossary_dir().relative_to(g.Path(dlterms.__file__).parent))\n"
         "print(dlterms.lookup('softmax').functions[0]([0.0, 0.0]).tolist())\n"

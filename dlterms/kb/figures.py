@@ -193,4 +193,4 @@ def render_all(
 
 def _load_figure_modules() -> None:
     """Import the modules that register figures (kept apart from this framework)."""
-    from dlterms import gallery  # noqa: F401  (registers on import)
+    from dlterms.kb import gallery  # noqa: F401  (registers on import)

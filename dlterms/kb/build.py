@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from dlterms.glossary import Glossary, load_glossary
+from dlterms.kb.glossary import Glossary, load_glossary
 
 __all__ = ["BuildError", "build", "next_timestamp"]
 
@@ -89,13 +89,13 @@ def build(
 
     Raises
     ------
-    dlterms.glossary.GlossaryError
+    dlterms.kb.glossary.GlossaryError
         If any entry has a problem (nothing is built).
     BuildError
         If the site or the deck fails to build (nothing is replaced).
     """
-    from dlterms.deck import export_deck
-    from dlterms.figures import render_all
+    from dlterms.kb.deck import export_deck
+    from dlterms.kb.figures import render_all
 
     project = Path(project).resolve()
     site_dir = Path(site_dir or project / "site").resolve()

@@ -2,7 +2,7 @@
 the noise of small batches and resuming from a checkpoint, each from a real run of
 dlterms.training.
 
-Build-only: imports matplotlib through dlterms.figures.
+Build-only: imports matplotlib through dlterms.kb.figures.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 import dlterms
-from dlterms.figures import BLUE, GREEN, ORANGE, PURPLE, RED, TEAL, figure
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, TEAL, figure
 
 __all__: list[str] = []
 

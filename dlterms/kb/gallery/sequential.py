@@ -1,6 +1,6 @@
 """Figures for the Keras walk-through: the training curves of dlterms.sequential.Sequential.
 
-Build-only: imports matplotlib through dlterms.figures.
+Build-only: imports matplotlib through dlterms.kb.figures.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 import dlterms
-from dlterms.figures import BLUE, ORANGE, figure
+from dlterms.kb.figures import BLUE, ORANGE, figure
 from dlterms.sequential import Dense, Sequential
 
 __all__: list[str] = []

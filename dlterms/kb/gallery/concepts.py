@@ -3,7 +3,7 @@ supervised and unsupervised learning do with the same points, and the parts of a
 
 Every fitted boundary, cluster and scaling comes from a dlterms function; numpy only makes
 the data.
-Build-only: imports matplotlib through :mod:`dlterms.figures`.
+Build-only: imports matplotlib through :mod:`dlterms.kb.figures`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.patches import FancyBboxPatch
 
 import dlterms
-from dlterms.figures import BLUE, GREEN, ORANGE, PURPLE, figure
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, figure
 
 __all__: list[str] = []
 

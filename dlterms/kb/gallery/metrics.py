@@ -2,7 +2,7 @@
 
 Every number in these drawings comes from a dlterms function (``roc_curve``,
 ``threshold_sweep``, ``iou``, ...); numpy only makes the synthetic data. Build-only:
-imports matplotlib through dlterms.figures.
+imports matplotlib through dlterms.kb.figures.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
 
 import dlterms
-from dlterms.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
 
 __all__: list[str] = []
 

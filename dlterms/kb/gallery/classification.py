@@ -2,7 +2,7 @@
 
 Every number on these drawings comes from a dlterms function (sigmoid, softmax, dense,
 the metrics); numpy only makes the data. Build-only: imports matplotlib through
-:mod:`dlterms.figures`.
+:mod:`dlterms.kb.figures`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.colors import to_rgba
 
 import dlterms
-from dlterms.figures import BLUE, GREEN, ORANGE, figure
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, figure
 
 __all__: list[str] = []
 

@@ -39,7 +39,7 @@ __all__ = [
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SCHEMA_FILE = "schema.json"
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the dlterms package
 
 
 def glossary_dir() -> Path:

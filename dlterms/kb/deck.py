@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from dlterms.glossary import Entry, Glossary, study_order
+from dlterms.kb.glossary import Entry, Glossary, study_order
 
 __all__ = [
     "DECK_NAME",
@@ -348,7 +348,7 @@ def subdeck_names(glossary: Glossary) -> dict[str, str]:
     Topics are ranked by the mean position of their entries in the prerequisite
     study order, so topics whose terms others build on come first.
     """
-    from dlterms.glossary import tag_vocabulary
+    from dlterms.kb.glossary import tag_vocabulary
 
     positions: dict[str, list[int]] = defaultdict(list)
     for n, e in enumerate(study_order(glossary)):
@@ -532,7 +532,7 @@ def export_deck(
 ) -> Path:
     """Write the deck to `path` (``.apkg``) stamped with `timestamp` (seconds).
 
-    `figures` is :func:`dlterms.figures.render_all`'s result; each SVG is copied
+    `figures` is :func:`dlterms.kb.figures.render_all`'s result; each SVG is copied
     into the package under a unique ``dlterms-<id>.svg`` name.
     """
     import genanki
@@ -583,7 +583,7 @@ def export(
     figures: dict[str, tuple[Any, Path]] | None = None,
 ) -> Path:
     """Export the entries carrying any of `tags` (all when empty) as apkg, csv or json."""
-    from dlterms.glossary import Glossary as _Glossary
+    from dlterms.kb.glossary import Glossary as _Glossary
 
     wanted = set(tags)
     chosen = [e for e in glossary if not wanted or wanted & set(e.tags)]

@@ -4,7 +4,7 @@ evolutionary hyperparameter search.
 
 Every fitted line, probability, vote, centroid, query and reward comes from a dlterms
 function; numpy only makes the data and the grids. Build-only: imports matplotlib
-through :mod:`dlterms.figures`.
+through :mod:`dlterms.kb.figures`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 
 import dlterms
-from dlterms.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
 
 __all__: list[str] = []
 

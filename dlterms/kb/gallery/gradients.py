@@ -2,7 +2,7 @@
 clipping, a backward pass, polynomial fits and early stopping, computed with
 dlterms.gradients (and dlterms.training for a real training run).
 
-Build-only: imports matplotlib through dlterms.figures.
+Build-only: imports matplotlib through dlterms.kb.figures.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
 import dlterms
-from dlterms.figures import BLUE, GREEN, ORANGE, RED, figure
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, RED, figure
 
 __all__: list[str] = []
 

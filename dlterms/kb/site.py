@@ -1,6 +1,6 @@
 """Render glossary entries as MkDocs pages (the site consumer of the loader).
 
-:func:`on_files` is an MkDocs hook (see ``dlterms/_mkdocs_hook.py``): at build
+:func:`on_files` is an MkDocs hook (see ``dlterms/kb/mkdocs_hook.py``): at build
 time it loads the glossary once, draws the figures (through their cache) and
 adds the generated pages: one per term, the A–Z index, the tags index and one
 page per tag, the study path and the overloaded-words page. Nothing here is
@@ -15,7 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from dlterms.glossary import (
+from dlterms.kb.glossary import (
     Entry,
     Glossary,
     GlossaryError,
@@ -299,7 +299,7 @@ def on_files(files: Any, config: Any) -> Any:
     from mkdocs.exceptions import PluginError
     from mkdocs.structure.files import File
 
-    from dlterms.figures import render_all
+    from dlterms.kb.figures import render_all
 
     try:
         glossary = load_glossary()

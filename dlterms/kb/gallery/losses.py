@@ -1,7 +1,7 @@
 """Figures for the loss entries: each curve is computed by the dlterms loss functions.
 
 Mean squared error, mean absolute error and cross-entropy have their figures in
-core.py. Build-only: imports matplotlib through dlterms.figures.
+core.py. Build-only: imports matplotlib through dlterms.kb.figures.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 import dlterms
-from dlterms.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
 
 __all__: list[str] = []
 

@@ -1,6 +1,6 @@
 """The figures themselves: one small drawing per entry, made with dlterms functions.
 
-Register each with :func:`dlterms.figures.figure`. Keep every drawing short,
+Register each with :func:`dlterms.kb.figures.figure`. Keep every drawing short,
 computed by the reference functions (never by hand-written maths), and labelled
 so it can be read without the page around it. Build-only: imports matplotlib.
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 import dlterms
-from dlterms.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
 
 __all__: list[str] = []
 

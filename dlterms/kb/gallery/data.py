@@ -2,7 +2,7 @@
 
 Every number in these drawings comes from a dlterms function (``min_max_transform``,
 ``quantile_edges``, ``random_oversample``, ``k_fold_indices``, ...); numpy only makes
-the synthetic data. Build-only: imports matplotlib through dlterms.figures.
+the synthetic data. Build-only: imports matplotlib through dlterms.kb.figures.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 import dlterms
-from dlterms.figures import BLUE, GREEN, ORANGE, PURPLE, figure
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, figure
 
 __all__: list[str] = []
 

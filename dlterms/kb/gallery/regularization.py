@@ -3,7 +3,7 @@
 Penalised fits are trained with the dlterms gradients (``mean_squared_error_grad``
 plus ``l1_penalty_grad`` or ``l2_penalty_grad``); errors are measured with
 ``mean_squared_error``. Batch normalisation already has its figure in core.py.
-Build-only: imports matplotlib through dlterms.figures.
+Build-only: imports matplotlib through dlterms.kb.figures.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 import dlterms
-from dlterms.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
 
 __all__: list[str] = []
 

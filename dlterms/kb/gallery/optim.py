@@ -1,7 +1,7 @@
 """Figures for the optimisation entries, drawn with the dlterms.optim functions.
 
 Gradient descent and the learning rate have their figures in core.py. Build-only:
-imports matplotlib through dlterms.figures.
+imports matplotlib through dlterms.kb.figures.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 import dlterms
-from dlterms.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
 
 __all__: list[str] = []
 

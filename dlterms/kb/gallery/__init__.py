@@ -1,7 +1,7 @@
 """The figures themselves, one module per topic; importing this package registers them all.
 
 Each module draws with the dlterms functions and registers each drawing with
-:func:`dlterms.figures.figure` under the id of the entry it illustrates. A new
+:func:`dlterms.kb.figures.figure` under the id of the entry it illustrates. A new
 topic module needs no registration: every module in this package is imported.
 """
 

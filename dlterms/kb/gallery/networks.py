@@ -1,7 +1,7 @@
 """Figures for layers and architectures: a forward pass, depth against width, residual
 connections and bottlenecks, each computed with dlterms.networks.
 
-Build-only: imports matplotlib through dlterms.figures.
+Build-only: imports matplotlib through dlterms.kb.figures.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.patches import Circle
 
 import dlterms
-from dlterms.figures import BLUE, GREEN, ORANGE, RED, figure
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, RED, figure
 
 __all__: list[str] = []
 

@@ -1,7 +1,7 @@
 """Figures for sequence models and autoencoders: RNN, BPTT, EOS, autoencoders.
 
 Every number shown comes from dlterms.sequence and dlterms.autoencoders; numpy only
-builds the toy data. Build-only: imports matplotlib through dlterms.figures.
+builds the toy data. Build-only: imports matplotlib through dlterms.kb.figures.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 import dlterms
-from dlterms.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
 
 __all__: list[str] = []
 

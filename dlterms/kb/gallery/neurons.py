@@ -2,7 +2,7 @@
 saturation, the linear function, one neuron and the perceptron.
 
 Every number drawn comes from a dlterms function; numpy only lays out the inputs.
-Build-only: imports matplotlib through dlterms.figures.
+Build-only: imports matplotlib through dlterms.kb.figures.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.patches import Circle
 
 import dlterms
-from dlterms.figures import BLUE, GREEN, ORANGE, PURPLE, RED, TEAL, figure
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, TEAL, figure
 
 __all__: list[str] = []
 
