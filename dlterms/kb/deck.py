@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from dlterms.kb.glossary import Entry, Glossary, study_order
+from dlterms.kb.safe import defuse_tex, escape_raw_html, sanitize_html
 
 __all__ = [
     "DECK_NAME",
@@ -224,14 +225,17 @@ def markdown_to_anki(text: str, *, cloze: bool = False) -> str:
 
     def keep(m: re.Match[str]) -> str:
         display, inline = m.group(1), m.group(2)
-        tex = html.escape(display if display is not None else inline, quote=False)
+        tex = html.escape(defuse_tex(display if display is not None else inline), quote=False)
         if cloze:
             tex = _space_braces(tex)
         stash.append(f"\\[{tex}\\]" if display is not None else f"\\({tex}\\)")
-        return f"\x00{len(stash) - 1}\x00"
+        return f"\ue000{len(stash) - 1}\ue001"
 
-    body = markdown.markdown(_MATH.sub(keep, text), extensions=["fenced_code", "tables"])
-    return re.sub(r"\x00(\d+)\x00", lambda m: stash[int(m.group(1))], body)
+    # Raw HTML is shown as text and the result is sanitized (see dlterms.kb.safe);
+    # the math goes back in afterwards, already escaped.
+    source = escape_raw_html(_MATH.sub(keep, text))
+    body = sanitize_html(markdown.markdown(source, extensions=["fenced_code", "tables"]), card=True)
+    return re.sub("\ue000(\\d+)\ue001", lambda m: stash[int(m.group(1))], body)
 
 
 def _space_braces(tex: str) -> str:
@@ -275,7 +279,7 @@ def formula_cloze(formula: str) -> str | None:
     >>> formula_cloze(r"\\sigma(x) = \\frac{1}{1 + e^{-x}}")
     '\\\\[\\\\sigma(x) = {{c1::\\\\frac{1}{1 + e^{-x} } }}\\\\]'
     """
-    tex = formula.strip()
+    tex = defuse_tex(formula.strip())
     if tex.startswith("\\begin{aligned}") and tex.endswith("\\end{aligned}"):
         inner = tex[len("\\begin{aligned}") : -len("\\end{aligned}")]
         tex = _top_level_split(inner, "\\\\")[0].replace("&", "")
@@ -393,7 +397,9 @@ def _term_values(entry: Entry) -> dict[str, str]:
         "Term": html.escape(entry.term, quote=False),
         "Aliases": html.escape(", ".join(entry.aliases), quote=False),
         "Definition": markdown_to_anki(entry.definition),
-        "Formula": f"\\[{html.escape(entry.formula, quote=False)}\\]" if entry.formula else "",
+        "Formula": f"\\[{html.escape(defuse_tex(entry.formula), quote=False)}\\]"
+        if entry.formula
+        else "",
         "Example": markdown_to_anki(_first_paragraph(entry.example.text)) if entry.example else "",
         "Reverse": "1" if _reverse_ok(entry) else "",
         "Id": entry.id,

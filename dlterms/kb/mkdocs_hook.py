@@ -1,5 +1,5 @@
-"""MkDocs hook, named in mkdocs.yml: the generated term pages come from dlterms.kb.site."""
+"""MkDocs hook, named in mkdocs.yml: the generated pages come from dlterms.kb.site."""
 
-from dlterms.kb.site import on_files
+from dlterms.kb.site import on_files, on_page_content
 
-__all__ = ["on_files"]
+__all__ = ["on_files", "on_page_content"]

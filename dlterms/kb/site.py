@@ -23,6 +23,7 @@ from dlterms.kb.glossary import (
     study_order,
     tag_vocabulary,
 )
+from dlterms.kb.safe import attribute_text, escape_raw_html, sanitize_html
 
 __all__ = [
     "disambiguation_page",
@@ -50,7 +51,12 @@ FRAMEWORKS = {
 
 
 def _link(entry: Entry, prefix: str = "") -> str:
-    return f"[{entry.term}]({prefix}{entry.id}.md)"
+    return f"[{_md(entry.term)}]({prefix}{entry.id}.md)"
+
+
+def _md(text: str) -> str:
+    """A contributor's Markdown, with any raw HTML shown as text (see :mod:`dlterms.kb.safe`)."""
+    return escape_raw_html(text)
 
 
 def _indent(text: str) -> str:
@@ -58,28 +64,40 @@ def _indent(text: str) -> str:
 
 
 def _front_matter(title: str, description: str = "") -> list[str]:
-    out = ["---", f"title: {_yaml_str(title)}"]
+    # MkDocs puts both into the navigation, <title> and <meta> unescaped: escape them here.
+    out = ["---", f"title: {_yaml_str(attribute_text(title))}"]
     if description:
-        out.append(f"description: {_yaml_str(description)}")
+        out.append(f"description: {_yaml_str(attribute_text(description))}")
     return [*out, "---", ""]
 
 
 def term_page(entry: Entry, glossary: Glossary, figure: Any = None) -> str:
     """The Markdown for one term's page; `figure` is its FigureSpec, if it has one."""
-    out = [*_front_matter(entry.term, entry.definition), f"# {entry.term} {{ #{entry.id} }}", ""]
+    out = [
+        *_front_matter(entry.term, entry.definition),
+        f"# {_md(entry.term)} {{ #{entry.id} }}",
+        "",
+    ]
     if entry.aliases:
-        names = ", ".join(f"**{a}**" for a in entry.aliases)
+        names = ", ".join(f"**{_md(a)}**" for a in entry.aliases)
         out += [f"Also called {names}.", "{ .dlt-aliases }", ""]
     if entry.disambiguation:
         out += _hatnote(entry, glossary)
     tags = " ".join(f"[`{t}`](../{TAGS_DIR}/{t}.md)" for t in entry.tags)
-    out += ['!!! abstract "Definition"', "", _indent(entry.definition), "", f"Tags: {tags}", ""]
+    out += [
+        '!!! abstract "Definition"',
+        "",
+        _indent(_md(entry.definition)),
+        "",
+        f"Tags: {tags}",
+        "",
+    ]
     if figure is not None:
         alt = figure.alt.replace("[", "(").replace("]", ")")
         out += [
             '<figure class="dlt-figure" markdown="span">',
             f"  ![{alt}](../figures/{figure.filename}){{ loading=lazy }}",
-            f"  <figcaption>{figure.caption}</figcaption>" if figure.caption else "",
+            f"  <figcaption>{_md(figure.caption)}</figcaption>" if figure.caption else "",
             "</figure>",
             "",
         ]
@@ -87,16 +105,17 @@ def term_page(entry: Entry, glossary: Glossary, figure: Any = None) -> str:
         pre = ", ".join(_link(glossary[p]) for p in entry.prerequisites)
         out += [f"**Learn first:** {pre}", ""]
     if entry.explanation:
-        out += ["## Explanation", "", entry.explanation, ""]
+        out += ["## Explanation", "", _md(entry.explanation), ""]
     if entry.formula:
         out += ["## Formula", "", "$$", entry.formula, "$$", ""]
     if entry.example:
-        out += ["## Worked example", "", entry.example.text, ""]
+        out += ["## Worked example", "", _md(entry.example.text), ""]
         if entry.example.code:
             out += ["The same example in Python, a doctest that the test suite runs:", ""]
-            out += ["```pycon", entry.example.code, "```", ""]
+            fence = _fence(entry.example.code)
+            out += [f"{fence}pycon", entry.example.code, fence, ""]
     if entry.pitfalls:
-        out += ["## Pitfalls", ""] + [f"- {p}" for p in entry.pitfalls] + [""]
+        out += ["## Pitfalls", ""] + [f"- {_md(p)}" for p in entry.pitfalls] + [""]
     if entry.frameworks:
         out += _framework_table(entry)
     if entry.implementation:
@@ -119,11 +138,11 @@ def term_page(entry: Entry, glossary: Glossary, figure: Any = None) -> str:
 
 def _hatnote(entry: Entry, glossary: Glossary) -> list[str]:
     d = entry.disambiguation
-    items = [f"    - {_link(glossary[s.see])}: {s.sense}" for s in d.senses]
+    items = [f"    - {_link(glossary[s.see])}: {_md(s.sense)}" for s in d.senses]
     return [
-        f'!!! info "Other meanings of *{d.word}*"',
+        f'!!! info "Other meanings of *{_attr_safe(d.word)}*"',
         "",
-        f"    This page is about **{entry.term}**. The word can also mean:",
+        f"    This page is about **{_md(entry.term)}**. The word can also mean:",
         "",
         *items,
         "",
@@ -148,14 +167,19 @@ def _quiz(entry: Entry) -> list[str]:
     out = ["## Check yourself", ""]
     for item in entry.quiz:
         if item.cloze:
-            out += [f"- {_cloze_blanks(item.question)}", ""]
+            out += [f"- {_cloze_blanks(_md(item.question))}", ""]
         else:
-            out += [f'??? question "{_attr_safe(item.question)}"', "", _indent(item.answer), ""]
+            out += [
+                f'??? question "{_attr_safe(item.question)}"',
+                "",
+                _indent(_md(item.answer)),
+                "",
+            ]
     return out
 
 
 def _first_sentence(entry: Entry) -> str:
-    text = entry.definition
+    text = _md(entry.definition)
     cut = text.find(". ")
     return text if cut < 0 else text[: cut + 1]
 
@@ -170,7 +194,13 @@ def _cloze_blanks(text: str) -> str:
 
 
 def _attr_safe(text: str) -> str:
-    return text.replace('"', "&quot;").replace("\n", " ")
+    return attribute_text(text)
+
+
+def _fence(code: str) -> str:
+    """A backtick fence longer than any run of backticks in `code`, so it cannot close early."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def _yaml_str(text: str) -> str:
@@ -190,7 +220,7 @@ def index_page(glossary: Glossary) -> str:
     for e in glossary:
         rows[_letter(e.term)].append((e.term.lower(), f"- {_link(e)}: {_first_sentence(e)}"))
         for alias in e.aliases:
-            rows[_letter(alias)].append((alias.lower(), f"- {alias}: see {_link(e)}"))
+            rows[_letter(alias)].append((alias.lower(), f"- {_md(alias)}: see {_link(e)}"))
     out = [*_front_matter("A–Z index"), "# A–Z index", ""]
     out += [f"All {len(glossary)} terms, with their aliases pointing to the entry.", ""]
     letters = sorted(rows)
@@ -248,7 +278,7 @@ def study_path_page(glossary: Glossary) -> str:
     for n, e in enumerate(study_order(glossary), 1):
         after = ""
         if e.prerequisites:
-            after = " (after " + ", ".join(glossary[p].term for p in e.prerequisites) + ")"
+            after = " (after " + ", ".join(_md(glossary[p].term) for p in e.prerequisites) + ")"
         out.append(f"{n}. {_link(e, f'{TERMS_DIR}/')}{after}")
     return "\n".join([*out, ""])
 
@@ -313,3 +343,13 @@ def on_files(files: Any, config: Any) -> Any:
     for path, content in pages(glossary, specs).items():
         files.append(File.generated(config, path, content=content))
     return files
+
+
+def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
+    """MkDocs hook: every generated page passes the sanitizer before it is written."""
+    if page.file.src_uri.split("/", 1)[0] in _GENERATED_TOP:
+        return sanitize_html(html)
+    return html
+
+
+_GENERATED_TOP = frozenset({TERMS_DIR, TAGS_DIR, "study-path.md", "overloaded-words.md"})
