@@ -1,20 +1,37 @@
-"""Build the site and the decks, all or nothing.
+"""Build the site and the decks, and publish them as one unit.
 
-Everything is built into temporary folders beside the outputs; only when every
-step has succeeded are they swapped in. A broken glossary or a failed site
-build leaves the previous ``site/`` and ``dist/`` exactly as they were.
+Every build goes into a new *generation* folder, ``<parent>/.dlterms-builds/gen-*``,
+holding both ``site/`` and ``dist/``. ``site`` and ``dist`` themselves are symbolic
+links into ``.dlterms-builds/current``, which is one more link to the newest complete
+generation. Publishing replaces that single link with :func:`os.replace`, an atomic
+rename, so a reader (or a web server) sees the old pair or the new pair, never a new
+site beside an old deck, and never no site at all, whenever the build is killed.
+
+- A broken glossary or a failed step publishes nothing; the folder it was building
+  in is removed.
+- Builds of one checkout take a lock and queue; generations left by a killed build
+  are removed by the next one.
+- The mkdocs process a build starts dies with it (``PR_SET_PDEATHSIG`` on Linux,
+  and SIGTERM is turned into a clean stop).
+- The first build in a folder that still has plain ``site/`` and ``dist/`` folders
+  swaps each for its link with one atomic exchange (``renameat2``) where the kernel
+  offers it.
 """
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from dlterms.kb.glossary import Glossary, load_glossary
@@ -23,6 +40,7 @@ __all__ = ["BuildError", "build", "next_timestamp"]
 
 DECK_FILE = "dlterms.apkg"
 INFO_FILE = "build-info.json"
+STORE = ".dlterms-builds"
 
 
 class BuildError(Exception):
@@ -47,32 +65,145 @@ def next_timestamp(dist_dir: Path, now: float | None = None) -> int:
     return max(now, int(previous) + 1)
 
 
-def _swap_in(tmp: Path, final: Path) -> None:
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        final.rename(old)
-    tmp.rename(final)
-    if old is not None:
-        shutil.rmtree(old)
+# --------------------------------------------------------------------------- publishing
+
+
+@contextmanager
+def _locked(store: Path, say: Callable[[str], None]) -> Iterator[None]:
+    """Hold the checkout's build lock; a second build waits for the first."""
+    store.mkdir(parents=True, exist_ok=True)
+    with open(store / "lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say("      another build of this checkout is running; waiting for it")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
+def _current(store: Path) -> Path | None:
+    link = store / "current"
+    return (store / os.readlink(link)) if link.is_symlink() else None
+
+
+def _remove_stale(store: Path, outputs: list[Path]) -> None:
+    """Under the lock, every generation but the published one is left over from a kill."""
+    keep = _current(store)
+    stale = [p for p in store.iterdir() if p.name.startswith(("gen-", "tmp-")) and p != keep]
+    for final in outputs:
+        stale += final.parent.glob(f".{final.name}.tmp-*")
+    for path in stale:
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _switch(store: Path, gen: Path) -> None:
+    """Point ``current`` at `gen`: one atomic rename, the moment of publication."""
+    tmp = store / f"tmp-current-{uuid.uuid4().hex[:8]}"
+    os.symlink(gen.name, tmp)
+    os.replace(tmp, store / "current")
+
+
+def _ensure_links(store: Path, outputs: dict[str, Path]) -> None:
+    """Make each output (``site``, ``dist``) a relative link to ``current/<name>``.
+
+    A plain folder left by an older build is first adopted as a generation of its
+    own, by an atomic exchange with a link, so the reader never loses it.
+    """
+    plain = {
+        name: final for name, final in outputs.items() if final.is_dir() and not final.is_symlink()
+    }
+    if plain:
+        adopted = store / f"gen-adopted-{uuid.uuid4().hex[:8]}"
+        adopted.mkdir()
+        for name in plain:  # placeholders: absolute links that will sit at `final`
+            os.symlink(os.path.abspath(store / "current" / name), adopted / name)
+        previous = _current(store)
+        _switch(store, adopted)
+        for name, final in plain.items():
+            if not _exchange(final, adopted / name):  # no renameat2: a brief gap, once
+                (adopted / name).unlink()
+                final.rename(adopted / name)
+                os.symlink(os.path.abspath(store / "current" / name), final)
+        if previous is not None:
+            shutil.rmtree(previous, ignore_errors=True)
+    for name, final in outputs.items():
+        rel = os.path.relpath(store / "current" / name, final.parent)
+        if final.is_symlink() and os.readlink(final) == rel:
+            continue
+        tmp = final.with_name(f".{final.name}.tmp-{uuid.uuid4().hex[:8]}")
+        os.symlink(rel, tmp)
+        os.replace(tmp, final)  # a link replaces a link (or nothing) atomically
+
+
+def _publish(gen: Path, store: Path, site_dir: Path, dist_dir: Path) -> None:
+    """Link the outputs to ``current``, point ``current`` at `gen`, drop the old generation."""
+    _ensure_links(store, {"site": site_dir, "dist": dist_dir})
+    old = _current(store)
+    _switch(store, gen)
+    if old is not None and old != gen:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _stop_on_sigterm() -> Callable[[], None]:
+    """Turn SIGTERM into SystemExit during a build, so its clean-up runs."""
+
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        return lambda: None
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """In the mkdocs child: receive SIGKILL when the build process dies (Linux)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def build_site(project: Path, out_dir: Path, glossary_dir: Path) -> None:
-    """Run ``mkdocs build --strict`` into `out_dir`."""
+    """Run ``mkdocs build --strict`` into `out_dir`.
+
+    Not ``--quiet``: with it, mkdocs hides the warnings that ``--strict`` counts and a
+    page with a broken link would be published.
+    """
     cmd = [
         sys.executable,
         "-m",
         "mkdocs",
         "build",
         "--strict",
-        "--quiet",
         "--config-file",
         str(project / "mkdocs.yml"),
         "--site-dir",
         str(out_dir),
     ]
     env = {**os.environ, "DLTERMS_GLOSSARY": str(glossary_dir)}
-    proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        cmd,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+    )
     if proc.returncode != 0:
         raise BuildError("mkdocs build --strict failed:\n" + (proc.stderr or proc.stdout))
 
@@ -94,9 +225,6 @@ def build(
     BuildError
         If the site or the deck fails to build (nothing is replaced).
     """
-    from dlterms.kb.deck import export_deck
-    from dlterms.kb.figures import render_all
-
     project = Path(project).resolve()
     site_dir = Path(site_dir or project / "site").resolve()
     dist_dir = Path(dist_dir or project / "dist").resolve()
@@ -107,28 +235,51 @@ def build(
     glossary = load_glossary(glossary_dir)
     say(f"      {len(glossary)} entries, no problems")
 
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    dist_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp_site = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.tmp-", dir=site_dir.parent))
-    tmp_dist = Path(tempfile.mkdtemp(prefix=f".{dist_dir.name}.tmp-", dir=dist_dir.parent))
+    store = site_dir.parent / STORE
+    restore = _stop_on_sigterm()
     try:
-        t = time.perf_counter()
-        say(f"[2/3] building the site ({len(glossary)} term pages, mkdocs --strict)")
-        build_site(project, tmp_site, glossary_dir)
-        say(f"      done in {time.perf_counter() - t:.1f} s")
-
-        say("[3/3] exporting the Anki deck")
-        stamp = next_timestamp(dist_dir)
-        figures = render_all(project / ".cache" / "figures", glossary.entries)
-        export_deck(glossary, tmp_dist / DECK_FILE, timestamp=stamp, figures=figures)
-        info = {"timestamp": stamp, "entries": len(glossary), "deck": DECK_FILE}
-        (tmp_dist / INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-        say(f"      {len(glossary)} entries -> {dist_dir.name}/{DECK_FILE}")
-
-        _swap_in(tmp_site, site_dir)
-        _swap_in(tmp_dist, dist_dir)
+        with _locked(store, say):
+            _remove_stale(store, [site_dir, dist_dir])
+            gen = store / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+            try:
+                _build_into(project, gen, glossary, glossary_dir, dist_dir, say)
+                _publish(gen, store, site_dir, dist_dir)
+            except BaseException:
+                shutil.rmtree(gen, ignore_errors=True)
+                if _current(store) is None:  # nothing was ever published here
+                    shutil.rmtree(store, ignore_errors=True)
+                raise
     finally:
-        shutil.rmtree(tmp_site, ignore_errors=True)
-        shutil.rmtree(tmp_dist, ignore_errors=True)
+        restore()
     say(f"built {site_dir.name}/ and {dist_dir.name}/ in {time.perf_counter() - start:.1f} s")
     return glossary
+
+
+def _build_into(
+    project: Path,
+    gen: Path,
+    glossary: Glossary,
+    glossary_dir: Path,
+    dist_dir: Path,
+    say: Callable[[str], None],
+) -> None:
+    """Build the site and the deck into the generation folder `gen`."""
+    from dlterms.kb.deck import export_deck
+    from dlterms.kb.figures import render_all
+
+    (gen / "dist").mkdir(parents=True)
+    t = time.perf_counter()
+    say(f"[2/3] building the site ({len(glossary)} term pages, mkdocs --strict)")
+    build_site(project, gen / "site", glossary_dir)
+    say(f"      done in {time.perf_counter() - t:.1f} s")
+
+    say("[3/3] exporting the Anki deck")
+    stamp = next_timestamp(dist_dir)
+    figures = render_all(project / ".cache" / "figures", glossary.entries)
+    export_deck(glossary, gen / "dist" / DECK_FILE, timestamp=stamp, figures=figures)
+    # The same build id in both halves: a reader can check they belong together.
+    info = {"build": gen.name, "timestamp": stamp, "entries": len(glossary), "deck": DECK_FILE}
+    text = json.dumps(info, indent=2) + "\n"
+    (gen / "dist" / INFO_FILE).write_text(text, encoding="utf-8")
+    (gen / "site" / INFO_FILE).write_text(text, encoding="utf-8")
+    say(f"      {len(glossary)} entries -> {dist_dir.name}/{DECK_FILE}")
