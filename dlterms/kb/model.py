@@ -8,7 +8,6 @@ give the same entries. Nothing here imports yaml, jsonschema or an implementatio
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import os
 import re
@@ -54,6 +53,8 @@ def glossary_dir() -> Path:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    import difflib  # only when a name is not found
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
 
