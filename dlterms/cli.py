@@ -10,6 +10,9 @@ from pathlib import Path
 
 __all__ = ["main"]
 
+# show and search need numpy alone; check, build and export need these as well
+_BUILD_EXTRA = {"yaml", "jsonschema", "mkdocs", "genanki", "matplotlib"}
+
 
 def _refresh_read_copy(root: Path, files: dict[str, list[int]], glossary) -> None:
     """After a clean check of the package's own glossary, write its read copy for lookups."""
@@ -188,7 +191,17 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_cmd_search)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ModuleNotFoundError as exc:
+        if exc.name not in _BUILD_EXTRA:
+            raise
+        print(
+            f"dlterms {args.command} needs {exc.name}, which comes with the build extra: "
+            "pip install 'dlterms[build]'",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover
