@@ -48,8 +48,10 @@ def commands() -> dict[str, list[str]]:
 
 
 def _env() -> dict[str, str]:
-    # the checkout's dlterms, whatever is installed
-    return {**os.environ, "PYTHONPATH": str(ROOT)}
+    """The checkout's dlterms, whatever is installed, with bytecode caches as a user has them."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # else every run recompiles dlterms, not numpy
+    return env
 
 
 def read_path() -> str:
