@@ -12,9 +12,8 @@ import pytest
 
 import dlterms
 from dlterms.cli import main
+from dlterms.kb import glossary as checker
 from dlterms.kb.glossary import (
-    MAX_DEFINITION_WORDS,
-    MAX_QUESTIONS_PER_ITEM,
     GlossaryError,
     Limits,
     check_glossary,
@@ -148,9 +147,16 @@ def test_rule_fires(code, tmp_path, fixture_topic):
         assert w in text
 
 
-def test_review_rules_are_off_by_default(tmp_path):
-    assert MAX_DEFINITION_WORDS is None and MAX_QUESTIONS_PER_ITEM is None
-    assert check_glossary(make_glossary(tmp_path, "DLT040", "DLT041")) == []
+def test_review_rules_follow_the_module_limits(tmp_path, monkeypatch):
+    """One constant each turns the review rules on for check, build and the tests."""
+    root = make_glossary(tmp_path, "DLT040", "DLT041")
+    monkeypatch.setattr(checker, "MAX_DEFINITION_WORDS", None)
+    monkeypatch.setattr(checker, "MAX_QUESTIONS_PER_ITEM", None)
+    assert check_glossary(root) == []
+    monkeypatch.setattr(checker, "MAX_DEFINITION_WORDS", 35)
+    assert [p.code for p in check_glossary(root)] == ["DLT040"]
+    monkeypatch.setattr(checker, "MAX_QUESTIONS_PER_ITEM", 1)
+    assert [p.code for p in check_glossary(root)] == ["DLT040", "DLT041"]
 
 
 def test_all_problems_are_reported_at_once(tmp_path, fixture_topic, capsys):
@@ -164,7 +170,12 @@ def test_all_problems_are_reported_at_once(tmp_path, fixture_topic, capsys):
         load_glossary(root, limits=REVIEW)
     assert info.value.report().endswith(f"Found {len(CASES)} error(s) in {files} file(s)")
 
-    n = len(CASES) - 2  # the command line checks with the default limits: review rules off
+    # the command line checks with the module's limits (the review rules may be off)
+    n = (
+        len(CASES)
+        - (checker.MAX_DEFINITION_WORDS is None)
+        - (checker.MAX_QUESTIONS_PER_ITEM is None)
+    )
     assert main(["check", "--glossary", str(root)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == f"Found {n} error(s) in {n} file(s)"
