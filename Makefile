@@ -13,7 +13,10 @@ TEST_DEPS  := $(VENV)/.test-deps
 build: $(BUILD_DEPS)
 	$(VENV)/bin/dlterms build
 
+# `dlterms check` first: it reports every glossary problem at once and, when there is
+# none, refreshes dlterms/_glossary.json, the read copy that lookup/show/search use.
 test: $(TEST_DEPS) browser
+	$(VENV)/bin/dlterms check
 	$(PY) -m pytest
 
 check: $(BUILD_DEPS)
@@ -50,6 +53,8 @@ browser:
 bench: $(TEST_DEPS)
 	$(PY) benchmarks/bench_functions.py --out benchmarks/results --plot docs/assets/benchmarks/functions.svg
 	$(PY) benchmarks/bench_build.py --out benchmarks/results
+	$(VENV)/bin/dlterms check >/dev/null
+	$(PY) benchmarks/bench_startup.py --out benchmarks/results
 
 clean:
 	rm -rf site dist build .cache

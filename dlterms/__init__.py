@@ -2,8 +2,9 @@
 
 The reference functions are small, vectorised numpy implementations, one
 module per topic, re-exported here. :func:`lookup` and :func:`search` read
-the glossary that ships with the package; they import the loader only when
-called, so ``import dlterms`` stays as light as numpy itself.
+the glossary's read copy, a JSON file that ``dlterms check`` and the build
+write after checking every entry (see :mod:`dlterms.kb.readcopy`); they import
+that reader only when called, so ``import dlterms`` stays as light as numpy.
 
 Examples
 --------
@@ -87,7 +88,7 @@ __all__ = sorted({name for m in REFERENCE_MODULES for name in m.__all__} | {"loo
 # END reference re-exports
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dlterms.kb.glossary import Entry
+    from dlterms.kb.model import Entry
 
 __version__ = "0.1.0"
 
@@ -118,9 +119,9 @@ def lookup(name: str) -> Entry:
     >>> entry.id, entry.term
     ('mean-squared-error', 'Mean squared error')
     """
-    from dlterms.kb.glossary import default_glossary
+    from dlterms.kb.readcopy import reading_glossary  # stdlib only: no YAML, no checks
 
-    return default_glossary().lookup(name)
+    return reading_glossary().lookup(name)
 
 
 def search(query: str, *, limit: int = 10) -> list[Entry]:
@@ -145,6 +146,6 @@ def search(query: str, *, limit: int = 10) -> list[Entry]:
     >>> search("cross entropy")[0].id
     'cross-entropy-loss'
     """
-    from dlterms.kb.glossary import default_glossary
+    from dlterms.kb.readcopy import reading_glossary  # stdlib only: no YAML, no checks
 
-    return default_glossary().search(query, limit=limit)
+    return reading_glossary().search(query, limit=limit)

@@ -10,25 +10,44 @@ from pathlib import Path
 
 __all__ = ["main"]
 
+# show and search need numpy alone; check, build and export need these as well
+_BUILD_EXTRA = {"yaml", "jsonschema", "mkdocs", "genanki", "matplotlib"}
+
+
+def _refresh_read_copy(root: Path, files: dict[str, list[int]], glossary) -> None:
+    """After a clean check of the package's own glossary, write its read copy for lookups."""
+    from dlterms.kb.model import package_glossary_dir
+    from dlterms.kb.readcopy import write_read_copy
+
+    if root.resolve() == package_glossary_dir().resolve():
+        write_read_copy(glossary, files)
+
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from dlterms.kb.glossary import GlossaryError, check_glossary, glossary_dir, load_glossary
+    from dlterms.kb.glossary import GlossaryError, glossary_dir, load_glossary
+    from dlterms.kb.readcopy import stamp
 
     root = Path(args.glossary) if args.glossary else glossary_dir()
-    problems = check_glossary(root)
-    if problems:
-        print(GlossaryError(problems).report())
+    files = stamp(root)  # before reading, so an edit made meanwhile leaves the copy stale
+    try:
+        glossary = load_glossary(root)
+    except GlossaryError as exc:
+        print(exc.report())
         return 1
-    print(f"OK: {len(load_glossary(root))} entries in {root}, no problems")
+    _refresh_read_copy(root, files, glossary)
+    print(f"OK: {len(glossary)} entries in {root}, no problems")
     return 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from dlterms.kb.build import BuildError, build
     from dlterms.kb.glossary import GlossaryError
+    from dlterms.kb.readcopy import stamp
 
+    root = Path(args.glossary or Path(args.project) / "glossary")
+    files = stamp(root) if root.is_dir() else {}
     try:
-        build(
+        glossary = build(
             args.project, site_dir=args.site_dir, dist_dir=args.dist_dir, glossary_dir=args.glossary
         )
     except GlossaryError as exc:
@@ -39,6 +58,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         print("build failed: nothing was changed in site/ or dist/", file=sys.stderr)
         return 1
+    _refresh_read_copy(root, files, glossary)
     return 0
 
 
@@ -88,10 +108,10 @@ def _wrap(text: str, indent: str = "  ") -> str:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from dlterms.kb.glossary import default_glossary
+    from dlterms.kb.readcopy import reading_glossary
 
     try:
-        entry = default_glossary().lookup(" ".join(args.term))
+        entry = reading_glossary().lookup(" ".join(args.term))
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
         return 1
@@ -116,9 +136,9 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
-    from dlterms.kb.glossary import default_glossary
+    from dlterms.kb.readcopy import reading_glossary
 
-    hits = default_glossary().search(" ".join(args.words), limit=args.limit)
+    hits = reading_glossary().search(" ".join(args.words), limit=args.limit)
     if not hits:
         print("no matching entries", file=sys.stderr)
         return 1
@@ -135,7 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("check", help="validate every glossary entry and report all problems")
+    p = sub.add_parser(
+        "check",
+        help="validate every glossary entry and report all problems; when the project's "
+        "glossary is clean, refresh the read copy that lookup, show and search use",
+    )
     p.add_argument("--glossary", help="glossary folder (default: the project's glossary/)")
     p.set_defaults(func=_cmd_check)
 
@@ -167,7 +191,17 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_cmd_search)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ModuleNotFoundError as exc:
+        if exc.name not in _BUILD_EXTRA:
+            raise
+        print(
+            f"dlterms {args.command} needs {exc.name}, which comes with the build extra: "
+            "pip install 'dlterms[build]'",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

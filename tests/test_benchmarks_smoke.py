@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import bench_build  # noqa: E402
 import bench_functions  # noqa: E402
+import bench_startup  # noqa: E402
 
 
 @pytest.mark.parametrize("case", bench_functions.all_cases(), ids=lambda c: c.name.split(" ")[0])
@@ -33,3 +34,12 @@ def test_synthetic_glossary_is_valid(tmp_path):
 
     folder = bench_build.synthetic_glossary(tmp_path / "glossary", 25)
     assert check_glossary(folder) == []
+
+
+def test_startup_bench_times_every_command_once():
+    times = bench_startup.time_commands(rounds=1)
+    assert list(times) == list(bench_startup.commands())
+    assert all(len(t) == 1 and t[0] > 0 for t in times.values())
+    md = bench_startup.table(times, bench_startup.read_path())
+    assert md.count("≤ 2× `import numpy`") == 2
+    assert "dlterms show MSE" in md and "Median of 1 interleaved rounds" in md

@@ -12,97 +12,205 @@ import pytest
 
 import dlterms
 from dlterms.cli import main
-from dlterms.kb.glossary import GlossaryError, check_glossary, load_glossary
+from dlterms.kb import glossary as checker
+from dlterms.kb.glossary import (
+    GlossaryError,
+    Limits,
+    check_glossary,
+    load_glossary,
+)
+from dlterms.kb.rules import RULES, Problem
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "checker"
+CASES_DIR = FIXTURES / "cases"
 
-# case file -> (code, field, line, words the message or fix must contain)
+# The review standard's rules are off by default (see MAX_DEFINITION_WORDS); the
+# fixtures are checked with them on.
+REVIEW = Limits(max_definition_words=35, max_questions_per_item=1)
+
+# rule code -> (file, field, line, words the message or fix must contain); the
+# failing fixture of each code is the folder cases/<code>/
 CASES = {
-    "yaml-syntax.yaml": ("syntax", "(file)", 4, ["YAML syntax error", "line 3"]),
-    "empty.yaml": ("empty", "(file)", 1, ["is empty", "term"]),
-    "not-mapping.yaml": ("not-mapping", "(file)", 1, ["mapping", "got a list"]),
-    "missing-term.yaml": ("missing-field", "term", 1, ["required", "Display name"]),
-    "missing-definition.yaml": ("missing-field", "definition", 1, ["required"]),
-    "unknown-field.yaml": ("unknown-field", "see_alsoo", 4, ["did you mean 'see_also'?"]),
-    "wrong-type.yaml": ("wrong-type", "aliases", 3, ["must be a list, got string"]),
-    "id-mismatch.yaml": ("id-mismatch", "id", 1, ["another-name", "rename"]),
-    "Bad_Id.yaml": ("bad-id", "(file)", 1, ["not a valid id", "bad-id.yaml"]),
-    "duplicate-alias.yaml": ("duplicate-name", "aliases[1]", 5, ["'AT'", "alpha-term.yaml"]),
-    "unknown-see-also.yaml": ("unknown-ref", "see_also[1]", 6, ["did you mean 'beta-term'?"]),
-    "implementation-import.yaml": ("implementation", "implementation[0]", 5, ["does not import"]),
-    "implementation-no-doctest.yaml": (
-        "implementation",
+    "DLT001": ("not-utf8.yaml", "(file)", 2, ["not valid UTF-8", "byte 0xe9", "re-save"]),
+    "DLT002": ("yaml-syntax.yaml", "(file)", 4, ["YAML syntax error", "line 3"]),
+    "DLT003": ("empty.yaml", "(file)", 1, ["is empty", "term"]),
+    "DLT004": ("not-mapping.yaml", "(file)", 1, ["mapping", "got a list"]),
+    "DLT005": ("yml-extension.yml", "(file)", 1, ["extension .yml", "yml-extension.yaml"]),
+    "DLT006": ("Bad_Id.yaml", "(file)", 1, ["not a valid id", "bad-id.yaml"]),
+    "DLT007": ("id-mismatch.yaml", "id", 1, ["another-name", "rename"]),
+    "DLT010": ("unknown-field.yaml", "see_alsoo", 4, ["did you mean 'see_also'?"]),
+    "DLT011": ("missing-term.yaml", "term", 1, ["required", "Display name"]),
+    "DLT012": ("quiz-without-id.yaml", "quiz[0].id", 6, ["required", "stable kebab-case id"]),
+    "DLT013": ("wrong-type.yaml", "aliases", 3, ["must be a list, got string", "[a, b]"]),
+    "DLT014": ("unknown-tag.yaml", "tags[1]", 5, ["vocabulary", "did you mean 'metrics'?"]),
+    "DLT015": ("unknown-source.yaml", "sources[1]", 6, ["'no-such-seed.txt'", "seed file"]),
+    "DLT016": ("bad-ref.yaml", "see_also[0]", 4, ["'Alpha term' is not a valid id", "kebab"]),
+    "DLT017": ("bad-quiz.yaml", "quiz[0]", 6, ["neither", "{question: ..., answer: ...}"]),
+    "DLT018": ("empty-formula.yaml", "formula", 4, ["non-empty", "LaTeX"]),
+    "DLT020": ("duplicate-alias.yaml", "aliases[1]", 5, ["'AT'", "alpha-term.yaml"]),
+    "DLT021": ("self-link.yaml", "see_also[1]", 6, ["links the entry to itself", "remove it"]),
+    "DLT022": ("unknown-see-also.yaml", "see_also[1]", 6, ["did you mean 'beta-term'?"]),
+    "DLT023": ("repeated-quiz-id.yaml", "quiz[1].id", 9, ["'same'", "its own id"]),
+    "DLT024": ("cycle-two.yaml", "prerequisites[1]", 4, ["cycle-one -> cycle-two -> cycle-one"]),
+    "DLT030": ("implementation-import.yaml", "implementation[0]", 5, ["does not import"]),
+    "DLT031": ("implementation-typo.yaml", "implementation[0]", 5, ["did you mean 'undocumented'"]),
+    "DLT032": ("implementation-unexported.yaml", "implementation[0]", 5, ["not public", "__all__"]),
+    "DLT033": ("implementation-constant.yaml", "implementation[0]", 5, ["not a function"]),
+    "DLT034": (
+        "implementation-no-doctest.yaml",
         "implementation[0]",
         5,
         ["no doctested Examples", "'Examples' section"],
     ),
-    "unknown-tag.yaml": ("unknown-tag", "tags[1]", 5, ["vocabulary", "did you mean 'metrics'?"]),
-    "not-utf8.yaml": ("encoding", "(file)", 2, ["not valid UTF-8", "UTF-8"]),
+    "DLT040": ("long-definition.yaml", "definition", 2, ["37 words, more than 35", "30 words"]),
+    "DLT041": ("two-questions.yaml", "quiz[0].question", 7, ["asks 2 questions", "one thing"]),
 }
 
 
-def make_glossary(tmp_path: Path, *cases: str) -> Path:
+def make_glossary(tmp_path: Path, *codes: str) -> Path:
     root = tmp_path / "glossary"
     root.mkdir()
     shutil.copy(ROOT / "glossary" / "schema.json", root)
     for f in (FIXTURES / "base").glob("*.yaml"):
         shutil.copy(f, root)
-    for case in cases:
-        shutil.copy(FIXTURES / "cases" / case, root)
+    for code in codes:
+        for f in (CASES_DIR / code).iterdir():
+            shutil.copy(f, root)
     return root
 
 
 @pytest.fixture
-def undocumented_function(monkeypatch):
-    """A public dlterms function with no Examples section, for the no-doctest rule."""
+def fixture_topic(monkeypatch):
+    """A reference module whose functions break the implementation rules.
+
+    ``undocumented`` is exported but has no Examples section, ``unexported`` is not
+    in dlterms.__all__, and ``not_a_function`` is exported but not callable.
+    """
     module = types.ModuleType("dlterms.fixture_topic")
 
     def undocumented(x):
         """Return x unchanged; deliberately has no Examples section."""
         return x
 
-    module.undocumented = undocumented
+    def unexported(x):
+        """Return x unchanged.
+
+        Examples
+        --------
+        >>> unexported(1)
+        1
+        """
+        return x
+
+    module.undocumented, module.unexported, module.not_a_function = undocumented, unexported, 3
     monkeypatch.setitem(sys.modules, "dlterms.fixture_topic", module)
-    monkeypatch.setattr(dlterms, "undocumented", undocumented, raising=False)
-    monkeypatch.setattr(dlterms, "__all__", [*dlterms.__all__, "undocumented"])
+    for name in ("undocumented", "not_a_function"):
+        monkeypatch.setattr(dlterms, name, getattr(module, name), raising=False)
+    monkeypatch.setattr(dlterms, "__all__", [*dlterms.__all__, "not_a_function", "undocumented"])
 
 
-def test_every_case_file_has_an_expectation():
-    assert sorted(p.name for p in (FIXTURES / "cases").iterdir()) == sorted(CASES)
+def test_every_rule_has_a_failing_fixture():
+    assert sorted(p.name for p in CASES_DIR.iterdir()) == sorted(RULES) == sorted(CASES)
+
+
+def test_rule_table_is_complete_and_imperative():
+    for code, rule in RULES.items():
+        assert re.fullmatch(r"DLT\d{3}", code) and rule.code == code
+        assert rule.summary[0].isupper() and not rule.summary.endswith("."), rule.summary
+        assert rule.message and rule.fix, code
+
+
+def test_a_problem_needs_a_code_from_the_table():
+    with pytest.raises(ValueError, match="must be one of the rule codes.*got 'DLT999'"):
+        Problem("glossary/x.yaml", 1, "term", "is wrong", "fix it", "DLT999")
+    with pytest.raises(ValueError, match="got ''"):
+        Problem("glossary/x.yaml", 1, "term", "is wrong", "fix it")
 
 
 def test_base_fixtures_are_clean(tmp_path):
-    assert check_glossary(make_glossary(tmp_path)) == []
+    assert check_glossary(make_glossary(tmp_path), limits=REVIEW) == []
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_rule_fires(case, tmp_path, undocumented_function):
-    code, field, line, words = CASES[case]
-    problems = check_glossary(make_glossary(tmp_path, case))
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_fires(code, tmp_path, fixture_topic):
+    name, field, line, words = CASES[code]
+    problems = check_glossary(make_glossary(tmp_path, code), limits=REVIEW)
     assert [p.code for p in problems] == [code], [str(p) for p in problems]
     (problem,) = problems
-    assert problem.path == f"glossary/{case}"
+    assert problem.path == f"glossary/{name}"
     assert (problem.field, problem.line) == (field, line)
     text = str(problem)
-    assert text.startswith(f"glossary/{case}:{line}: {field}: ")
+    assert text.startswith(f"glossary/{name}:{line}: {field}: ")
     assert re.search(r"\(.+\)$", text), "every problem says how to fix it"
     for w in words:
         assert w in text
 
 
-def test_all_problems_are_reported_at_once(tmp_path, undocumented_function, capsys):
-    root = make_glossary(tmp_path, *CASES)
-    problems = check_glossary(root)
-    assert len(problems) == len(CASES)
-    with pytest.raises(GlossaryError) as info:
-        load_glossary(root)
-    assert info.value.report().endswith(f"Found {len(CASES)} error(s) in {len(CASES)} file(s)")
+def test_review_rules_follow_the_module_limits(tmp_path, monkeypatch):
+    """One constant each turns the review rules on for check, build and the tests."""
+    root = make_glossary(tmp_path, "DLT040", "DLT041")
+    monkeypatch.setattr(checker, "MAX_DEFINITION_WORDS", None)
+    monkeypatch.setattr(checker, "MAX_QUESTIONS_PER_ITEM", None)
+    assert check_glossary(root) == []
+    monkeypatch.setattr(checker, "MAX_DEFINITION_WORDS", 35)
+    assert [p.code for p in check_glossary(root)] == ["DLT040"]
+    monkeypatch.setattr(checker, "MAX_QUESTIONS_PER_ITEM", 1)
+    assert [p.code for p in check_glossary(root)] == ["DLT040", "DLT041"]
 
+
+def test_all_problems_are_reported_at_once(tmp_path, fixture_topic, capsys):
+    root = make_glossary(tmp_path, *CASES)
+    problems = check_glossary(root, limits=REVIEW)
+    assert sorted(p.code for p in problems) == sorted(CASES)
+    assert all(p.code in RULES for p in problems)
+    files = len({p.path for p in problems})
+    assert files == len(CASES)
+    with pytest.raises(GlossaryError) as info:
+        load_glossary(root, limits=REVIEW)
+    assert info.value.report().endswith(f"Found {len(CASES)} error(s) in {files} file(s)")
+
+    # the command line checks with the module's limits (the review rules may be off)
+    n = (
+        len(CASES)
+        - (checker.MAX_DEFINITION_WORDS is None)
+        - (checker.MAX_QUESTIONS_PER_ITEM is None)
+    )
     assert main(["check", "--glossary", str(root)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[-1] == f"Found {len(CASES)} error(s) in {len(CASES)} file(s)"
-    assert len(out) == len(CASES) + 1
+    assert out[-1] == f"Found {n} error(s) in {n} file(s)"
+    assert len(out) == n + 1
+
+
+def test_a_schema_error_hides_no_other_files_cross_entry_errors(tmp_path, fixture_topic):
+    """One file breaks the schema; every other file's cross-entry problems are still found."""
+    cross = ["DLT020", "DLT021", "DLT022", "DLT023", "DLT024", "DLT031", "DLT034"]
+    root = make_glossary(tmp_path, *cross)
+    alone = sorted(p.code for p in check_glossary(root))
+    (root / "schema-broken.yaml").write_text(
+        "term: Schema broken\n"
+        "aliases: [RSI]\n"
+        "definition: This entry has a misspelt tag, which the schema rejects.\n"
+        "tags: [foundation]\n"
+        "sources: [000_162742986209318a.txt]\n",
+        encoding="utf-8",
+    )
+    (root / "clashing-alias.yaml").write_text(
+        "term: Clashing alias\n"
+        "aliases: [RSI]\n"
+        "definition: This valid entry claims an alias the schema-broken entry already uses.\n"
+        "tags: [foundations]\n"
+        "sources: [000_162742986209318a.txt]\n",
+        encoding="utf-8",
+    )
+    problems = check_glossary(root)
+    assert alone == sorted(cross)
+    assert sorted(p.code for p in problems) == sorted([*cross, "DLT014", "DLT020"])
+    clash = [p for p in problems if p.path == "glossary/schema-broken.yaml" and p.code == "DLT020"]
+    assert [str(p) for p in clash] == [
+        "glossary/schema-broken.yaml:2: aliases[0]: 'RSI' is already used by "
+        "glossary/clashing-alias.yaml (keep each name in one entry; link the other with see_also)"
+    ]
 
 
 def test_a_file_with_several_problems_counts_once_per_file(tmp_path):
@@ -116,8 +224,8 @@ def test_a_file_with_several_problems_counts_once_per_file(tmp_path):
         encoding="utf-8",
     )
     problems = check_glossary(root)
-    # schema problems stop the entry before cross-entry rules, so only the tag is reported
-    assert [p.code for p in problems] == ["unknown-tag"]
+    # an entry that breaks the schema is not read further: its links wait until it is fixed
+    assert [p.code for p in problems] == ["DLT014"]
     (root / "two-problems.yaml").write_text(
         "term: Two problems\n"
         "definition: This entry has a dangling see_also link and a dangling prerequisite.\n"
@@ -128,7 +236,7 @@ def test_a_file_with_several_problems_counts_once_per_file(tmp_path):
         encoding="utf-8",
     )
     problems = check_glossary(root)
-    assert [(p.code, p.line) for p in problems] == [("unknown-ref", 5), ("unknown-ref", 4)][::-1]
+    assert [(p.code, p.line) for p in problems] == [("DLT022", 4), ("DLT022", 5)]
     assert GlossaryError(problems).report().endswith("Found 2 error(s) in 1 file(s)")
 
 
@@ -137,7 +245,7 @@ def test_prerequisite_cycle_is_reported(tmp_path):
     text = (root / "alpha-term.yaml").read_text(encoding="utf-8")
     (root / "alpha-term.yaml").write_text(text + "prerequisites: [beta-term]\n", encoding="utf-8")
     problems = check_glossary(root)
-    assert [p.code for p in problems] == ["cycle"]
+    assert [p.code for p in problems] == ["DLT024"]
     assert "alpha-term -> beta-term -> alpha-term" in str(problems[0]) or (
         "beta-term -> alpha-term -> beta-term" in str(problems[0])
     )
@@ -153,10 +261,10 @@ def test_term_clashing_with_another_entrys_alias(tmp_path):
         encoding="utf-8",
     )
     (problem,) = check_glossary(root)
-    assert (problem.code, problem.field, problem.line) == ("duplicate-name", "term", 1)
+    assert (problem.code, problem.field, problem.line) == ("DLT020", "term", 1)
 
 
-def test_private_or_unexported_implementation(tmp_path):
+def test_a_tooling_function_is_no_implementation(tmp_path):
     root = make_glossary(tmp_path)
     (root / "gamma-term.yaml").write_text(
         "term: Gamma term\n"
@@ -167,7 +275,8 @@ def test_private_or_unexported_implementation(tmp_path):
         encoding="utf-8",
     )
     (problem,) = check_glossary(root)
-    assert "is not public" in str(problem) and "__all__" in str(problem)
+    assert problem.code == "DLT032"
+    assert "is not public" in str(problem) and "__all__ of dlterms.kb.glossary" in str(problem)
 
 
 def test_the_real_glossary_is_clean():
@@ -211,10 +320,10 @@ def test_quiz_items_need_unique_stable_ids(tmp_path):
         text.replace("id: fixture-cloze", "id: what-is-this"), encoding="utf-8"
     )
     (problem,) = check_glossary(root)
-    assert (problem.code, problem.field, problem.line) == ("duplicate-quiz-id", "quiz[1].id", 12)
+    assert (problem.code, problem.field, problem.line) == ("DLT023", "quiz[1].id", 12)
     (root / "beta-term.yaml").write_text(
         text.replace("  - id: fixture-cloze\n    cloze:", "  - cloze:"), encoding="utf-8"
     )
     (problem,) = check_glossary(root)
-    assert (problem.code, problem.field) == ("missing-field", "quiz[1].id")
+    assert (problem.code, problem.field) == ("DLT012", "quiz[1].id")
     assert "stable kebab-case id" in str(problem)

@@ -24,6 +24,7 @@ def test_wheel_ships_the_glossary_and_lookup_works_installed(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "dlterms/_glossary/schema.json" in names
     assert "dlterms/_glossary/mean-squared-error.yaml" in names
+    assert "dlterms/_glossary.json" in names  # the checked read copy that lookup reads
     assert "dlterms/py.typed" in names
 
     venv = tmp_path / "venv"
@@ -48,10 +49,13 @@ def test_wheel_ships_the_glossary_and_lookup_works_installed(tmp_path):
     run = tmp_path / "elsewhere"  # not the checkout, so nothing can come from it
     run.mkdir()
     code = (
-        "import dlterms, dlterms.kb.glossary as g\n"
+        "import sys, dlterms, dlterms.kb.model as m\n"
         "print(dlterms.lookup('MSE').term)\n"
-        "print(g.glossary_dir().relative_to(g.Path(dlterms.__file__).parent))\n"
+        "print(m.glossary_dir().relative_to(m.Path(dlterms.__file__).parent))\n"
         "print(dlterms.lookup('softmax').functions[0]([0.0, 0.0]).tolist())\n"
+        "print(dlterms.search('cross entropy')[0].id)\n"
+        "import importlib.util as u\n"
+        "print([n for n in ('yaml', 'jsonschema') if u.find_spec(n)])\n"
     )
     out = subprocess.run(
         [str(py), "-c", code],
@@ -61,7 +65,14 @@ def test_wheel_ships_the_glossary_and_lookup_works_installed(tmp_path):
         check=True,
         env={"PATH": "/usr/bin:/bin"},
     )
-    assert out.stdout.splitlines() == ["Mean squared error", "_glossary", "[0.5, 0.5]"]
+    # reading needs numpy alone: PyYAML and jsonschema are not even installed
+    assert out.stdout.splitlines() == [
+        "Mean squared error",
+        "_glossary",
+        "[0.5, 0.5]",
+        "cross-entropy-loss",
+        "[]",
+    ]
     cli = subprocess.run(
         [str(venv / "bin" / "dlterms"), "show", "mse"],
         cwd=run,
@@ -71,3 +82,12 @@ def test_wheel_ships_the_glossary_and_lookup_works_installed(tmp_path):
         env={"PATH": "/usr/bin:/bin"},
     )
     assert cli.stdout.startswith("Mean squared error")
+    check = subprocess.run(
+        [str(venv / "bin" / "dlterms"), "check"],
+        cwd=run,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert check.returncode == 1
+    assert "pip install 'dlterms[build]'" in check.stderr

@@ -1,24 +1,27 @@
-"""Load, validate and query the glossary: the one reader of ``glossary/*.yaml``.
+"""Load and check the glossary: the one checker of ``glossary/*.yaml``.
 
-Everything else (the site generator, the deck exporter, :func:`dlterms.lookup`,
-the command line) reads entries through :func:`load_glossary`. Loading checks
-each file against the JSON Schema that ships beside the entries, then checks
-the rules that span entries, and reports every problem at once as::
+The site generator, the deck exporter, ``dlterms check`` and ``dlterms build`` read
+entries through :func:`load_glossary`, which checks each file against the JSON
+Schema that ships beside the entries, then the rules that span entries, and
+reports every problem at once::
 
     glossary/softmax.yaml:12: see_also: 'sofmax' is not an entry (did you mean 'softmax'?)
+
+Every problem is a rule of :data:`dlterms.kb.rules.RULES`. Reading alone
+(:func:`dlterms.lookup`) goes through :mod:`dlterms.kb.readcopy` instead, which
+skips the checks. The entry classes live in :mod:`dlterms.kb.model` and are
+re-exported here.
 """
 
 from __future__ import annotations
 
-import difflib
 import doctest
 import functools
 import importlib
 import inspect
 import json
-import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,53 +29,63 @@ from typing import Any
 import jsonschema
 import yaml
 
+from dlterms.kb.model import (
+    ID_PATTERN,
+    SCHEMA_FILE,
+    Disambiguation,
+    Entry,
+    Example,
+    Glossary,
+    QuizItem,
+    Sense,
+    _did_you_mean,
+    glossary_dir,
+    normalize_name,
+)
+from dlterms.kb.rules import RULES, Problem, Rule, problem
+
 __all__ = [
+    "MAX_DEFINITION_WORDS",
+    "MAX_QUESTIONS_PER_ITEM",
+    "RULES",
+    "Disambiguation",
     "Entry",
+    "Example",
     "Glossary",
     "GlossaryError",
+    "Limits",
     "Problem",
+    "QuizItem",
+    "Rule",
+    "Sense",
     "check_glossary",
     "default_glossary",
     "glossary_dir",
     "load_glossary",
+    "normalize_name",
+    "study_order",
+    "tag_vocabulary",
 ]
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-SCHEMA_FILE = "schema.json"
-_PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the dlterms package
+MAX_DEFINITION_WORDS: int | None = None
+"""Longest definition, in whitespace-separated words (rule DLT040); None turns the rule off.
+
+Off until the glossary's definitions are shortened to the review standard (35).
+"""
+
+MAX_QUESTIONS_PER_ITEM: int | None = None
+"""Most question marks in one quiz question (rule DLT041); None turns the rule off.
+
+Off until the two quiz items that ask two things are split (1).
+"""
 
 
-def glossary_dir() -> Path:
-    """Return the glossary folder.
+@dataclass(frozen=True)
+class Limits:
+    """The review standard's limits; each None turns its rule off."""
 
-    ``$DLTERMS_GLOSSARY`` if set, else the checkout's ``glossary/``, else the
-    copy installed inside the package.
-    """
-    if os.environ.get("DLTERMS_GLOSSARY"):
-        return Path(os.environ["DLTERMS_GLOSSARY"]).resolve()
-    checkout = _PACKAGE_DIR.parent / "glossary"
-    if (checkout / SCHEMA_FILE).is_file():
-        return checkout
-    return _PACKAGE_DIR / "_glossary"
-
-
-# --------------------------------------------------------------------------- problems
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with one file, located to a line and a field."""
-
-    path: str
-    line: int
-    field: str
-    message: str
-    fix: str = ""
-    code: str = field(default="", compare=False)
-
-    def __str__(self) -> str:
-        fix = f" ({self.fix})" if self.fix else ""
-        return f"{self.path}:{self.line}: {self.field}: {self.message}{fix}"
+    max_definition_words: int | None = field(default_factory=lambda: MAX_DEFINITION_WORDS)
+    max_questions_per_item: int | None = field(default_factory=lambda: MAX_QUESTIONS_PER_ITEM)
 
 
 class GlossaryError(Exception):
@@ -89,236 +102,31 @@ class GlossaryError(Exception):
         return "\n".join(lines)
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
-
-
-# --------------------------------------------------------------------------- entries
-
-
-@dataclass(frozen=True)
-class Example:
-    """A worked example: the hand calculation and the doctest that checks it."""
-
-    text: str
-    code: str = ""
-
-
-@dataclass(frozen=True)
-class QuizItem:
-    """A question with its answer, or a cloze sentence (``question`` holds the cloze).
-
-    `id` is the item's stable key within its entry; the flashcard's identity comes
-    from it, never from the text.
-    """
-
-    id: str
-    question: str
-    answer: str = ""
-    cloze: bool = False
-
-
-@dataclass(frozen=True)
-class Sense:
-    """Another meaning of an overloaded word, and the entry that explains it."""
-
-    see: str
-    sense: str
-
-
-@dataclass(frozen=True)
-class Disambiguation:
-    """An overloaded word (e.g. "bias") and its other meanings."""
-
-    word: str
-    senses: tuple[Sense, ...]
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One glossary entry, as validated from ``glossary/<id>.yaml``."""
-
-    id: str
-    term: str
-    definition: str
-    tags: tuple[str, ...]
-    sources: tuple[str, ...]
-    aliases: tuple[str, ...] = ()
-    explanation: str = ""
-    formula: str = ""
-    example: Example | None = None
-    pitfalls: tuple[str, ...] = ()
-    see_also: tuple[str, ...] = ()
-    prerequisites: tuple[str, ...] = ()
-    implementation: tuple[str, ...] = ()
-    quiz: tuple[QuizItem, ...] = ()
-    frameworks: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
-    disambiguation: Disambiguation | None = None
-    path: Path | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The term followed by its aliases."""
-        return (self.term, *self.aliases)
-
-    @property
-    def topic(self) -> str:
-        """The main topic: the first tag."""
-        return self.tags[0]
-
-    @property
-    def functions(self) -> tuple[Callable[..., Any], ...]:
-        """The reference functions named by ``implementation``, imported."""
-        return tuple(_resolve(path) for path in self.implementation)
-
-    @classmethod
-    def from_mapping(cls, entry_id: str, data: dict[str, Any], path: Path | None = None) -> Entry:
-        example = data.get("example")
-        quiz = tuple(
-            QuizItem(item["id"], item["cloze"], cloze=True)
-            if "cloze" in item
-            else QuizItem(item["id"], item["question"], item["answer"])
-            for item in data.get("quiz", ())
-        )
-        return cls(
-            id=entry_id,
-            term=data["term"],
-            definition=data["definition"].strip(),
-            tags=tuple(data["tags"]),
-            sources=tuple(data["sources"]),
-            aliases=tuple(data.get("aliases", ())),
-            explanation=data.get("explanation", "").strip(),
-            formula=data.get("formula", "").strip(),
-            example=Example(example["text"].strip(), example.get("code", "").strip())
-            if example
-            else None,
-            pitfalls=tuple(p.strip() for p in data.get("pitfalls", ())),
-            see_also=tuple(data.get("see_also", ())),
-            prerequisites=tuple(data.get("prerequisites", ())),
-            implementation=tuple(data.get("implementation", ())),
-            quiz=quiz,
-            frameworks={
-                lib: (names,) if isinstance(names, str) else tuple(names)
-                for lib, names in data.get("frameworks", {}).items()
-            },
-            disambiguation=Disambiguation(
-                data["disambiguation"]["word"],
-                tuple(Sense(**item) for item in data["disambiguation"]["senses"]),
-            )
-            if "disambiguation" in data
-            else None,
-            path=path,
-        )
-
-
-def _resolve(dotted: str) -> Callable[..., Any]:
-    module_name, _, attr = dotted.rpartition(".")
-    return getattr(importlib.import_module(module_name), attr)
-
-
-def normalize_name(name: str) -> str:
-    """Fold a name for matching: lower case, punctuation and spacing ignored."""
-    return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
-
-
-# --------------------------------------------------------------------------- the collection
-
-
-class Glossary:
-    """All entries, by id, with name lookup and ranked search."""
-
-    def __init__(self, entries: Iterable[Entry], root: Path | None = None) -> None:
-        self.root = root
-        self.entries: dict[str, Entry] = {e.id: e for e in sorted(entries, key=lambda e: e.id)}
-        self._by_name: dict[str, Entry] = {}
-        for e in self.entries.values():
-            for name in (e.id, *e.names):
-                self._by_name.setdefault(normalize_name(name), e)
-
-    def __iter__(self) -> Iterator[Entry]:
-        return iter(self.entries.values())
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def __getitem__(self, entry_id: str) -> Entry:
-        return self.entries[entry_id]
-
-    def lookup(self, name: str) -> Entry:
-        """Return the entry whose id, term or alias matches `name` (case-insensitive)."""
-        key = normalize_name(name)
-        if key in self._by_name:
-            return self._by_name[key]
-        senses = self.senses(name)
-        if senses:
-            terms = ", ".join(repr(e.term) for e in senses)
-            raise KeyError(f"{name!r} has several meanings; look up one of {terms}")
-        hint = _did_you_mean(key, self._by_name)
-        raise KeyError(f"no glossary entry is called {name!r}" + (f"; {hint}" if hint else ""))
-
-    def senses(self, word: str) -> list[Entry]:
-        """The entries for each meaning of an overloaded word such as "bias"."""
-        key = normalize_name(word)
-        ids: dict[str, None] = {}
-        for e in self.entries.values():
-            d = e.disambiguation
-            if d and normalize_name(d.word) == key:
-                ids.update(dict.fromkeys([e.id, *(s.see for s in d.senses)]))
-        return [self.entries[i] for i in ids if i in self.entries]
-
-    def search(self, query: str, *, limit: int = 10) -> list[Entry]:
-        """Rank entries by how well they match the words of `query`."""
-        words = normalize_name(query).split()
-        if not words:
-            return []
-        phrase = " ".join(words)
-        scored = []
-        for e in self.entries.values():
-            names = [normalize_name(n) for n in e.names]
-            fields = [
-                (8.0, " ".join(names)),
-                (3.0, normalize_name(e.definition)),
-                (1.0, normalize_name(" ".join([e.explanation, *e.pitfalls, *e.tags]))),
-            ]
-            score = 100.0 if phrase in names else 0.0
-            score += sum(20.0 for n in names if n.startswith(phrase))
-            for weight, text in fields:
-                tokens = text.split()
-                for w in words:
-                    score += weight * sum(1 for t in tokens if t.startswith(w))
-            if score:
-                scored.append((-score, e.id, e))
-        return [e for _, _, e in sorted(scored)[:limit]]
-
-    def referenced_by(self, entry_id: str) -> list[Entry]:
-        """Entries whose see_also or prerequisites name `entry_id`."""
-        return [e for e in self if entry_id in e.see_also or entry_id in e.prerequisites]
-
-
 @functools.cache
 def default_glossary() -> Glossary:
-    """The package's own glossary, loaded once per process."""
+    """The package's own glossary, checked, loaded once per process."""
     return load_glossary()
 
 
-def load_glossary(root: Path | str | None = None) -> Glossary:
-    """Load and validate every ``*.yaml`` under `root`.
+def load_glossary(root: Path | str | None = None, *, limits: Limits | None = None) -> Glossary:
+    """Load and check every ``*.yaml`` under `root`.
 
     Raises
     ------
     GlossaryError
         Listing every problem in every file.
     """
-    glossary, problems = _load(Path(root) if root else glossary_dir())
+    glossary, problems = _load(Path(root) if root else glossary_dir(), limits or Limits())
     if problems:
         raise GlossaryError(problems)
     return glossary
 
 
-def check_glossary(root: Path | str | None = None) -> list[Problem]:
+def check_glossary(
+    root: Path | str | None = None, *, limits: Limits | None = None
+) -> list[Problem]:
     """Return every problem in the glossary under `root` (empty when it is clean)."""
-    return sorted(_load(Path(root) if root else glossary_dir())[1])
+    return sorted(_load(Path(root) if root else glossary_dir(), limits or Limits())[1])
 
 
 # --------------------------------------------------------------------------- reading one file
@@ -373,17 +181,16 @@ def _field_name(path: Iterable[Any]) -> str:
 def _read(path: Path, rel: str) -> tuple[dict[str, Any] | None, _Located, list[Problem]]:
     """Parse one file; return its mapping (or None), its node tree and its problems."""
 
-    def fail(line: int, message: str, fix: str, code: str):
-        return None, _Located(None), [Problem(rel, line, "(file)", message, fix, code)]
+    def fail(code: str, line: int, **details: Any):
+        return None, _Located(None), [problem(code, rel, line, "(file)", **details)]
 
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        bad = f"byte 0x{raw[exc.start]:02x}"
-        return fail(line, f"is not valid UTF-8 ({bad})", "re-save the file as UTF-8", "encoding")
-    loader = yaml.SafeLoader(text)
+        return fail("DLT001", line, byte=f"byte 0x{raw[exc.start]:02x}")
+    loader = yaml.CSafeLoader(text)
     try:  # one parse gives both the node tree (for line numbers) and the data
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -394,16 +201,13 @@ def _read(path: Path, rel: str) -> tuple[dict[str, Any] | None, _Located, list[P
         line = mark.line + 1 if mark else 1
         if context and cmark and cmark.line + 1 != line:
             what += f" ({context} that starts on line {cmark.line + 1})"
-        fix = "fix the YAML; quote text that contains ': ' or starts with a symbol"
-        return fail(line, f"YAML syntax error: {what}", fix, "syntax")
+        return fail("DLT002", line, detail=what)
     finally:
         loader.dispose()
     if data is None:
-        fix = "write at least 'term', 'definition', 'tags' and 'sources'"
-        return fail(1, "is empty", fix, "empty")
+        return fail("DLT003", 1)
     if not isinstance(data, dict):
-        fix = "write 'field: value' lines such as 'term: softmax'"
-        return fail(1, f"must be a mapping of fields, got a {_kind(data)}", fix, "not-mapping")
+        return fail("DLT004", 1, kind=_kind(data))
     return data, _Located(node), []
 
 
@@ -433,11 +237,11 @@ def _schema_problems(
     validator = jsonschema.Draft202012Validator(schema)
     out = []
     for err in validator.iter_errors(data):
-        out.extend(_explain(err, data, rel, located, schema, vocab))
+        out.extend(_explain(err, rel, located, schema, vocab))
     return out
 
 
-def _explain(err, data, rel, located, schema, vocab) -> list[Problem]:
+def _explain(err, rel, located, schema, vocab) -> list[Problem]:
     """Turn one jsonschema error into problems that say what to do."""
     path = list(err.absolute_path)
     where = _field_name(path)
@@ -446,104 +250,46 @@ def _explain(err, data, rel, located, schema, vocab) -> list[Problem]:
     kw = err.validator
     if kw == "additionalProperties":
         allowed = err.schema.get("properties", {})
-        out = []
-        for extra in sorted(set(err.instance) - set(allowed)):
-            hint = _did_you_mean(extra, allowed)
-            fix = hint or "remove it; allowed fields are " + ", ".join(sorted(allowed))
-            out.append(
-                Problem(
-                    rel,
-                    located.line([*path, extra]),
-                    _field_name([*path, extra]),
-                    "unknown field",
-                    fix,
-                    "unknown-field",
-                )
+        return [
+            problem(
+                "DLT010",
+                rel,
+                located.line([*path, extra]),
+                _field_name([*path, extra]),
+                hint=_did_you_mean(extra, allowed),
+                allowed=", ".join(sorted(allowed)),
             )
-        return out
+            for extra in sorted(set(err.instance) - set(allowed))
+        ]
     if kw == "required":
         missing = re.findall(r"'([^']+)' is a required property", err.message)
         name = missing[0] if missing else "?"
         desc = (props.get(name) or err.schema.get("properties", {}).get(name, {})).get(
-            "description", ""
+            "description", "see glossary/schema.json"
         )
-        return [
-            Problem(
-                rel,
-                line,
-                _field_name([*path, name]),
-                "is required but missing",
-                f"add it: {desc}" if desc else "add it",
-                "missing-field",
-            )
-        ]
+        return [problem("DLT011", rel, line, _field_name([*path, name]), description=desc)]
     if path and path[0] == "tags" and len(path) == 2:
-        value = err.instance
-        hint = _did_you_mean(str(value), vocab)
+        hint = _did_you_mean(str(err.instance), vocab)
         return [
-            Problem(
-                rel,
-                line,
-                where,
-                f"{value!r} is not in the tag vocabulary",
-                hint or "use one of " + ", ".join(vocab),
-                "unknown-tag",
-            )
+            problem("DLT014", rel, line, where, hint, value=err.instance, choices=", ".join(vocab))
         ]
     if path and path[0] == "sources" and len(path) == 2:
-        seeds = [s["const"] for s in schema["$defs"]["seed"]["oneOf"]]
-        return [
-            Problem(
-                rel,
-                line,
-                where,
-                f"{err.instance!r} is not a seed file",
-                "use one of " + ", ".join(seeds),
-                "unknown-source",
-            )
-        ]
+        seeds = ", ".join(s["const"] for s in schema["$defs"]["seed"]["oneOf"])
+        return [problem("DLT015", rel, line, where, value=err.instance, choices=seeds)]
     if path and path[0] in ("see_also", "prerequisites") and len(path) == 2 and kw == "pattern":
-        return [
-            Problem(
-                rel,
-                line,
-                where,
-                f"{err.instance!r} is not a valid id",
-                "ids are lower-case kebab-case file names without .yaml",
-                "bad-ref",
-            )
-        ]
+        return [problem("DLT016", rel, line, where, value=err.instance)]
     if kw == "type":
         want = err.validator_value
         want = _TYPE_WORDS.get(want, want) if isinstance(want, str) else want
+        example = "a YAML list, e.g. [a, b]" if want == "a list" else want
         got = _kind(err.instance)
-        fix = "write a YAML list, e.g. [a, b]" if want == "a list" else f"write {want}"
-        return [Problem(rel, line, where, f"must be {want}, got {got}", fix, "wrong-type")]
+        return [problem("DLT013", rel, line, where, want=want, got=got, example=example)]
     if kw == "oneOf" and path and path[0] == "quiz":
         if isinstance(err.instance, dict) and "id" not in err.instance:
-            return [
-                Problem(
-                    rel,
-                    line,
-                    f"{where}.id",
-                    "is required but missing",
-                    "give the item a stable kebab-case id, unique within the entry; "
-                    "its flashcard keeps its review history through that id",
-                    "missing-field",
-                )
-            ]
-        return [
-            Problem(
-                rel,
-                line,
-                where,
-                "is neither a question/answer pair nor a cloze",
-                "write {question: ..., answer: ...} or {cloze: '... {{c1::hidden}} ...'}",
-                "bad-quiz",
-            )
-        ]
-    desc = _subschema(schema, path).get("description", "")
-    return [Problem(rel, line, where, err.message, desc, f"schema-{kw}")]
+            return [problem("DLT012", rel, line, f"{where}.id")]
+        return [problem("DLT017", rel, line, where)]
+    desc = _subschema(schema, path).get("description", "see glossary/schema.json")
+    return [problem("DLT018", rel, line, where, detail=err.message, description=desc)]
 
 
 def _subschema(schema: dict[str, Any], path: list[Any]) -> dict[str, Any]:
@@ -561,48 +307,47 @@ def _subschema(schema: dict[str, Any], path: list[Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- rules across entries
 
 
-def _implementation_problem(dotted: str) -> tuple[str, str] | None:
-    """Why `dotted` is not a usable reference function, or None if it is."""
+def _implementation_problem(dotted: str) -> tuple[str, str, dict[str, str]] | None:
+    """Why `dotted` is not a usable reference function, as (code, hint, details), or None."""
     module_name, _, attr = dotted.rpartition(".")
+    details = {"dotted": dotted, "module": module_name, "attr": attr}
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        return (
-            f"{dotted!r} does not import ({exc})",
-            "name an existing module under dlterms/, e.g. dlterms.losses.mean_squared_error",
-        )
+        return "DLT030", "", {**details, "error": str(exc)}
     if not hasattr(module, attr):
         hint = _did_you_mean(attr, [n for n in dir(module) if not n.startswith("_")])
-        return (f"{module_name} has no attribute {attr!r}", hint or "check the function name")
+        return "DLT031", hint, details
     obj = getattr(module, attr)
-    if any(part.startswith("_") for part in dotted.split(".")):
-        return (f"{dotted!r} is private", "link a public function")
-    import dlterms
+    import dlterms  # the schema's pattern already rules out private names
 
     if getattr(dlterms, attr, None) is not obj or attr not in dlterms.__all__:
-        return (
-            f"{dotted!r} is not public: dlterms.__all__ does not export it",
-            f"re-export {attr} from dlterms/__init__.py and add it to __all__",
-        )
+        return "DLT032", "", details
     if not callable(obj):
-        return (f"{dotted!r} is not a function", "link a function")
+        return "DLT033", "", details
     doc = inspect.getdoc(obj) or ""
     section = re.search(r"^Examples\n-{3,}\n(.*)", doc, re.S | re.M)
     if not section or not doctest.DocTestParser().get_examples(section.group(1)):
-        return (
-            f"{dotted!r} has no doctested Examples section",
-            "add an 'Examples' section with '>>>' lines to its docstring",
-        )
+        return "DLT034", "", details
     return None
 
 
-def _load(root: Path) -> tuple[Glossary, list[Problem]]:
+@dataclass
+class _File:
+    """One parsed file: where it is, its node tree, its data, and its entry if it is valid."""
+
+    rel: str
+    located: _Located
+    data: dict[str, Any]
+    entry: Entry | None
+
+
+def _load(root: Path, limits: Limits) -> tuple[Glossary, list[Problem]]:
     schema = _schema(root / SCHEMA_FILE)
     vocab = tag_vocabulary(root)
     base = root.parent
     problems: list[Problem] = []
-    entries: list[Entry] = []
-    located_by_id: dict[str, tuple[str, _Located, dict[str, Any]]] = {}
+    parsed: dict[str, _File] = {}
     files = sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml"))
     for path in files:
         rel = path.relative_to(base).as_posix()
@@ -612,142 +357,114 @@ def _load(root: Path) -> tuple[Glossary, list[Problem]]:
             continue
         entry_id = path.stem
         if path.suffix != ".yaml":
-            problems.append(
-                Problem(
-                    rel,
-                    1,
-                    "(file)",
-                    "has the extension .yml",
-                    f"rename it to {entry_id}.yaml",
-                    "extension",
-                )
-            )
+            problems.append(problem("DLT005", rel, 1, "(file)", id=entry_id))
         if not ID_PATTERN.match(entry_id):
             fixed = "-".join(re.findall(r"[a-z0-9]+", entry_id.lower()))
-            problems.append(
-                Problem(
-                    rel,
-                    1,
-                    "(file)",
-                    f"{entry_id!r} is not a valid id",
-                    f"rename the file to {fixed}.yaml (lower-case kebab-case)",
-                    "bad-id",
-                )
-            )
+            problems.append(problem("DLT006", rel, 1, "(file)", id=entry_id, fixed=fixed))
         if isinstance(data.get("id"), str) and data["id"] != entry_id:
             problems.append(
-                Problem(
-                    rel,
-                    located.line(["id"]),
-                    "id",
-                    f"{data['id']!r} does not match the file name {path.name!r}",
-                    f"rename the file to {data['id']}.yaml or remove the id field",
-                    "id-mismatch",
-                )
+                problem("DLT007", rel, located.line(["id"]), "id", id=data["id"], name=path.name)
             )
         schema_found = _schema_problems(data, rel, located, schema, vocab)
         problems += schema_found
-        if schema_found:
-            continue
-        entries.append(Entry.from_mapping(entry_id, data, path))
-        located_by_id[entry_id] = (rel, located, data)
+        entry = None if schema_found else Entry.from_mapping(entry_id, data, path)
+        parsed[entry_id] = _File(rel, located, data, entry)
 
     # every file names an id, even one with errors: links to it must not cascade
-    problems += _cross_problems(entries, located_by_id, {p.stem for p in files})
+    problems += _cross_problems(parsed, {p.stem for p in files}, limits)
+    entries = [f.entry for f in parsed.values() if f.entry is not None]
     return Glossary(entries, root), problems
 
 
-def _cross_problems(entries: list[Entry], located_by_id, ids: set[str]) -> list[Problem]:
+def _names(entry_id: str, data: dict[str, Any]) -> list[tuple[list[Any], str]]:
+    """(field path, name) of the id, term and aliases, from any file's data, even an invalid one."""
+    out: list[tuple[list[Any], str]] = [([], entry_id)]
+    if isinstance(data.get("term"), str):
+        out.append((["term"], data["term"]))
+    aliases = data.get("aliases")
+    if isinstance(aliases, list):
+        out += [(["aliases", i], a) for i, a in enumerate(aliases) if isinstance(a, str)]
+    return out
+
+
+def _cross_problems(parsed: dict[str, _File], ids: set[str], limits: Limits) -> list[Problem]:
+    """The rules that span entries, over every file; a schema error in one file hides nothing else.
+
+    Names are taken from every file that parses, so a clash with an entry that has
+    an unrelated schema error is still found; the other rules read fields of valid
+    entries only.
+    """
     problems: list[Problem] = []
-    owner: dict[str, tuple[str, str]] = {}
-    for e in entries:
-        for i, name in enumerate((e.id, e.term, *e.aliases)):
+    owner: dict[str, str] = {}
+    for entry_id, f in parsed.items():
+        for field_path, name in _names(entry_id, f.data):
             key = normalize_name(name)
-            if key in owner and owner[key][0] != e.id:
-                rel, located, _ = located_by_id[e.id]
-                field_path = ["term"] if i == 1 else ["aliases", i - 2] if i > 1 else []
+            if key in owner and owner[key] != entry_id:
                 problems.append(
-                    Problem(
-                        rel,
-                        located.line(field_path),
+                    problem(
+                        "DLT020",
+                        f.rel,
+                        f.located.line(field_path),
                         _field_name(field_path) if field_path else "id",
-                        f"{name!r} is already used by glossary/{owner[key][0]}.yaml",
-                        "keep each name in one entry; link the other with see_also",
-                        "duplicate-name",
+                        name=name,
+                        owner=owner[key],
                     )
                 )
             else:
-                owner.setdefault(key, (e.id, name))
-    for e in entries:
-        rel, located, _ = located_by_id[e.id]
-        refs = [
-            (fname, [fname, i], ref)
-            for fname in ("see_also", "prerequisites")
-            for i, ref in enumerate(getattr(e, fname))
-        ]
-        if e.disambiguation:
-            refs += [
-                ("disambiguation", ["disambiguation", "senses", i, "see"], s.see)
-                for i, s in enumerate(e.disambiguation.senses)
-            ]
-        for _, path, ref in refs:
-            if ref == e.id:
-                problems.append(
-                    Problem(
-                        rel,
-                        located.line(path),
-                        _field_name(path),
-                        "links the entry to itself",
-                        "remove it",
-                        "self-ref",
-                    )
-                )
-            elif ref not in ids:
-                hint = _did_you_mean(ref, ids)
-                problems.append(
-                    Problem(
-                        rel,
-                        located.line(path),
-                        _field_name(path),
-                        f"{ref!r} is not an entry",
-                        hint or "write the id of an existing glossary file",
-                        "unknown-ref",
-                    )
-                )
-        seen_quiz: set[str] = set()
-        for i, item in enumerate(e.quiz):
-            if item.id in seen_quiz:
-                problems.append(
-                    Problem(
-                        rel,
-                        located.line(["quiz", i, "id"]),
-                        f"quiz[{i}].id",
-                        f"{item.id!r} is used by an earlier quiz item",
-                        "give every quiz item of an entry its own id",
-                        "duplicate-quiz-id",
-                    )
-                )
-            seen_quiz.add(item.id)
-        for i, dotted in enumerate(e.implementation):
-            why = _implementation_problem(dotted)
-            if why:
-                problems.append(
-                    Problem(
-                        rel,
-                        located.line(["implementation", i]),
-                        f"implementation[{i}]",
-                        why[0],
-                        why[1],
-                        "implementation",
-                    )
-                )
-    problems += _cycle_problems(entries, located_by_id)
+                owner.setdefault(key, entry_id)
+    valid = {i: f for i, f in parsed.items() if f.entry is not None}
+    for f in valid.values():
+        problems += _entry_problems(f, ids, limits)
+    problems += _cycle_problems(valid)
     return problems
 
 
-def _cycle_problems(entries: list[Entry], located_by_id) -> list[Problem]:
+def _entry_problems(f: _File, ids: set[str], limits: Limits) -> list[Problem]:
+    """The rules about one valid entry's links, quiz, implementations and length."""
+    e, rel, located = f.entry, f.rel, f.located
+    problems: list[Problem] = []
+
+    def at(code: str, path: list[Any], hint: str = "", **details: Any) -> None:
+        problems.append(problem(code, rel, located.line(path), _field_name(path), hint, **details))
+
+    refs = [
+        ([fname, i], ref)
+        for fname in ("see_also", "prerequisites")
+        for i, ref in enumerate(getattr(e, fname))
+    ]
+    if e.disambiguation:
+        refs += [
+            (["disambiguation", "senses", i, "see"], s.see)
+            for i, s in enumerate(e.disambiguation.senses)
+        ]
+    for path, ref in refs:
+        if ref == e.id:
+            at("DLT021", path)
+        elif ref not in ids:
+            at("DLT022", path, _did_you_mean(ref, ids), ref=ref)
+    seen_quiz: set[str] = set()
+    for i, item in enumerate(e.quiz):
+        if item.id in seen_quiz:
+            at("DLT023", ["quiz", i, "id"], id=item.id)
+        seen_quiz.add(item.id)
+        count = item.question.count("?")
+        if not item.cloze and limits.max_questions_per_item is not None:
+            if count > limits.max_questions_per_item:
+                at("DLT041", ["quiz", i, "question"], count=count)
+    for i, dotted in enumerate(e.implementation):
+        why = _implementation_problem(dotted)
+        if why:
+            code, hint, details = why
+            at(code, ["implementation", i], hint, **details)
+    words = len(e.definition.split())
+    if limits.max_definition_words is not None and words > limits.max_definition_words:
+        at("DLT040", ["definition"], words=words, limit=limits.max_definition_words)
+    return problems
+
+
+def _cycle_problems(valid: dict[str, _File]) -> list[Problem]:
     """Prerequisites must form a DAG, or there is no study order."""
-    graph = {e.id: [p for p in e.prerequisites if p in located_by_id] for e in entries}
+    graph = {i: [p for p in f.entry.prerequisites if p in valid] for i, f in valid.items()}
     state: dict[str, int] = {}
     problems = []
 
@@ -756,25 +473,25 @@ def _cycle_problems(entries: list[Entry], located_by_id) -> list[Problem]:
         for nxt in graph[node]:
             if state.get(nxt) == 1:
                 cycle = stack[stack.index(nxt) :] + [nxt] if nxt in stack else [node, nxt]
-                rel, located, _ = located_by_id[node]
-                i = graph[node].index(nxt)
+                f = valid[node]
+                i = f.entry.prerequisites.index(nxt)
+                path = ["prerequisites", i]
                 problems.append(
-                    Problem(
-                        rel,
-                        located.line(["prerequisites", i]),
-                        f"prerequisites[{i}]",
-                        "prerequisite cycle: " + " -> ".join(cycle),
-                        "remove one of these prerequisites",
-                        "cycle",
+                    problem(
+                        "DLT024",
+                        f.rel,
+                        f.located.line(path),
+                        _field_name(path),
+                        cycle=" -> ".join(cycle),
                     )
                 )
             elif nxt not in state:
                 visit(nxt, [*stack, nxt])
         state[node] = 2
 
-    for e in entries:
-        if e.id not in state:
-            visit(e.id, [e.id])
+    for node in graph:
+        if node not in state:
+            visit(node, [node])
     return problems
 
 
