@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import sys
 import types
 from pathlib import Path
@@ -63,6 +64,13 @@ CASES = {
         5,
         ["no doctested Examples", "'Examples' section"],
     ),
+    "DLT050": ("folder-entry.yaml", "(file)", 1, ["is a folder, not a file", "rename it"]),
+    "DLT051": ("huge.yaml", "(file)", 1, ["bytes; an entry may be at most 262,144", "split"]),
+    "DLT052": ("nul-byte.yaml", "(file)", 6, ["contains a NUL byte", "plain UTF-8"]),
+    "DLT053": ("alias-bomb.yaml", "(file)", 5, ["anchor or alias", "write the text out"]),
+    "DLT054": ("too-deep.yaml", "(file)", 6, ["more than 16 levels", "four levels"]),
+    "DLT055": ("null-key.yaml", "(file)", 6, ["field name that is not text: null", "plain words"]),
+    "DLT056": ("twice.yaml", "explanation", 7, ["written twice, on lines 6 and 7", "keep one"]),
     "DLT040": ("long-definition.yaml", "definition", 2, ["37 words, more than 35", "30 words"]),
     "DLT041": ("two-questions.yaml", "quiz[0].question", 7, ["asks 2 questions", "one thing"]),
 }
@@ -76,7 +84,10 @@ def make_glossary(tmp_path: Path, *codes: str) -> Path:
         shutil.copy(f, root)
     for code in codes:
         for f in (CASES_DIR / code).iterdir():
-            shutil.copy(f, root)
+            if f.is_dir():  # a folder named like an entry file is itself the fixture
+                shutil.copytree(f, root / f.name)
+            else:
+                shutil.copy(f, root, follow_symlinks=False)
     return root
 
 
@@ -327,3 +338,22 @@ def test_quiz_items_need_unique_stable_ids(tmp_path):
     (problem,) = check_glossary(root)
     assert (problem.code, problem.field) == ("DLT012", "quiz[1].id")
     assert "stable kebab-case id" in str(problem)
+
+
+def test_hostile_files_are_reported_and_other_files_still_checked(tmp_path):
+    """Each hostile file gives one located problem; the rest of the run goes on."""
+    hostile = ["DLT050", "DLT051", "DLT052", "DLT053", "DLT054", "DLT055", "DLT056"]
+    root = make_glossary(tmp_path, *hostile, "DLT022")
+    (root / "dangling.yaml").symlink_to(root / "gone.yaml")
+    proc = subprocess.run(
+        [sys.executable, "-m", "dlterms.cli", "check", "--glossary", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "glossary/dangling.yaml:1: (file): is a dangling symbolic link" in out
+    assert "glossary/unknown-see-also.yaml:6: see_also[1]: 'beta-trem' is not an entry" in out
+    assert out.rstrip().endswith(f"Found {len(hostile) + 2} error(s) in {len(hostile) + 2} file(s)")

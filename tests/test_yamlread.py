@@ -70,7 +70,7 @@ def test_a_good_file_reads_with_the_line_of_every_field(tmp_path):
 
 
 def test_nul_byte(tmp_path):
-    line = _one(_read_bounded(_write(tmp_path, GOOD + "explanation: a\x00b\n")), "encoding")
+    line = _one(_read_bounded(_write(tmp_path, GOOD + "explanation: a\x00b\n")), "nul-byte")
     assert line[1] == 4 and "NUL" in line[3]
 
 
@@ -79,11 +79,11 @@ def test_not_utf8(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("key", "shown"), [("1", "'1'"), ("null", "an empty key"), ("~", "an empty key"), ("yes", "yes")]
+    ("key", "shown"), [("1", ": 1"), ("null", ": null"), ("~", ": null"), ("yes", ": yes")]
 )
 def test_non_string_or_null_keys(tmp_path, key, shown):
     p = _one(_read_bounded(_write(tmp_path, GOOD + f"{key}: value\n")), "bad-key")
-    assert p[1] == 4 and shown.strip("'") in p[3]
+    assert p[1] == 4 and p[3].endswith(shown)
 
 
 def test_a_folder_named_yaml(tmp_path):

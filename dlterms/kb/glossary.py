@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
 from dlterms.kb.model import (
     ID_PATTERN,
@@ -43,6 +42,7 @@ from dlterms.kb.model import (
     normalize_name,
 )
 from dlterms.kb.rules import RULES, Problem, Rule, problem
+from dlterms.kb.yamlread import Locations, read_entry
 
 __all__ = [
     "MAX_DEFINITION_WORDS",
@@ -143,34 +143,6 @@ def tag_vocabulary(root: Path | None = None) -> dict[str, str]:
     return {t["const"]: t["description"] for t in schema["$defs"]["tag"]["oneOf"]}
 
 
-class _Located:
-    """A file's YAML node tree, to find the line of any field path."""
-
-    def __init__(self, node: yaml.Node | None) -> None:
-        self.node = node
-
-    def line(self, path: Iterable[Any]) -> int:
-        """The 1-based line of the deepest part of `path` that exists (a key's own line)."""
-        node, line = self.node, 1
-        if node is not None:
-            line = node.start_mark.line + 1
-        for part in path:
-            if isinstance(node, yaml.MappingNode):
-                match = next(((k, v) for k, v in node.value if k.value == part), None)
-                if match is None:
-                    break
-                line = match[0].start_mark.line + 1
-                node = match[1]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                if part >= len(node.value):
-                    break
-                node = node.value[part]
-                line = node.start_mark.line + 1
-            else:
-                break
-        return line
-
-
 def _field_name(path: Iterable[Any]) -> str:
     out = ""
     for part in path:
@@ -178,37 +150,32 @@ def _field_name(path: Iterable[Any]) -> str:
     return out or "(file)"
 
 
-def _read(path: Path, rel: str) -> tuple[dict[str, Any] | None, _Located, list[Problem]]:
-    """Parse one file; return its mapping (or None), its node tree and its problems."""
+# ReadProblem keys of kb/yamlread.py -> rule codes
+_READ_CODES = {
+    "encoding": "DLT001",
+    "syntax": "DLT002",
+    "empty": "DLT003",
+    "not-mapping": "DLT004",
+    "not-a-file": "DLT050",
+    "too-large": "DLT051",
+    "nul-byte": "DLT052",
+    "alias": "DLT053",
+    "too-deep": "DLT054",
+    "bad-key": "DLT055",
+    "duplicate-key": "DLT056",
+}
 
-    def fail(code: str, line: int, **details: Any):
-        return None, _Located(None), [problem(code, rel, line, "(file)", **details)]
 
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return fail("DLT001", line, byte=f"byte 0x{raw[exc.start]:02x}")
-    loader = yaml.CSafeLoader(text)
-    try:  # one parse gives both the node tree (for line numbers) and the data
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        context, cmark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else 1
-        if context and cmark and cmark.line + 1 != line:
-            what += f" ({context} that starts on line {cmark.line + 1})"
-        return fail("DLT002", line, detail=what)
-    finally:
-        loader.dispose()
-    if data is None:
-        return fail("DLT003", 1)
-    if not isinstance(data, dict):
-        return fail("DLT004", 1, kind=_kind(data))
-    return data, _Located(node), []
+def _read(path: Path, rel: str) -> tuple[dict[str, Any] | None, Locations, list[Problem]]:
+    """Parse one file safely; return its mapping (or None), its line map and its problems."""
+    data, located, found = read_entry(path)
+    problems = []
+    for p in found:
+        details = dict(p.details)
+        if p.key == "not-a-file":
+            details = {"what": p.message, "fix": p.fix}
+        problems.append(problem(_READ_CODES[p.key], rel, p.line, p.field, **details))
+    return data, located, problems
 
 
 def _kind(value: Any) -> str:
@@ -232,7 +199,11 @@ _TYPE_WORDS = {
 
 
 def _schema_problems(
-    data: dict[str, Any], rel: str, located: _Located, schema: dict[str, Any], vocab: dict[str, str]
+    data: dict[str, Any],
+    rel: str,
+    located: Locations,
+    schema: dict[str, Any],
+    vocab: dict[str, str],
 ) -> list[Problem]:
     validator = jsonschema.Draft202012Validator(schema)
     out = []
@@ -337,7 +308,7 @@ class _File:
     """One parsed file: where it is, its node tree, its data, and its entry if it is valid."""
 
     rel: str
-    located: _Located
+    located: Locations
     data: dict[str, Any]
     entry: Entry | None
 

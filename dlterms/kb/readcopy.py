@@ -61,7 +61,10 @@ def stamp(root: Path) -> dict[str, list[int]]:
     with os.scandir(root) as it:
         for item in it:
             if item.name.endswith((".yaml", ".yml")) or item.name == SCHEMA_FILE:
-                st = item.stat()
+                try:
+                    st = item.stat()
+                except OSError:  # a dangling link: the checker reports it; stamp the link
+                    st = item.stat(follow_symlinks=False)
                 out[item.name] = [st.st_size, st.st_mtime_ns]
     return dict(sorted(out.items()))
 

@@ -44,6 +44,7 @@ class ReadProblem:
     message: str
     fix: str
     field: str = "(file)"
+    details: tuple[tuple[str, Any], ...] = ()
 
 
 class Locations:
@@ -77,11 +78,18 @@ def read_entry(path: Path) -> tuple[dict[str, Any] | None, Locations, list[ReadP
         return _fail("not-a-file", 1, "is not a regular file", "replace it with a YAML file")
     size = path.stat().st_size
     if size > MAX_BYTES:
-        return _fail(
-            "too-large",
-            1,
-            f"is {size:,} bytes; an entry may be at most {MAX_BYTES:,}",
-            "shorten it, or split it into entries of their own",
+        return (
+            None,
+            Locations(),
+            [
+                ReadProblem(
+                    "too-large",
+                    1,
+                    f"is {size:,} bytes; an entry may be at most {MAX_BYTES:,}",
+                    "shorten it, or split it into entries of their own",
+                    details=(("size", size), ("limit", MAX_BYTES)),
+                )
+            ],
         )
     raw = path.read_bytes()
     try:
@@ -89,17 +97,30 @@ def read_entry(path: Path) -> tuple[dict[str, Any] | None, Locations, list[ReadP
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         bad = f"byte 0x{raw[exc.start]:02x}"
-        return _fail("encoding", line, f"is not valid UTF-8 ({bad})", "re-save the file as UTF-8")
+        problem = ReadProblem(
+            "encoding",
+            line,
+            f"is not valid UTF-8 ({bad})",
+            "re-save the file as UTF-8",
+            details=(("byte", bad),),
+        )
+        return None, Locations(), [problem]
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        return _fail("encoding", line, "contains a NUL byte", "delete it; save as plain UTF-8 text")
+        return _fail("nul-byte", line, "contains a NUL byte", "delete it; save as plain UTF-8 text")
     try:
         problem = _scan_events(text)
         if problem is not None:
             return None, Locations(), [problem]
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        return _fail("syntax", *_syntax(exc))
+        line, message, fix = _syntax(exc)
+        detail = message.removeprefix("YAML syntax error: ")
+        return (
+            None,
+            Locations(),
+            [ReadProblem("syntax", line, message, fix, details=(("detail", detail),))],
+        )
     if node is None:
         fix = "write at least 'term', 'definition', 'tags' and 'sources'"
         return _fail("empty", 1, "is empty", fix)
@@ -109,7 +130,14 @@ def read_entry(path: Path) -> tuple[dict[str, Any] | None, Locations, list[ReadP
     data = yaml.load(text, Loader=_Loader)  # safe now: no aliases, bounded depth
     if not isinstance(data, dict):
         fix = "write 'field: value' lines such as 'term: softmax'"
-        return _fail("not-mapping", 1, f"must be a mapping of fields, got a {_kind(data)}", fix)
+        problem = ReadProblem(
+            "not-mapping",
+            1,
+            f"must be a mapping of fields, got a {_kind(data)}",
+            fix,
+            details=(("kind", _kind(data)),),
+        )
+        return None, Locations(), [problem]
     return data, Locations(lines), []
 
 
@@ -144,6 +172,7 @@ def _scan_events(text: str) -> ReadProblem | None:
                     line,
                     f"nests more than {MAX_DEPTH} levels deep",
                     "an entry nests at most four levels, as in quiz[0].question",
+                    details=(("limit", MAX_DEPTH),),
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
@@ -164,14 +193,15 @@ def _walk(root: yaml.Node) -> tuple[dict[tuple[Any, ...], int], list[ReadProblem
                 field = _dotted(path) or "(file)"
                 if not isinstance(key, yaml.ScalarNode) or key.tag != _STR_TAG:
                     shown = key.value if isinstance(key, yaml.ScalarNode) else "a collection"
-                    shown = "an empty key" if shown in ("", "~", "null", "Null", "NULL") else shown
+                    shown = "null" if shown in ("", "~", "null", "Null", "NULL") else shown
                     problems.append(
                         ReadProblem(
                             "bad-key",
                             line,
-                            f"key {shown!r} is not text",
+                            f"has a field name that is not text: {shown}",
                             "write field names as plain words, e.g. 'term:'",
                             field,
+                            (("key", shown),),
                         )
                     )
                     continue
@@ -184,6 +214,7 @@ def _walk(root: yaml.Node) -> tuple[dict[tuple[Any, ...], int], list[ReadProblem
                             f"'{name}' is written twice, on lines {seen[name]} and {line}",
                             "keep one of them; YAML would silently keep only the last",
                             _dotted((*path, name)),
+                            (("key", name), ("first", seen[name]), ("second", line)),
                         )
                     )
                     continue
