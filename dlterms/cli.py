@@ -10,6 +10,9 @@ from pathlib import Path
 
 __all__ = ["main"]
 
+#: Where `export` writes by default: not dist/, which every build replaces as a whole.
+EXPORT_DIR = "exports"
+
 # show and search need numpy alone; check, build and export need these as well
 _BUILD_EXTRA = {"yaml", "jsonschema", "mkdocs", "genanki", "matplotlib"}
 
@@ -28,6 +31,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from dlterms.kb.readcopy import stamp
 
     root = Path(args.glossary) if args.glossary else glossary_dir()
+    if not root.is_dir():
+        return _error("check", f"no glossary folder at {root}", "pass --glossary FOLDER")
     files = stamp(root)  # before reading, so an edit made meanwhile leaves the copy stale
     try:
         glossary = load_glossary(root)
@@ -44,8 +49,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from dlterms.kb.glossary import GlossaryError
     from dlterms.kb.readcopy import stamp
 
+    if not (Path(args.project) / "mkdocs.yml").is_file():
+        where = Path(args.project).resolve()
+        return _error(
+            "build", f"{where} has no mkdocs.yml", "run it in the project root or pass --project"
+        )
     root = Path(args.glossary or Path(args.project) / "glossary")
-    files = stamp(root) if root.is_dir() else {}
+    if not root.is_dir():
+        return _error("build", f"no glossary folder at {root}", "pass --glossary FOLDER")
+    files = stamp(root)
     try:
         glossary = build(
             args.project, site_dir=args.site_dir, dist_dir=args.dist_dir, glossary_dir=args.glossary
@@ -78,7 +90,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         )
         return 1
     out = Path(
-        args.output or f"dist/dlterms{'-' + '-'.join(args.tag) if args.tag else ''}.{args.format}"
+        args.output
+        or f"{EXPORT_DIR}/dlterms{'-' + '-'.join(args.tag) if args.tag else ''}.{args.format}"
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     figures = None
@@ -149,6 +162,21 @@ def _cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _error(command: str, what: str, fix: str) -> int:
+    print(f"dlterms {command}: {what} ({fix})", file=sys.stderr)
+    return 1
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1; got {value}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="dlterms", description="A deep-learning glossary whose every entry runs."
@@ -178,7 +206,11 @@ def main(argv: list[str] | None = None) -> int:
         help="keep entries with this tag (repeatable); default: every entry",
     )
     p.add_argument("--format", choices=["apkg", "csv", "json"], default="apkg")
-    p.add_argument("-o", "--output", help="default: dist/dlterms[-TAG].FORMAT")
+    p.add_argument(
+        "-o",
+        "--output",
+        help=f"default: {EXPORT_DIR}/dlterms[-TAG].FORMAT (not dist/, which each build replaces)",
+    )
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("show", help="print a term's definition, formula, example and function")
@@ -187,12 +219,18 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("search", help="rank entries by how well they match some words")
     p.add_argument("words", nargs="+")
-    p.add_argument("-n", "--limit", type=int, default=10)
+    p.add_argument("-n", "--limit", type=_positive_int, default=10, help="default: 10")
     p.set_defaults(func=_cmd_search)
 
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except OSError as exc:  # an unwritable or missing path: one line, no traceback
+        where = f" {exc.filename}" if exc.filename else ""
+        what = exc.strerror or str(exc)
+        return _error(
+            args.command, f"cannot use{where}: {what}", "check the path and its permissions"
+        )
     except ModuleNotFoundError as exc:
         if exc.name not in _BUILD_EXTRA:
             raise

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "checker"
 CASES_DIR = FIXTURES / "cases"
 
-# The review standard's rules are off by default (see MAX_DEFINITION_WORDS); the
+# The review standard's rules (see MAX_DEFINITION_WORDS) may be switched off; the
 # fixtures are checked with them on.
 REVIEW = Limits(max_definition_words=35, max_questions_per_item=1)
 

@@ -67,17 +67,14 @@ __all__ = [
     "tag_vocabulary",
 ]
 
-MAX_DEFINITION_WORDS: int | None = None
+MAX_DEFINITION_WORDS: int | None = 35
 """Longest definition, in whitespace-separated words (rule DLT040); None turns the rule off.
 
-Off until the glossary's definitions are shortened to the review standard (35).
+A card's answer a learner can grade honestly: one idea in about 30 words.
 """
 
-MAX_QUESTIONS_PER_ITEM: int | None = None
-"""Most question marks in one quiz question (rule DLT041); None turns the rule off.
-
-Off until the two quiz items that ask two things are split (1).
-"""
+MAX_QUESTIONS_PER_ITEM: int | None = 1
+"""Most question marks in one quiz question (rule DLT041); None turns the rule off."""
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,11 @@ give the same entries. Nothing here imports yaml, jsonschema or an implementatio
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,8 +220,52 @@ def _resolve(dotted: str) -> Callable[..., Any]:
 
 
 def normalize_name(name: str) -> str:
-    """Fold a name for matching: lower case, punctuation and spacing ignored."""
-    return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
+    """Fold a name for matching: Unicode-compatible forms (NFKC), case, punctuation and spacing.
+
+    Letters of every script count, so ``"σ"`` stays ``"σ"`` and full-width ``"ＭＳＥ"``
+    matches ``"MSE"``; a name with no letter or digit folds to ``""`` and matches nothing.
+
+    Examples
+    --------
+    >>> normalize_name("  Mean-Squared   Error ")
+    'mean squared error'
+    >>> normalize_name("ＭＳＥ"), normalize_name("σ"), normalize_name("😀")
+    ('mse', 'σ', '')
+    """
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return " ".join(_WORD.findall(folded))
+
+
+_WORD = re.compile(r"[^\W_]+")
+#: Distinct query words a search reads; more add nothing a reader could use.
+MAX_QUERY_WORDS = 32
+
+
+def _check_text(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str; got {type(value).__name__}.")
+    return value
+
+
+class _FieldIndex:
+    """One text field of one entry: its sorted tokens, for prefix counts by bisection."""
+
+    __slots__ = ("cumulative", "tokens")
+
+    def __init__(self, text: str) -> None:
+        counts: dict[str, int] = {}
+        for t in text.split():
+            counts[t] = counts.get(t, 0) + 1
+        self.tokens = sorted(counts)
+        self.cumulative = [0]
+        for t in self.tokens:
+            self.cumulative.append(self.cumulative[-1] + counts[t])
+
+    def prefix_count(self, word: str) -> int:
+        """How many tokens start with `word`, in O(log n)."""
+        lo = bisect.bisect_left(self.tokens, word)
+        hi = bisect.bisect_left(self.tokens, word + "\U0010ffff")
+        return self.cumulative[hi] - self.cumulative[lo]
 
 
 # --------------------------------------------------------------------------- the collection
@@ -234,7 +280,10 @@ class Glossary:
         self._by_name: dict[str, Entry] = {}
         for e in self.entries.values():
             for name in (e.id, *e.names):
-                self._by_name.setdefault(normalize_name(name), e)
+                key = normalize_name(name)
+                if key:  # a name without letters or digits matches nothing
+                    self._by_name.setdefault(key, e)
+        self._index: list[tuple[Entry, list[str], list[tuple[float, _FieldIndex]]]] | None = None
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries.values())
@@ -247,7 +296,7 @@ class Glossary:
 
     def lookup(self, name: str) -> Entry:
         """Return the entry whose id, term or alias matches `name` (case-insensitive)."""
-        key = normalize_name(name)
+        key = normalize_name(_check_text(name, "name"))
         if key in self._by_name:
             return self._by_name[key]
         senses = self.senses(name)
@@ -268,28 +317,47 @@ class Glossary:
         return [self.entries[i] for i in ids if i in self.entries]
 
     def search(self, query: str, *, limit: int = 10) -> list[Entry]:
-        """Rank entries by how well they match the words of `query`."""
-        words = normalize_name(query).split()
+        """Rank entries by how well they match the words of `query`.
+
+        Time grows with the number of distinct words (at most :data:`MAX_QUERY_WORDS`),
+        not with the length of the query, and each word costs a bisection per field.
+        """
+        _check_text(query, "query")
+        if isinstance(limit, bool) or not isinstance(limit, int):
+            raise TypeError(f"limit must be an int; got {type(limit).__name__}.")
+        if limit < 1:
+            raise ValueError(f"limit must be a positive int; got {limit}.")
+        words = list(dict.fromkeys(normalize_name(query).split()))[:MAX_QUERY_WORDS]
         if not words:
             return []
         phrase = " ".join(words)
         scored = []
-        for e in self.entries.values():
-            names = [normalize_name(n) for n in e.names]
-            fields = [
-                (8.0, " ".join(names)),
-                (3.0, normalize_name(e.definition)),
-                (1.0, normalize_name(" ".join([e.explanation, *e.pitfalls, *e.tags]))),
-            ]
+        for e, names, fields in self._search_index():
             score = 100.0 if phrase in names else 0.0
             score += sum(20.0 for n in names if n.startswith(phrase))
-            for weight, text in fields:
-                tokens = text.split()
-                for w in words:
-                    score += weight * sum(1 for t in tokens if t.startswith(w))
+            for weight, field_index in fields:
+                score += weight * sum(field_index.prefix_count(w) for w in words)
             if score:
                 scored.append((-score, e.id, e))
         return [e for _, _, e in sorted(scored)[:limit]]
+
+    def _search_index(self) -> list[tuple[Entry, list[str], list[tuple[float, _FieldIndex]]]]:
+        if self._index is None:
+            self._index = []
+            for e in self.entries.values():
+                names = [normalize_name(n) for n in e.names]
+                fields = [
+                    (8.0, _FieldIndex(" ".join(names))),
+                    (3.0, _FieldIndex(normalize_name(e.definition))),
+                    (
+                        1.0,
+                        _FieldIndex(
+                            normalize_name(" ".join([e.explanation, *e.pitfalls, *e.tags]))
+                        ),
+                    ),
+                ]
+                self._index.append((e, names, fields))
+        return self._index
 
     def referenced_by(self, entry_id: str) -> list[Entry]:
         """Entries whose see_also or prerequisites name `entry_id`."""
