@@ -20,7 +20,7 @@ from dlterms._validation import (
     check_shape,
     check_window_fits,
 )
-from dlterms.activations import relu, sigmoid
+from dlterms.activations import ELEMENTWISE, activation_forward, check_activation
 from dlterms.layers import conv2d, conv2d_output_size
 
 __all__ = [
@@ -32,8 +32,6 @@ __all__ = [
     "receptive_field",
     "tensor_rank",
 ]
-
-_ACTIVATIONS = {"relu": relu, "sigmoid": sigmoid, "linear": None}
 
 
 def _as_conv_operands(x, weight):
@@ -194,7 +192,7 @@ def conv_layer(x, weight, bias=None, *, stride=1, padding=0, activation="relu"):
         Step between windows, for both axes or as ``(height, width)``.
     padding : int or (int, int), default=0
         Zeros added on each side, for both axes or as ``(height, width)``.
-    activation : {"relu", "sigmoid", "linear"}, default="relu"
+    activation : {"relu", "leaky_relu", "linear", "sigmoid", "tanh"}, default="relu"
         Applied to every value; ``"linear"`` leaves the sums as they are.
 
     Returns
@@ -252,16 +250,9 @@ def conv_layer(x, weight, bias=None, *, stride=1, padding=0, activation="relu"):
     >>> conv_layer(x, w, padding=(0, 1), activation="linear")[0, 0, 0].tolist()
     [4.0, 0.0, -4.0]
     """
-    if not isinstance(activation, str):
-        raise TypeError(
-            f"activation must be one of {sorted(_ACTIVATIONS)}; got {activation!r} "
-            f"({type(activation).__name__})."
-        )
-    if activation not in _ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(_ACTIVATIONS)}; got {activation!r}.")
+    activation = check_activation(activation, allowed=ELEMENTWISE)
     z = conv2d(x, weight, bias, stride=stride, padding=padding)
-    phi = _ACTIVATIONS[activation]
-    return z if phi is None else phi(z)
+    return activation_forward(z, activation)
 
 
 def conv2d_backward(x, weight, grad_out, *, stride=1, padding=0):

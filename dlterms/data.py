@@ -19,6 +19,8 @@ from dlterms._validation import (
     as_index_array,
     as_pair,
     as_rng,
+    check_bool,
+    check_choice,
     check_int,
     check_real,
     check_shape,
@@ -211,8 +213,7 @@ def iterations_per_epoch(n_examples, batch_size, *, drop_last=False):
     """
     n = check_int(n_examples, "n_examples", minimum=1)
     b = check_int(batch_size, "batch_size", minimum=1)
-    if not isinstance(drop_last, bool | np.bool_):
-        raise TypeError(f"drop_last must be a bool; got {drop_last!r}.")
+    check_bool(drop_last, "drop_last")
     return n // b if drop_last else -(-n // b)
 
 
@@ -835,10 +836,7 @@ def quantile_edges(x, n_bins, *, method="averaged_inverted_cdf"):
     """
     x = _as_feature(x)
     n_bins = check_int(n_bins, "n_bins", minimum=1)
-    if not isinstance(method, str):
-        raise TypeError(f"method must be a str; got {method!r}.")
-    if method not in QUANTILE_METHODS:
-        raise ValueError(f"method must be one of {', '.join(QUANTILE_METHODS)}; got {method!r}.")
+    check_choice(method, "method", QUANTILE_METHODS)
     scale = power_of_two_scale(x, axis=0)
     # Quantiles of x / s (exact), multiplied back: interpolation cannot overflow.
     edges = np.percentile(x / scale, np.linspace(0, 100, n_bins + 1), method=method) * scale
@@ -1129,12 +1127,6 @@ def add_noise(x, stddev, *, rng=None):
 # --------------------------------------------------------------------------- splitting
 
 
-def _check_bool(value, name: str) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be a bool; got {value!r}.")
-    return bool(value)
-
-
 def _apportion(total: int, counts: np.ndarray) -> np.ndarray:
     """Split `total` over classes in proportion to `counts`: floors, then largest remainders."""
     quota, remainder = np.divmod(total * counts, counts.sum())
@@ -1244,7 +1236,7 @@ def train_val_test_split(
     rows = _rows_for(x, labels)
     v = check_real(val_fraction, "val_fraction", low=0.0, high=1.0, closed="left")
     t = check_real(test_fraction, "test_fraction", low=0.0, high=1.0, closed="left")
-    shuffle, stratify = _check_bool(shuffle, "shuffle"), _check_bool(stratify, "stratify")
+    shuffle, stratify = check_bool(shuffle, "shuffle"), check_bool(stratify, "stratify")
     n = labels.size
     n_val, n_test = math.ceil(v * n), math.ceil(t * n)
     if n - n_val - n_test < 1:
@@ -1327,7 +1319,7 @@ def k_fold_indices(n, k, *, shuffle=False, rng=None):
     k = check_int(k, "k", minimum=2)
     if k > n:
         raise ValueError(f"k must be at most n, the number of examples, {n}; got k={k}.")
-    shuffle = _check_bool(shuffle, "shuffle")
+    shuffle = check_bool(shuffle, "shuffle")
     sizes = np.full(k, n // k)
     sizes[: n % k] += 1
     fold_of = np.repeat(np.arange(k), sizes)  # fold of each position

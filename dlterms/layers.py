@@ -15,6 +15,7 @@ from dlterms._validation import (
     as_pair,
     as_rng,
     as_vector,
+    check_bool,
     check_int,
     check_real,
     check_window_fits,
@@ -430,8 +431,7 @@ def dropout(x, rate, *, rng=None, training=True):
     x = as_float_array(x, "x")
     rate = check_real(rate, "rate", low=0.0, high=1.0, closed="left")
     rng = as_rng(rng)
-    if not isinstance(training, bool | np.bool_):
-        raise TypeError(f"training must be a bool; got {training!r}.")
+    check_bool(training, "training")
     if not training or rate == 0.0:
         return scalar_or_array(x.copy())
     keep = rng.random(x.shape) >= rate  # each unit survives with probability 1 - rate

@@ -15,10 +15,16 @@ from dlterms._validation import (
     as_float_array,
     as_rng,
     as_vector,
+    check_bool,
     check_int,
     check_real,
 )
-from dlterms.activations import apply_activation, apply_activation_grad
+from dlterms.activations import (
+    ELEMENTWISE,
+    apply_activation,
+    apply_activation_grad,
+    check_activation,
+)
 
 __all__ = [
     "neuron",
@@ -29,22 +35,14 @@ __all__ = [
     "saturation_fraction",
 ]
 
-# Elementwise activations that make sense for one unit (softmax needs a whole layer).
-_UNIT_ACTIVATIONS = ("leaky_relu", "linear", "relu", "sigmoid", "tanh")
-
 
 def _check_activation(activation) -> str:
-    if not isinstance(activation, str):
-        raise TypeError(
-            f"activation must be a string; got {activation!r} ({type(activation).__name__})."
-        )
-    if activation not in _UNIT_ACTIVATIONS:
-        names = ", ".join(repr(n) for n in _UNIT_ACTIVATIONS)
-        hint = " Softmax needs several units, so it is a layer's activation." * (
-            activation == "softmax"
-        )
-        raise ValueError(f"activation must be one of {names}; got {activation!r}.{hint}")
-    return activation
+    """One unit takes the elementwise activations; softmax needs a whole layer."""
+    return check_activation(
+        activation,
+        allowed=ELEMENTWISE,
+        hint="Softmax needs several units, so it is a layer's activation.",
+    )
 
 
 def _unit_inputs(x, weight, bias):
@@ -363,8 +361,7 @@ def perceptron_train(x, y, *, learning_rate=1.0, n_epochs=100, shuffle=False, rn
     y = _as_binary_labels(y, x.shape[0])
     learning_rate = check_real(learning_rate, "learning_rate", low=0.0, closed="neither")
     n_epochs = check_int(n_epochs, "n_epochs", minimum=1)
-    if not isinstance(shuffle, bool | np.bool_):
-        raise TypeError(f"shuffle must be True or False; got {shuffle!r}.")
+    check_bool(shuffle, "shuffle")
     generator = as_rng(rng)
     weight, bias, n_errors = np.zeros(x.shape[1]), 0.0, []
     for _ in range(n_epochs):

@@ -20,6 +20,7 @@ from dlterms._validation import (
     as_array,
     as_float_array,
     as_rng,
+    check_bool,
     check_int,
     check_real,
     check_same_shape,
@@ -705,8 +706,7 @@ def momentum_step(params, grad, state=None, *, learning_rate, momentum=0.9, nest
     params, grad = _params_and_grad(params, grad)
     learning_rate = check_real(learning_rate, "learning_rate", low=0.0, closed="neither")
     momentum = check_real(momentum, "momentum", low=0.0, high=1.0, closed="left")
-    if not isinstance(nesterov, bool | np.bool_):
-        raise TypeError(f"nesterov must be a bool; got {nesterov!r}.")
+    check_bool(nesterov, "nesterov")
     previous = _previous_state(state, MomentumState, params)
     v_prev = 0.0 if previous is None else previous.velocity
 

@@ -19,6 +19,7 @@ from dlterms._validation import (
     as_float_array,
     as_rng,
     as_vector,
+    check_choice,
     check_int,
     check_real,
     check_shape,
@@ -1303,10 +1304,7 @@ def uncertainty_query(probabilities, n, *, strategy="least_confident"):
     n = check_int(n, "n", minimum=1)
     if n > len(p):
         raise ValueError(f"n must be at most the number of examples, {len(p)}; got {n}.")
-    if not isinstance(strategy, str):
-        raise TypeError(f"strategy must be a string; got {type(strategy).__name__}.")
-    if strategy not in _STRATEGIES:
-        raise ValueError(f"strategy must be one of {', '.join(_STRATEGIES)}; got {strategy!r}.")
+    check_choice(strategy, "strategy", _STRATEGIES)
     top = np.sort(p, axis=1)
     if strategy == "least_confident":
         uncertainty = 1.0 - top[:, -1]

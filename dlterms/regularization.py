@@ -19,6 +19,7 @@ from dlterms._validation import (
     as_rng,
     as_vector,
     check_axis,
+    check_bool,
     check_real,
     check_same_shape,
     scalar_or_array,
@@ -66,11 +67,6 @@ def _power_sum(arrays: list[np.ndarray], power: int) -> tuple[float, float]:
         return 0.0, 0.0
     s = sum(float(np.sum((np.abs(w) / m) ** power)) for w in arrays)
     return m, s
-
-
-def _check_bool(value, name: str) -> None:
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be a bool; got {value!r}.")
 
 
 # --------------------------------------------------------------------------- weight penalties
@@ -639,7 +635,7 @@ def gaussian_noise(x, stddev, *, rng=None, training=True):
     x = as_float_array(x, "x")
     stddev = check_real(stddev, "stddev", low=0.0)
     rng = as_rng(rng)
-    _check_bool(training, "training")
+    check_bool(training, "training")
     if not training or stddev == 0.0:
         return scalar_or_array(x.copy())
     return scalar_or_array(x + rng.normal(0.0, stddev, size=x.shape))
