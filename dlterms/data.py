@@ -28,6 +28,7 @@ from dlterms._validation import (
     scalar_or_array,
 )
 from dlterms.metrics import accuracy_score
+from dlterms.regularization import gaussian_noise
 
 __all__ = [
     "add_noise",
@@ -1071,33 +1072,30 @@ def random_crop(images, size, *, rng=None):
 
 
 def add_noise(x, stddev, *, rng=None):
-    r"""Add independent Gaussian noise to every entry, a data augmentation for any input.
+    r"""Add independent Gaussian noise to every entry: :func:`gaussian_noise`, always on.
 
     Parameters
     ----------
-    x : float or array_like
-        Finite inputs of any shape, e.g. an image batch.
-    stddev : float
-        Standard deviation $\sigma \ge 0$ of the noise, in the units of `x`.
-    rng : numpy.random.Generator or int or None, default=None
-        Source of randomness, or a seed for one. None draws fresh OS entropy.
+    x, stddev, rng
+        As for :func:`dlterms.regularization.gaussian_noise`: finite inputs of any
+        shape, the standard deviation $\sigma \ge 0$ in the units of `x`, and the source
+        of randomness.
 
     Returns
     -------
     float or ndarray
-        A noisy copy of `x`, same shape.
+        A noisy copy of `x`, same shape; the same draw as ``gaussian_noise`` with the
+        same seed.
 
     Raises
     ------
-    ValueError
-        If `x` is empty or holds NaN or infinity, `stddev` is negative or not
-        finite, or a seed is negative.
-    TypeError
-        If `x` does not hold real numbers, `stddev` is not a number or `rng` is not
-        a Generator, int or None.
+    ValueError, TypeError
+        As for :func:`dlterms.regularization.gaussian_noise`.
 
     See Also
     --------
+    gaussian_noise : The implementation, with a switch for inference.
+
     flip_horizontal, random_crop : Geometric augmentations.
 
     corrupt : The noise of a denoising autoencoder, with masking too.
@@ -1107,9 +1105,9 @@ def add_noise(x, stddev, *, rng=None):
     $$y = x + \varepsilon, \qquad \varepsilon \sim \mathcal{N}(0, \sigma^2)
       \text{ independently for every entry.}$$
 
-    A fresh draw each epoch shows the model many slightly different versions of
-    every example. Choose $\sigma$ relative to the scale of the data (standardise
-    first): noise that swamps the signal changes what the example shows.
+    As data augmentation, a fresh draw each epoch shows the model many slightly
+    different versions of every example. Choose $\sigma$ relative to the scale of the
+    data (standardise first): noise that swamps the signal changes what it shows.
 
     Examples
     --------
@@ -1118,10 +1116,7 @@ def add_noise(x, stddev, *, rng=None):
     >>> add_noise([1.0, 2.0], 0.0, rng=0).tolist()  # no noise: an exact copy
     [1.0, 2.0]
     """
-    x = as_float_array(x, "x")
-    stddev = check_real(stddev, "stddev", low=0.0)
-    noise = as_rng(rng).standard_normal(x.shape)
-    return scalar_or_array(x + stddev * noise)
+    return gaussian_noise(x, stddev, rng=rng)
 
 
 # --------------------------------------------------------------------------- splitting

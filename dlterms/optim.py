@@ -456,59 +456,47 @@ def gradient_descent(grad_fn, x0, *, learning_rate=0.1, n_steps=100):
 
 
 def sgd_step(params, grad, *, learning_rate):
-    r"""One stochastic-gradient-descent update, from the gradient of one example or batch.
+    r"""One stochastic-gradient-descent update: :func:`gradient_descent_step` under its SGD name.
 
     Parameters
     ----------
-    params : float or array_like
-        Current parameters $\theta_t$, finite, any shape.
-    grad : float or array_like
-        Gradient of the loss on one example, or the mean over one mini-batch
-        $B_t$, at $\theta_t$; same shape as `params`.
-    learning_rate : float
-        Step size $\eta > 0$.
+    params, grad, learning_rate
+        As for :func:`gradient_descent_step`; `grad` is the gradient of one example, or
+        the mean over one mini-batch $B_t$.
 
     Returns
     -------
     float or ndarray
-        $\theta_{t+1}$, same shape as `params`. The inputs are not modified.
+        ``gradient_descent_step(params, grad, learning_rate=learning_rate)``.
 
     Raises
     ------
-    ValueError
-        If an input is empty or holds NaN or infinity, the shapes differ, or
-        `learning_rate` is not a positive finite number.
-    TypeError
-        If an input does not hold real numbers or `learning_rate` is not a number.
+    ValueError, TypeError
+        As for :func:`gradient_descent_step`.
 
     See Also
     --------
-    gradient_descent_step : The same arithmetic, with the full-batch gradient.
+    gradient_descent_step : The update itself.
 
     minibatch_sgd : Draws the batches and repeats this step over epochs.
-
-    momentum_step : Adds a velocity to smooth the noisy steps.
 
     Notes
     -----
     $$\theta_{t+1} = \theta_t - \eta\, \frac{1}{|B_t|} \sum_{i \in B_t} \nabla \ell_i(\theta_t).$$
 
-    The update is the one of `gradient_descent_step`; what makes it *stochastic* is
-    the gradient passed in. It comes from a randomly drawn example ($|B_t| = 1$,
-    "vanilla" SGD) or mini-batch instead of the whole training set, so it is an
-    unbiased but noisy estimate of the full gradient, and costs $|B_t|$ gradient
-    evaluations instead of $n$. ``torch.optim.SGD`` and ``keras.optimizers.SGD`` are
-    named after this use: they only see whatever gradient the batch produced.
+    The arithmetic is that of gradient descent; what makes it *stochastic* is the
+    gradient passed in, from a random example ($|B_t| = 1$) or mini-batch: an unbiased
+    but noisy estimate of the full gradient that costs $|B_t|$ gradient evaluations
+    instead of $n$. ``torch.optim.SGD`` and ``keras.optimizers.SGD`` are named after
+    this use: they only see whatever gradient the batch produced.
 
     Examples
     --------
-    One example $(x, y) = (2, 3)$ for the model $\hat y = w x$ with squared error
-    $(w x - y)^2$: at $w = 1$ the gradient is $2 x (w x - y) = 2 \cdot 2 \cdot (-1) = -4$.
+    One example $(x, y) = (2, 3)$ for $\hat y = w x$ with squared error: at $w = 1$ the
+    gradient is $2 x (w x - y) = -4$.
 
     >>> sgd_step(1.0, -4.0, learning_rate=0.25)
     2.0
-    >>> sgd_step([1.0, 1.0], [-4.0, 0.0], learning_rate=0.25).tolist()
-    [2.0, 1.0]
     """
     return gradient_descent_step(params, grad, learning_rate=learning_rate)
 

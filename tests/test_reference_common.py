@@ -390,3 +390,13 @@ def test_bad_input_raises_a_clear_error(name, case):
     message = str(info.value)
     assert message.strip(), f"{name} raised {expected.__name__} with an empty message"
     assert message.endswith("."), f"{name}: end the message with a full stop: {message!r}"
+
+
+def test_no_public_name_disappears():
+    """Moving a function between modules must keep ``dlterms.<name>`` working."""
+    recorded = (Path(__file__).parent / "reference_cases" / "public_api.txt").read_text()
+    expected = recorded.split()
+    missing = sorted(set(expected) - set(dlterms.__all__))
+    assert not missing, f"dlterms.__all__ lost {missing}; keep each name importable"
+    added = sorted(set(dlterms.__all__) - set(expected))
+    assert not added, f"record the new public names in reference_cases/public_api.txt: {added}"
