@@ -698,20 +698,13 @@ def momentum_step(params, grad, state=None, *, learning_rate, momentum=0.9, nest
     previous = _previous_state(state, MomentumState, params)
     v_prev = 0.0 if previous is None else previous.velocity
 
-    velocity, new_params = np.empty_like(params), np.empty_like(params)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported just below
-        # v_t = mu v_{t-1} + g_t
-        np.multiply(v_prev, momentum, out=velocity)
-        velocity += grad
-        # d_t = g_t + mu v_t (Nesterov) or d_t = v_t
-        if nesterov:
-            np.multiply(velocity, momentum, out=new_params)
-            new_params += grad
-        else:
-            new_params[...] = velocity
-        # theta_t = theta_{t-1} - eta d_t
-        new_params *= -learning_rate
-        new_params += params
+        # v_t = \mu v_{t-1} + g_t
+        velocity = momentum * v_prev + grad
+        # d_t = g_t + \mu v_t  (Nesterov),  or  d_t = v_t
+        direction = grad + momentum * velocity if nesterov else velocity
+        # \theta_t = \theta_{t-1} - \eta d_t
+        new_params = params - learning_rate * direction
     _check_no_overflow(velocity, "the velocity")
     _check_no_overflow(new_params, "the update")
     return _step_result(new_params, MomentumState(velocity))
@@ -788,18 +781,12 @@ def adagrad_step(params, grad, state=None, *, learning_rate=0.01, eps=1e-10):
     previous = _previous_state(state, AdagradState, params)
     sum_prev = 0.0 if previous is None else previous.sum_sq
 
-    sum_sq, new_params = np.empty_like(params), np.empty_like(params)
     with np.errstate(over="ignore"):  # a squared gradient above 1.8e308 is reported below
         # G_t = G_{t-1} + g_t^2
-        np.multiply(grad, grad, out=sum_sq)
-        sum_sq += sum_prev
+        sum_sq = sum_prev + grad * grad
     _check_no_overflow(sum_sq, "the sum of squared gradients")
-    # theta_t = theta_{t-1} - eta g_t / (sqrt(G_t) + eps)
-    np.sqrt(sum_sq, out=new_params)
-    new_params += eps
-    np.divide(grad, new_params, out=new_params)
-    new_params *= -learning_rate
-    new_params += params
+    # \theta_t = \theta_{t-1} - \eta \, g_t / (\sqrt{G_t} + \epsilon)
+    new_params = params - learning_rate * (grad / (np.sqrt(sum_sq) + eps))
     return _step_result(new_params, AdagradState(sum_sq))
 
 
@@ -871,20 +858,12 @@ def rmsprop_step(params, grad, state=None, *, learning_rate=0.01, alpha=0.99, ep
     previous = _previous_state(state, RMSpropState, params)
     s_prev = 0.0 if previous is None else previous.square_avg
 
-    square_avg, new_params = np.empty_like(params), np.empty_like(params)
     with np.errstate(over="ignore"):  # a squared gradient above 1.8e308 is reported below
-        # s_t = alpha s_{t-1} + (1 - alpha) g_t^2   (g_t^2 goes in new_params, free till below)
-        np.multiply(s_prev, alpha, out=square_avg)
-        np.multiply(grad, grad, out=new_params)
-        new_params *= 1 - alpha
-        square_avg += new_params
+        # s_t = \alpha s_{t-1} + (1 - \alpha) g_t^2
+        square_avg = alpha * s_prev + (1 - alpha) * (grad * grad)
     _check_no_overflow(square_avg, "the average of squared gradients")
-    # theta_t = theta_{t-1} - eta g_t / (sqrt(s_t) + eps)
-    np.sqrt(square_avg, out=new_params)
-    new_params += eps
-    np.divide(grad, new_params, out=new_params)
-    new_params *= -learning_rate
-    new_params += params
+    # \theta_t = \theta_{t-1} - \eta \, g_t / (\sqrt{s_t} + \epsilon)
+    new_params = params - learning_rate * (grad / (np.sqrt(square_avg) + eps))
     return _step_result(new_params, RMSpropState(square_avg))
 
 
@@ -987,30 +966,21 @@ def adam_step(params, grad, state=None, *, learning_rate=0.001, beta1=0.9, beta2
     step, m_prev, v_prev = (0, 0.0, 0.0) if previous is None else previous
     t = step + 1
 
-    # Three buffers, all returned; new_params doubles as scratch until the last lines.
-    m, v, new_params = np.empty_like(params), np.empty_like(params), np.empty_like(params)
-    # m_t = beta1 m_{t-1} + (1 - beta1) g_t
-    np.multiply(m_prev, beta1, out=m)
-    np.multiply(grad, 1 - beta1, out=new_params)
-    m += new_params
+    # m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t
+    m = beta1 * m_prev + (1 - beta1) * grad
     with np.errstate(over="ignore"):  # a squared gradient above 1.8e308 is reported below
-        # v_t = beta2 v_{t-1} + (1 - beta2) g_t^2
-        np.multiply(v_prev, beta2, out=v)
-        np.multiply(grad, grad, out=new_params)
-        new_params *= 1 - beta2
-        v += new_params
+        # v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2
+        v = beta2 * v_prev + (1 - beta2) * (grad * grad)
     _check_no_overflow(v, "the second moment v")
-    # bias corrections 1 - beta1^t and 1 - beta2^t
+    # 1 - \beta_1^t and 1 - \beta_2^t, which undo the bias of m and v towards 0
     bias_correction1 = 1 - beta1**t
     bias_correction2 = 1 - beta2**t
-    # denominator sqrt(v_t / (1 - beta2^t)) + eps = sqrt(v_hat_t) + eps
-    np.sqrt(v, out=new_params)
-    new_params /= math.sqrt(bias_correction2)
-    new_params += eps
-    # theta_t = theta_{t-1} - (eta / (1 - beta1^t)) m_t / denominator = ... - eta m_hat_t / ...
-    np.divide(m, new_params, out=new_params)
-    new_params *= -learning_rate / bias_correction1
-    new_params += params
+    # \sqrt{\hat v_t} + \epsilon = \sqrt{v_t} / \sqrt{1 - \beta_2^t} + \epsilon
+    denominator = np.sqrt(v) / math.sqrt(bias_correction2) + eps
+    # \eta / (1 - \beta_1^t), so that \eta \hat m_t = step_size \cdot m_t
+    step_size = learning_rate / bias_correction1
+    # \theta_t = \theta_{t-1} - \eta \hat m_t / (\sqrt{\hat v_t} + \epsilon)
+    new_params = params - step_size * (m / denominator)
     return _step_result(new_params, AdamState(t, m, v))
 
 
