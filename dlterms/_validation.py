@@ -35,6 +35,7 @@ __all__ = [
     "check_window_fits",
     "power_of_two_scale",
     "scalar_or_array",
+    "weighted_sum",
 ]
 
 
@@ -349,3 +350,17 @@ def power_of_two_scale(x: np.ndarray, axis=None):
     """
     _, exponent = np.frexp(np.max(np.abs(x), axis=axis))
     return np.ldexp(1.0, exponent - 1)
+
+
+def weighted_sum(x, weight, bias):
+    """z = x @ w + b, refusing a sum that leaves the float64 range."""
+    # finite inputs can still overflow the sum; it is reported just below, not warned
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = x @ weight + bias
+    if not np.all(np.isfinite(z)):
+        raise ValueError(
+            "the weighted sum x @ weight + bias must fit in float64; got an overflow for "
+            f"x of largest magnitude {np.abs(x).max():g} and weight of largest magnitude "
+            f"{np.abs(weight).max():g}. Rescale the inputs."
+        )
+    return z
