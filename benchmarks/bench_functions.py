@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gc
 import statistics
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -27,6 +28,8 @@ from pathlib import Path
 import numpy as np
 
 import dlterms
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # optim_inplace, beside this file
 
 __all__ = ["CASES", "Case", "Result", "run_case", "main"]
 
@@ -81,17 +84,13 @@ def _special():
     return scipy.special
 
 
-def _adam_case():
-    step = getattr(dlterms, "adam_step", None)
-    if step is None:
-        return None
+def _adam_cases() -> list[Case]:
+    """``dlterms.adam_step`` (one line per equation) and its memory-lean in-place twin."""
+    from optim_inplace import adam_step_inplace
 
     def make(rng, scale):
         n = _n(10**7, scale)
         return rng.standard_normal(n), rng.standard_normal(n)
-
-    def ours(p, g):
-        return step(p, g, None, learning_rate=1e-3)
 
     def torch_adam(p, g):
         torch = _torch()
@@ -100,14 +99,20 @@ def _adam_case():
         opt.step()
         return p
 
-    return Case(
-        "adam_step (1e7 params)",
-        make,
-        ours,
-        torch=torch_adam,
-        streaming=True,
-        notes="torch.optim.Adam, one step from fresh state",
-    )
+    return [
+        Case(
+            f"adam_step{label} (1e7 params)",
+            make,
+            lambda p, g, step=step: step(p, g, None, learning_rate=1e-3),
+            torch=torch_adam,
+            streaming=True,
+            notes=f"torch.optim.Adam, one step from fresh state; {note}",
+        )
+        for label, step, note in (
+            ("", dlterms.adam_step, "readable, one temporary per equation"),
+            (" in place", adam_step_inplace, "benchmarks/optim_inplace.py, same bits"),
+        )
+    ]
 
 
 def _kmeans_peer(x, init):
@@ -378,8 +383,7 @@ def run_case(case: Case, *, scale: float = 1.0, repeats: int = 7, seed: int = 0)
 
 
 def all_cases() -> list[Case]:
-    adam = _adam_case()
-    return CASES + ([adam] if adam else [])
+    return CASES + _adam_cases()
 
 
 def _fmt(x: float | None, unit: str = "×") -> str:

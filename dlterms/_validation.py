@@ -17,6 +17,7 @@ import numpy as np
 __all__ = [
     "as_array",
     "as_class_target",
+    "as_dense_params",
     "as_float_array",
     "as_index_array",
     "as_label_arrays",
@@ -24,6 +25,8 @@ __all__ = [
     "as_rng",
     "as_vector",
     "check_axis",
+    "check_bool",
+    "check_choice",
     "check_class_labels",
     "check_int",
     "check_real",
@@ -32,6 +35,7 @@ __all__ = [
     "check_window_fits",
     "power_of_two_scale",
     "scalar_or_array",
+    "weighted_sum",
 ]
 
 
@@ -204,6 +208,62 @@ def check_int(value, name: str, *, minimum: int) -> int:
     return int(value)
 
 
+def check_bool(value, name: str) -> bool:
+    """Return `value` as a Python bool; only True, False and numpy booleans are accepted."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False; got {value!r} ({type(value).__name__}).")
+    return bool(value)
+
+
+def check_choice(value, name: str, options, *, hint: str = ""):
+    """Return `value` if it is one of `options`, in the spirit of scikit-learn's StrOptions.
+
+    `options` holds strings, and None where None is allowed; the message lists them in
+    the order given: ``"activation must be one of 'relu', 'tanh'; got 'gelu'."``. A
+    value that is neither a string nor an allowed None raises TypeError, any other
+    value outside `options` ValueError. `hint`, a sentence, is appended to the message.
+    """
+    options = tuple(options)
+    listed = ", ".join(repr(option) for option in options)
+    suffix = f" {hint}" if hint else ""
+    if not isinstance(value, str) and not (value is None and None in options):
+        raise TypeError(
+            f"{name} must be one of {listed}; got {value!r} ({type(value).__name__}).{suffix}"
+        )
+    if value not in options:
+        raise ValueError(f"{name} must be one of {listed}; got {value!r}.{suffix}")
+    return value
+
+
+def as_dense_params(params) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Return `params` as float64 ``(weight, bias)`` pairs whose shapes chain up.
+
+    Each weight is ``(d_in, d_out)``; a None bias becomes zeros of shape ``(d_out,)``.
+    """
+    if not isinstance(params, list | tuple):
+        raise TypeError(
+            f"params must be a list of (weight, bias) pairs; got {type(params).__name__}."
+        )
+    if not params:
+        raise ValueError("params must hold at least one (weight, bias) pair; got none.")
+    pairs = []
+    for i, pair in enumerate(params):
+        if not isinstance(pair, list | tuple) or len(pair) != 2:
+            raise TypeError(f"params[{i}] must be a (weight, bias) pair; got {pair!r}.")
+        weight = as_float_array(pair[0], f"params[{i}] weight", ndim=2, layout="(d_in, d_out)")
+        d_out = weight.shape[1]
+        bias = (
+            np.zeros(d_out) if pair[1] is None else as_vector(pair[1], f"params[{i}] bias", d_out)
+        )
+        if pairs and weight.shape[0] != pairs[-1][0].shape[1]:
+            raise ValueError(
+                f"params[{i}] weight must have {pairs[-1][0].shape[1]} rows, the width of the "
+                f"layer before it; got shape {weight.shape}."
+            )
+        pairs.append((weight, bias))
+    return pairs
+
+
 def check_real(value, name: str, *, low=-math.inf, high=math.inf, closed: str = "both") -> float:
     """Return `value` as a finite Python float inside an interval.
 
@@ -290,3 +350,17 @@ def power_of_two_scale(x: np.ndarray, axis=None):
     """
     _, exponent = np.frexp(np.max(np.abs(x), axis=axis))
     return np.ldexp(1.0, exponent - 1)
+
+
+def weighted_sum(x, weight, bias):
+    """z = x @ w + b, refusing a sum that leaves the float64 range."""
+    # finite inputs can still overflow the sum; it is reported just below, not warned
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = x @ weight + bias
+    if not np.all(np.isfinite(z)):
+        raise ValueError(
+            "the weighted sum x @ weight + bias must fit in float64; got an overflow for "
+            f"x of largest magnitude {np.abs(x).max():g} and weight of largest magnitude "
+            f"{np.abs(weight).max():g}. Rescale the inputs."
+        )
+    return z

@@ -8,11 +8,15 @@ as ``activation="relu"`` does in Keras.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 import numpy as np
 
 from dlterms._validation import (
     as_float_array,
     check_axis,
+    check_choice,
     check_real,
     check_same_shape,
     scalar_or_array,
@@ -706,32 +710,73 @@ def softmax_jvp(z, v, *, axis=-1):
     return s * (v - np.sum(s * v, axis=axis, keepdims=True))
 
 
-_ACTIVATIONS = {
-    "leaky_relu": leaky_relu,
-    "linear": linear,
-    "relu": relu,
-    "sigmoid": sigmoid,
-    "softmax": softmax,
-    "tanh": tanh,
+class Activation(NamedTuple):
+    """One row of the activation registry: the function and its derivative.
+
+    `grad` is the elementwise derivative $f'(z)$ as a function of the input $z$, or
+    None for softmax, whose derivative is a Jacobian (see :func:`activation_vjp`).
+    """
+
+    forward: Callable
+    grad: Callable | None
+
+
+#: Every activation the reference layer knows, by the name Keras's ``activation=`` uses.
+#: Layers, networks, neurons, convolutions and the gradient studies all look names up here.
+ACTIVATIONS: dict[str, Activation] = {
+    "leaky_relu": Activation(leaky_relu, leaky_relu_grad),
+    "linear": Activation(linear, linear_grad),
+    "relu": Activation(relu, relu_grad),
+    "sigmoid": Activation(sigmoid, sigmoid_grad),
+    "softmax": Activation(softmax, None),
+    "tanh": Activation(tanh, tanh_grad),
 }
-_ACTIVATION_GRADS = {
-    "leaky_relu": leaky_relu_grad,
-    "linear": linear_grad,
-    "relu": relu_grad,
-    "sigmoid": sigmoid_grad,
-    "tanh": tanh_grad,
+#: The activations that act on each number alone (all but softmax).
+ELEMENTWISE = tuple(name for name, row in ACTIVATIONS.items() if row.grad is not None)
+
+_SOFTMAX_HINT = {
+    "apply_activation_grad": "Use softmax_jvp for softmax, whose derivative is a Jacobian.",
+    "unit": "Softmax needs several units, so it is a layer's activation.",
 }
 
 
-def _check_name(name, allowed) -> str:
-    """Return `name` if it is one of `allowed` (a sorted tuple of activation names)."""
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a string; got {name!r} ({type(name).__name__}).")
-    if name not in allowed:
-        names = ", ".join(repr(n) for n in allowed)
-        hint = " Use softmax_jvp for softmax, whose derivative is a Jacobian." * (name == "softmax")
-        raise ValueError(f"name must be one of {names}; got {name!r}.{hint}")
-    return name
+def check_activation(name, label: str = "activation", *, allowed=None, hint: str = "") -> str:
+    """Return `name` if it is an activation of the registry (or of its subset `allowed`).
+
+    The error comes from :func:`dlterms._validation.check_choice`, so every function
+    that takes an activation name reports a bad one in the same words. `hint` is added
+    when the name is ``"softmax"`` and softmax is not allowed.
+    """
+    options = tuple(ACTIVATIONS) if allowed is None else tuple(allowed)
+    return check_choice(name, label, options, hint=hint if name == "softmax" else "")
+
+
+def activation_forward(z: np.ndarray, name: str) -> np.ndarray:
+    """Apply the registry activation `name` to the validated array `z` inside a layer.
+
+    The identity returns `z` itself, without the finiteness check of :func:`linear`, so
+    a linear layer whose sums have overflowed hands them on for the caller to report.
+    """
+    if name == "linear":
+        return z
+    return np.asarray(ACTIVATIONS[name].forward(z), dtype=float)
+
+
+def activation_vjp(z, grad_output, name: str) -> np.ndarray:
+    r"""Backpropagate $g = \partial \ell / \partial f(z)$ through the activation `name`.
+
+    Elementwise activations give $g \odot f'(z)$; softmax gives its vector-Jacobian
+    product along the last axis. `z` and `grad_output` are validated arrays of one shape.
+    The identity passes $g$ through untouched, without looking at `z`, so a linear
+    output layer backpropagates even where its sums have overflowed (a diverging run
+    is then reported by its loss, not by the backward pass).
+    """
+    row = ACTIVATIONS[name]
+    if name == "linear":
+        return grad_output
+    if row.grad is None:
+        return softmax_jvp(z, grad_output)
+    return grad_output * row.grad(z)
 
 
 def apply_activation(x, name):
@@ -791,7 +836,7 @@ def apply_activation(x, name):
     >>> apply_activation([-1000.0, 1000.0], "sigmoid").tolist()
     [0.0, 1.0]
     """
-    return _ACTIVATIONS[_check_name(name, tuple(_ACTIVATIONS))](x)
+    return ACTIVATIONS[check_activation(name, "name")].forward(x)
 
 
 def apply_activation_grad(x, name):
@@ -844,4 +889,7 @@ def apply_activation_grad(x, name):
     >>> apply_activation_grad(1000.0, "tanh")
     0.0
     """
-    return _ACTIVATION_GRADS[_check_name(name, tuple(_ACTIVATION_GRADS))](x)
+    name = check_activation(
+        name, "name", allowed=ELEMENTWISE, hint=_SOFTMAX_HINT["apply_activation_grad"]
+    )
+    return ACTIVATIONS[name].grad(x)

@@ -1,12 +1,14 @@
-"""Convolution, pooling and tensors beyond the forward layers: backward passes, padding,
-true (flipped) convolution, a whole convolutional layer, receptive fields and tensor rank.
+"""Convolution and pooling: the layers, their output sizes and their backward passes.
 
-The forward layers themselves (``conv2d``, ``max_pool2d``, ``avg_pool2d`` and the
-output-size formula) live in :mod:`dlterms.layers`; this module builds on them. Image
+:func:`conv2d` (with its gradient :func:`conv2d_backward` and the size formula
+:func:`conv2d_output_size`), :func:`max_pool2d` and :func:`avg_pool2d`, then padding,
+true (flipped) convolution, a whole convolutional layer and receptive fields. Image
 tensors use PyTorch's NCHW layout: (batch, channels, height, width).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -15,25 +17,26 @@ from dlterms._validation import (
     as_array,
     as_float_array,
     as_pair,
+    as_vector,
     check_int,
     check_real,
     check_shape,
     check_window_fits,
 )
-from dlterms.activations import relu, sigmoid
-from dlterms.layers import conv2d, conv2d_output_size
+from dlterms.activations import ELEMENTWISE, activation_forward, check_activation
 
 __all__ = [
+    "avg_pool2d",
+    "conv2d",
     "conv2d_backward",
+    "conv2d_output_size",
     "conv_layer",
     "convolve2d_true",
+    "max_pool2d",
     "max_pool2d_backward",
     "pad2d",
     "receptive_field",
-    "tensor_rank",
 ]
-
-_ACTIVATIONS = {"relu": relu, "sigmoid": sigmoid, "linear": None}
 
 
 def _as_conv_operands(x, weight):
@@ -46,6 +49,269 @@ def _as_conv_operands(x, weight):
             f"got weight of shape {weight.shape} for x of shape {x.shape}."
         )
     return x, weight
+
+
+def conv2d_output_size(input_size, kernel_size, *, stride=1, padding=0):
+    r"""Length of a convolution or pooling output along one spatial axis.
+
+    Parameters
+    ----------
+    input_size : int
+        Input length $n \ge 1$ (height or width).
+    kernel_size : int
+        Kernel length $k \ge 1$.
+    stride : int, default=1
+        Step $s \ge 1$ between neighbouring windows.
+    padding : int, default=0
+        Zeros $p \ge 0$ added on each side.
+
+    Returns
+    -------
+    int
+        $\lfloor (n + 2p - k) / s \rfloor + 1$.
+
+    Raises
+    ------
+    ValueError
+        If a size is out of range or the kernel is longer than the padded input.
+    TypeError
+        If an argument is not an int.
+
+    See Also
+    --------
+    conv2d, max_pool2d, avg_pool2d : The layers whose output this sizes.
+
+    Notes
+    -----
+    $$n_\text{out} = \left\lfloor \frac{n + 2p - k}{s} \right\rfloor + 1.$$
+
+    The padded input has $n + 2p$ positions and the first window starts at 0; the last
+    start must be at most $n + 2p - k$, and starts are $s$ apart. When $s$ does not
+    divide $n + 2p - k$, the last few positions are never covered.
+
+    References
+    ----------
+    V. Dumoulin and F. Visin, "A guide to convolution arithmetic for deep
+    learning", arXiv:1603.07285 (2016).
+
+    Examples
+    --------
+    >>> conv2d_output_size(5, 3)  # "valid" convolution shrinks by k - 1
+    3
+    >>> conv2d_output_size(5, 3, padding=1)  # "same" padding for an odd kernel
+    5
+    >>> conv2d_output_size(7, 3, stride=2, padding=1)  # floor(6 / 2) + 1
+    4
+    """
+    n = check_int(input_size, "input_size", minimum=1)
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    s = check_int(stride, "stride", minimum=1)
+    p = check_int(padding, "padding", minimum=0)
+    if k > n + 2 * p:
+        raise ValueError(
+            f"kernel_size must fit in the padded input, k <= n + 2p = {n + 2 * p}; "
+            f"got kernel_size={k} for input_size={n} and padding={p}."
+        )
+    return (n + 2 * p - k) // s + 1
+
+
+def conv2d(x, weight, bias=None, *, stride=1, padding=0):
+    r"""2-D convolution (really cross-correlation) of a batch of images.
+
+    Parameters
+    ----------
+    x : array_like of shape (N, C_in, H, W)
+        Finite input images.
+    weight : array_like of shape (C_out, C_in, kH, kW)
+        Finite kernels, one stack of `C_in` kernels per output channel.
+    bias : array_like of shape (C_out,), optional
+        Added to every pixel of each output channel. Default: no bias.
+    stride : int or (int, int), default=1
+        Step between windows, for both axes or as ``(height, width)``.
+    padding : int or (int, int), default=0
+        Zeros added on each side, for both axes or as ``(height, width)``.
+
+    Returns
+    -------
+    ndarray of shape (N, C_out, H_out, W_out)
+        With ``H_out = conv2d_output_size(H, kH, stride=..., padding=...)`` and
+        likewise for ``W_out``.
+
+    Raises
+    ------
+    ValueError
+        If an array has the wrong number of dimensions, is empty or holds NaN or
+        infinity; the channel counts disagree; an option is out of range; or the
+        kernel is larger than the padded input.
+    TypeError
+        If an array does not hold real numbers or an option is not an int or pair.
+
+    See Also
+    --------
+    conv2d_output_size : The output size formula.
+
+    max_pool2d, avg_pool2d : Windowed reductions with the same geometry.
+
+    Notes
+    -----
+    With $\tilde x$ the zero-padded input and strides $(s_h, s_w)$,
+
+    $$y_{n,o,i,j} = b_o + \sum_{c=1}^{C_\text{in}} \sum_{u=0}^{k_H-1} \sum_{v=0}^{k_W-1}
+      \tilde x_{n,\,c,\,s_h i + u,\,s_w j + v}\; w_{o,c,u,v}.$$
+
+    The kernel is **not flipped**: what deep learning calls convolution is
+    cross-correlation, as in PyTorch's ``conv2d``. A flipped kernel is just another
+    kernel, so learning is unaffected. The code takes every $k_H \times k_W$ window
+    with ``sliding_window_view`` (a view, no copy), keeps every $s$-th one, and
+    contracts windows with kernels in one ``einsum``; there is no loop over pixels.
+
+    References
+    ----------
+    A. Zhang, Z. C. Lipton, M. Li and A. J. Smola, *Dive into Deep Learning*,
+    section 7.2 "Convolutions for Images".
+
+    Examples
+    --------
+    The worked example from *Dive into Deep Learning*:
+    $0 \cdot 0 + 1 \cdot 1 + 3 \cdot 2 + 4 \cdot 3 = 19$.
+
+    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> w = np.arange(4.0).reshape(1, 1, 2, 2)
+    >>> conv2d(x, w).tolist()
+    [[[[19.0, 25.0], [37.0, 43.0]]]]
+    >>> conv2d(x, w, [1.0], stride=2, padding=1).tolist()
+    [[[[1.0, 9.0], [22.0, 44.0]]]]
+    """
+    x, weight = _as_conv_operands(x, weight)
+    bias = np.zeros(weight.shape[0]) if bias is None else as_vector(bias, "bias", weight.shape[0])
+    s_h, s_w = as_pair(stride, "stride", minimum=1)
+    p_h, p_w = as_pair(padding, "padding", minimum=0)
+    k_h, k_w = weight.shape[2:]
+    check_window_fits(x.shape, (k_h, k_w), (p_h, p_w))
+
+    x_padded = np.pad(x, ((0, 0), (0, 0), (p_h, p_h), (p_w, p_w)))
+    # windows[n, c, i, j] is the k_h x k_w patch under output pixel (i, j)
+    windows = sliding_window_view(x_padded, (k_h, k_w), axis=(2, 3))[:, :, ::s_h, ::s_w]
+    # y[n, o, i, j] = sum over c, u, v of windows[n, c, i, j, u, v] * weight[o, c, u, v]
+    y = np.einsum("ncijuv,ocuv->noij", windows, weight, optimize=True)
+    return y + bias[:, np.newaxis, np.newaxis]
+
+
+def _pooling_windows(x, kernel_size, stride):
+    """Validate pooling arguments; return the (N, C, H_out, W_out, kH, kW) window view."""
+    x = as_float_array(x, "x", ndim=4, layout="(N, C, H, W)")
+    kernel = as_pair(kernel_size, "kernel_size", minimum=1)
+    stride = kernel if stride is None else as_pair(stride, "stride", minimum=1)
+    check_window_fits(x.shape, kernel, (0, 0))
+    return sliding_window_view(x, kernel, axis=(2, 3))[:, :, :: stride[0], :: stride[1]]
+
+
+def max_pool2d(x, kernel_size, *, stride=None):
+    r"""2-D max pooling: the largest value in each window, per channel.
+
+    Parameters
+    ----------
+    x : array_like of shape (N, C, H, W)
+        Finite input images.
+    kernel_size : int or (int, int)
+        Window size, square or as ``(height, width)``.
+    stride : int or (int, int), optional
+        Step between windows. Default: `kernel_size` (non-overlapping windows).
+
+    Returns
+    -------
+    ndarray of shape (N, C, H_out, W_out)
+        With ``H_out = conv2d_output_size(H, kH, stride=sH)``; no padding.
+
+    Raises
+    ------
+    ValueError
+        If `x` is not 4-D, is empty or holds NaN or infinity; a size is out of range;
+        or the window is larger than the input.
+    TypeError
+        If `x` does not hold real numbers or a size is not an int or pair.
+
+    See Also
+    --------
+    avg_pool2d : The mean instead of the maximum.
+
+    conv2d_output_size : The output size formula.
+
+    Notes
+    -----
+    $$y_{n,c,i,j} = \max_{0 \le u < k_H,\ 0 \le v < k_W} x_{n,\,c,\,s_h i + u,\,s_w j + v}.$$
+
+    Rows and columns left over when the stride does not divide the input are dropped,
+    as in PyTorch with ``ceil_mode=False``. The gradient flows only to each window's
+    maximum.
+
+    Examples
+    --------
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> max_pool2d(x, 2).tolist()
+    [[[[5.0, 7.0], [13.0, 15.0]]]]
+    >>> max_pool2d(x, 3, stride=1).tolist()
+    [[[[10.0, 11.0], [14.0, 15.0]]]]
+    """
+    return _pooling_windows(x, kernel_size, stride).max(axis=(-2, -1))
+
+
+def avg_pool2d(x, kernel_size, *, stride=None):
+    r"""2-D average pooling: the mean of each window, per channel.
+
+    Parameters
+    ----------
+    x : array_like of shape (N, C, H, W)
+        Finite input images.
+    kernel_size : int or (int, int)
+        Window size, square or as ``(height, width)``.
+    stride : int or (int, int), optional
+        Step between windows. Default: `kernel_size` (non-overlapping windows).
+
+    Returns
+    -------
+    ndarray of shape (N, C, H_out, W_out)
+        With ``H_out = conv2d_output_size(H, kH, stride=sH)``; no padding.
+
+    Raises
+    ------
+    ValueError
+        If `x` is not 4-D, is empty or holds NaN or infinity; a size is out of range;
+        or the window is larger than the input.
+    TypeError
+        If `x` does not hold real numbers or a size is not an int or pair.
+
+    See Also
+    --------
+    max_pool2d : The maximum instead of the mean.
+
+    conv2d : Average pooling is a convolution with a constant kernel $1 / (k_H k_W)$.
+
+    Notes
+    -----
+    $$y_{n,c,i,j} = \frac{1}{k_H k_W} \sum_{u=0}^{k_H-1} \sum_{v=0}^{k_W-1}
+      x_{n,\,c,\,s_h i + u,\,s_w j + v}.$$
+
+    The window is summed, then divided by $k_H k_W$. When a value is so large that the
+    sum could overflow, the input is first scaled down by a power of two, which is
+    exact, so a window of values near the float maximum still averages to a finite
+    number; tiny (subnormal) values are never pre-divided, which would round them up.
+
+    Examples
+    --------
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> avg_pool2d(x, 2).tolist()
+    [[[[2.5, 4.5], [10.5, 12.5]]]]
+    >>> avg_pool2d(np.full((1, 1, 2, 2), 1e308), 2).tolist()
+    [[[[1e+308]]]]
+    """
+    windows = _pooling_windows(x, kernel_size, stride)
+    area = windows.shape[-2] * windows.shape[-1]
+    # 2**-e >= 1/area: multiplying by it is exact and keeps the sum below the float max
+    scale = 1.0
+    if np.abs(windows).max() > np.finfo(np.float64).max / area:
+        scale = 2.0 ** -math.ceil(math.log2(area))
+    return (windows * scale).sum(axis=(-2, -1)) / (area * scale)
 
 
 def pad2d(x, padding, *, value=0.0):
@@ -194,7 +460,7 @@ def conv_layer(x, weight, bias=None, *, stride=1, padding=0, activation="relu"):
         Step between windows, for both axes or as ``(height, width)``.
     padding : int or (int, int), default=0
         Zeros added on each side, for both axes or as ``(height, width)``.
-    activation : {"relu", "sigmoid", "linear"}, default="relu"
+    activation : {"relu", "leaky_relu", "linear", "sigmoid", "tanh"}, default="relu"
         Applied to every value; ``"linear"`` leaves the sums as they are.
 
     Returns
@@ -252,16 +518,9 @@ def conv_layer(x, weight, bias=None, *, stride=1, padding=0, activation="relu"):
     >>> conv_layer(x, w, padding=(0, 1), activation="linear")[0, 0, 0].tolist()
     [4.0, 0.0, -4.0]
     """
-    if not isinstance(activation, str):
-        raise TypeError(
-            f"activation must be one of {sorted(_ACTIVATIONS)}; got {activation!r} "
-            f"({type(activation).__name__})."
-        )
-    if activation not in _ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(_ACTIVATIONS)}; got {activation!r}.")
+    activation = check_activation(activation, allowed=ELEMENTWISE)
     z = conv2d(x, weight, bias, stride=stride, padding=padding)
-    phi = _ACTIVATIONS[activation]
-    return z if phi is None else phi(z)
+    return activation_forward(z, activation)
 
 
 def conv2d_backward(x, weight, grad_out, *, stride=1, padding=0):
@@ -548,58 +807,3 @@ def _as_sizes(values, name: str) -> list[int]:
     if len(values) == 0:
         raise ValueError(f"{name} must name at least one layer; got an empty sequence.")
     return [check_int(v, f"{name}[{i}]", minimum=1) for i, v in enumerate(values)]
-
-
-def tensor_rank(x):
-    r"""Rank of a tensor: its number of axes (dimensions), as NumPy's ``ndim``.
-
-    Parameters
-    ----------
-    x : scalar or array_like
-        A number, a nested list or an array; its elements may be numbers, booleans or
-        strings.
-
-    Returns
-    -------
-    int
-        0 for a scalar, 1 for a vector, 2 for a matrix, $k$ for a $k$-D array.
-
-    Raises
-    ------
-    ValueError
-        If `x` is a ragged nested sequence (rows of different lengths), which is not a
-        tensor.
-    TypeError
-        If the elements are not numbers, booleans or strings.
-
-    See Also
-    --------
-    broadcast_shapes : How tensors of different ranks and shapes combine.
-
-    Notes
-    -----
-    A tensor of shape $(d_1, \ldots, d_k)$ has rank $k$ = ``len(shape)``: the number of
-    indices needed to name one element, $x_{i_1 i_2 \ldots i_k}$. It says nothing about
-    the sizes $d_i$ (a $(1000,)$ vector and a $(2,)$ vector both have rank 1) and
-    nothing about the values. It is **not** the matrix rank of linear algebra, the
-    number of linearly independent rows (``numpy.linalg.matrix_rank``): a $3 \times 3$
-    matrix of ones has tensor rank 2 but matrix rank 1. Axes of size 0 or 1 still
-    count, and NaN is just a value, so neither changes the rank.
-
-    Examples
-    --------
-    >>> tensor_rank(5.0), tensor_rank([1, 2, 3]), tensor_rank([[1, 2], [3, 4]])
-    (0, 1, 2)
-    >>> tensor_rank(np.zeros((32, 3, 28, 28)))  # a batch of RGB images
-    4
-    >>> tensor_rank(np.ones((3, 3)))  # matrix rank 1, tensor rank 2
-    2
-    >>> tensor_rank([[1.0, 2.0], [3.0]])
-    Traceback (most recent call last):
-    ...
-    ValueError: x must be a rectangular array; got a ragged nested sequence.
-    """
-    array = as_array(x, "x")
-    if array.dtype.kind not in "biufcUS":
-        raise TypeError(f"x must hold numbers, booleans or strings; got dtype {array.dtype}.")
-    return int(array.ndim)

@@ -19,6 +19,8 @@ from dlterms._validation import (
     as_index_array,
     as_pair,
     as_rng,
+    check_bool,
+    check_choice,
     check_int,
     check_real,
     check_shape,
@@ -26,6 +28,7 @@ from dlterms._validation import (
     scalar_or_array,
 )
 from dlterms.metrics import accuracy_score
+from dlterms.regularization import gaussian_noise
 
 __all__ = [
     "add_noise",
@@ -211,8 +214,7 @@ def iterations_per_epoch(n_examples, batch_size, *, drop_last=False):
     """
     n = check_int(n_examples, "n_examples", minimum=1)
     b = check_int(batch_size, "batch_size", minimum=1)
-    if not isinstance(drop_last, bool | np.bool_):
-        raise TypeError(f"drop_last must be a bool; got {drop_last!r}.")
+    check_bool(drop_last, "drop_last")
     return n // b if drop_last else -(-n // b)
 
 
@@ -835,10 +837,7 @@ def quantile_edges(x, n_bins, *, method="averaged_inverted_cdf"):
     """
     x = _as_feature(x)
     n_bins = check_int(n_bins, "n_bins", minimum=1)
-    if not isinstance(method, str):
-        raise TypeError(f"method must be a str; got {method!r}.")
-    if method not in QUANTILE_METHODS:
-        raise ValueError(f"method must be one of {', '.join(QUANTILE_METHODS)}; got {method!r}.")
+    check_choice(method, "method", QUANTILE_METHODS)
     scale = power_of_two_scale(x, axis=0)
     # Quantiles of x / s (exact), multiplied back: interpolation cannot overflow.
     edges = np.percentile(x / scale, np.linspace(0, 100, n_bins + 1), method=method) * scale
@@ -1073,33 +1072,30 @@ def random_crop(images, size, *, rng=None):
 
 
 def add_noise(x, stddev, *, rng=None):
-    r"""Add independent Gaussian noise to every entry, a data augmentation for any input.
+    r"""Add independent Gaussian noise to every entry: :func:`gaussian_noise`, always on.
 
     Parameters
     ----------
-    x : float or array_like
-        Finite inputs of any shape, e.g. an image batch.
-    stddev : float
-        Standard deviation $\sigma \ge 0$ of the noise, in the units of `x`.
-    rng : numpy.random.Generator or int or None, default=None
-        Source of randomness, or a seed for one. None draws fresh OS entropy.
+    x, stddev, rng
+        As for :func:`dlterms.regularization.gaussian_noise`: finite inputs of any
+        shape, the standard deviation $\sigma \ge 0$ in the units of `x`, and the source
+        of randomness.
 
     Returns
     -------
     float or ndarray
-        A noisy copy of `x`, same shape.
+        A noisy copy of `x`, same shape; the same draw as ``gaussian_noise`` with the
+        same seed.
 
     Raises
     ------
-    ValueError
-        If `x` is empty or holds NaN or infinity, `stddev` is negative or not
-        finite, or a seed is negative.
-    TypeError
-        If `x` does not hold real numbers, `stddev` is not a number or `rng` is not
-        a Generator, int or None.
+    ValueError, TypeError
+        As for :func:`dlterms.regularization.gaussian_noise`.
 
     See Also
     --------
+    gaussian_noise : The implementation, with a switch for inference.
+
     flip_horizontal, random_crop : Geometric augmentations.
 
     corrupt : The noise of a denoising autoencoder, with masking too.
@@ -1109,9 +1105,9 @@ def add_noise(x, stddev, *, rng=None):
     $$y = x + \varepsilon, \qquad \varepsilon \sim \mathcal{N}(0, \sigma^2)
       \text{ independently for every entry.}$$
 
-    A fresh draw each epoch shows the model many slightly different versions of
-    every example. Choose $\sigma$ relative to the scale of the data (standardise
-    first): noise that swamps the signal changes what the example shows.
+    As data augmentation, a fresh draw each epoch shows the model many slightly
+    different versions of every example. Choose $\sigma$ relative to the scale of the
+    data (standardise first): noise that swamps the signal changes what it shows.
 
     Examples
     --------
@@ -1120,19 +1116,10 @@ def add_noise(x, stddev, *, rng=None):
     >>> add_noise([1.0, 2.0], 0.0, rng=0).tolist()  # no noise: an exact copy
     [1.0, 2.0]
     """
-    x = as_float_array(x, "x")
-    stddev = check_real(stddev, "stddev", low=0.0)
-    noise = as_rng(rng).standard_normal(x.shape)
-    return scalar_or_array(x + stddev * noise)
+    return gaussian_noise(x, stddev, rng=rng)
 
 
 # --------------------------------------------------------------------------- splitting
-
-
-def _check_bool(value, name: str) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be a bool; got {value!r}.")
-    return bool(value)
 
 
 def _apportion(total: int, counts: np.ndarray) -> np.ndarray:
@@ -1244,7 +1231,7 @@ def train_val_test_split(
     rows = _rows_for(x, labels)
     v = check_real(val_fraction, "val_fraction", low=0.0, high=1.0, closed="left")
     t = check_real(test_fraction, "test_fraction", low=0.0, high=1.0, closed="left")
-    shuffle, stratify = _check_bool(shuffle, "shuffle"), _check_bool(stratify, "stratify")
+    shuffle, stratify = check_bool(shuffle, "shuffle"), check_bool(stratify, "stratify")
     n = labels.size
     n_val, n_test = math.ceil(v * n), math.ceil(t * n)
     if n - n_val - n_test < 1:
@@ -1327,7 +1314,7 @@ def k_fold_indices(n, k, *, shuffle=False, rng=None):
     k = check_int(k, "k", minimum=2)
     if k > n:
         raise ValueError(f"k must be at most n, the number of examples, {n}; got k={k}.")
-    shuffle = _check_bool(shuffle, "shuffle")
+    shuffle = check_bool(shuffle, "shuffle")
     sizes = np.full(k, n // k)
     sizes[: n % k] += 1
     fold_of = np.repeat(np.arange(k), sizes)  # fold of each position

@@ -25,12 +25,19 @@ import numpy as np
 from dlterms._validation import (
     as_float_array,
     as_rng,
+    check_bool,
+    check_choice,
     check_int,
     check_real,
     check_same_shape,
     scalar_or_array,
 )
-from dlterms.activations import apply_activation, apply_activation_grad
+from dlterms.activations import (
+    ELEMENTWISE,
+    apply_activation,
+    apply_activation_grad,
+    check_activation,
+)
 from dlterms.losses import (
     cross_entropy,
     cross_entropy_grad,
@@ -51,7 +58,6 @@ __all__ = [
     "xavier_init",
 ]
 
-_DEPTH_ACTIVATIONS = ("relu", "sigmoid", "tanh")
 _INITS = ("he", "xavier", None)
 
 
@@ -71,22 +77,6 @@ _LOSSES = {
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _check_bool(value, name: str) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be True or False; got {value!r} ({type(value).__name__}).")
-    return bool(value)
-
-
-def _choice(value, name: str, allowed: tuple):
-    """Return `value` if it is one of `allowed` (strings, and None where listed)."""
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"{name} must be a string; got {value!r} ({type(value).__name__}).")
-    if value not in allowed:
-        options = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"{name} must be one of {options}; got {value!r}.")
-    return value
 
 
 def _norm(arrays) -> float:
@@ -193,7 +183,7 @@ def xavier_init(fan_in, fan_out, *, uniform=False, gain=1.0, rng=None):
     0.0025
     """
     fan_in, fan_out = _fans(fan_in, fan_out)
-    uniform = _check_bool(uniform, "uniform")
+    uniform = check_bool(uniform, "uniform")
     gain = check_real(gain, "gain", low=0.0, closed="right")
     # sigma = g * sqrt(2 / (n_in + n_out))
     std = gain * math.sqrt(2.0 / (fan_in + fan_out))
@@ -263,7 +253,7 @@ def he_init(fan_in, fan_out, *, uniform=False, rng=None):
     0.0025
     """
     fan_in, fan_out = _fans(fan_in, fan_out)
-    uniform = _check_bool(uniform, "uniform")
+    uniform = check_bool(uniform, "uniform")
     # sigma = sqrt(2 / n_in)
     return _draw(math.sqrt(2.0 / fan_in), (fan_in, fan_out), uniform, rng)
 
@@ -436,7 +426,7 @@ def gradient_norms_through_depth(
         Number of dense layers $L \ge 1$, each followed by the activation.
     width : int
         Units per layer (and input features), $d \ge 1$.
-    activation : {"sigmoid", "tanh", "relu"}, default="sigmoid"
+    activation : {"sigmoid", "tanh", "relu", "leaky_relu", "linear"}, default="sigmoid"
         Activation after every layer.
     weight_scale : float, default=1.0
         Factor $s > 0$ on the standard deviation of the weights.
@@ -515,9 +505,9 @@ def gradient_norms_through_depth(
     depth = check_int(depth, "depth", minimum=1)
     width = check_int(width, "width", minimum=1)
     n_examples = check_int(n_examples, "n_examples", minimum=1)
-    activation = _choice(activation, "activation", _DEPTH_ACTIVATIONS)
+    activation = check_activation(activation, allowed=ELEMENTWISE)
     scale = check_real(weight_scale, "weight_scale", low=0.0, closed="right")
-    init = _choice(init, "init", _INITS)
+    init = check_choice(init, "init", _INITS)
     generator = as_rng(rng)
     base = {"xavier": xavier_init, "he": he_init}.get(init)
     weights = [
@@ -579,8 +569,8 @@ def backprop_check(x, y, params, *, loss="mse", activation="relu", h=1e-6):
     loss : {"mse", "cross_entropy"}, default="mse"
         Mean squared error of the raw outputs, or softmax cross-entropy of them as
         logits.
-    activation : {"relu", "sigmoid", "linear"}, default="relu"
-        Hidden activation; the output layer is linear.
+    activation : str, default="relu"
+        Hidden activation, any name :func:`mlp_forward` takes; the output layer is linear.
     h : float, default=1e-6
         Finite-difference step, $0 < h \le 1$; parameters larger than 1 in magnitude
         are perturbed by $h |\theta_j|$ instead, so that the step is never lost to
@@ -639,7 +629,7 @@ def backprop_check(x, y, params, *, loss="mse", activation="relu", h=1e-6):
     >>> bool(backprop_check(x, y, params, activation="sigmoid", h=0.5) > 1e-4)
     True
     """
-    loss_fn, loss_grad = _LOSSES[_choice(loss, "loss", tuple(_LOSSES))]
+    loss_fn, loss_grad = _LOSSES[check_choice(loss, "loss", tuple(_LOSSES))]
     step = check_real(h, "h", low=0.0, high=1.0, closed="right")
     out = mlp_forward(x, params, activation=activation)  # validates x, params, activation
     x = as_float_array(x, "x")

@@ -1,34 +1,29 @@
-"""Layers as pure functions: dense, 2-D convolution, pooling, dropout, batch normalisation.
+"""Layers as pure functions: dense, dropout and the batch-normalisation family.
 
-Image tensors use PyTorch's NCHW layout: (batch, channels, height, width).
+:func:`batch_norm` normalises with the batch's own statistics; :func:`batch_norm_train`
+also updates running statistics, which :func:`batch_norm_inference` then uses. The
+convolution and pooling layers live in :mod:`dlterms.convolution`.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from dlterms._validation import (
     as_float_array,
-    as_pair,
     as_rng,
     as_vector,
-    check_int,
+    check_bool,
     check_real,
-    check_window_fits,
     scalar_or_array,
 )
 
 __all__ = [
-    "avg_pool2d",
     "batch_norm",
-    "conv2d",
-    "conv2d_output_size",
+    "batch_norm_inference",
+    "batch_norm_train",
     "dense",
     "dropout",
-    "max_pool2d",
 ]
 
 
@@ -101,275 +96,6 @@ def dense(x, weight, bias=None):
     return x @ weight + bias
 
 
-def conv2d_output_size(input_size, kernel_size, *, stride=1, padding=0):
-    r"""Length of a convolution or pooling output along one spatial axis.
-
-    Parameters
-    ----------
-    input_size : int
-        Input length $n \ge 1$ (height or width).
-    kernel_size : int
-        Kernel length $k \ge 1$.
-    stride : int, default=1
-        Step $s \ge 1$ between neighbouring windows.
-    padding : int, default=0
-        Zeros $p \ge 0$ added on each side.
-
-    Returns
-    -------
-    int
-        $\lfloor (n + 2p - k) / s \rfloor + 1$.
-
-    Raises
-    ------
-    ValueError
-        If a size is out of range or the kernel is longer than the padded input.
-    TypeError
-        If an argument is not an int.
-
-    See Also
-    --------
-    conv2d, max_pool2d, avg_pool2d : The layers whose output this sizes.
-
-    Notes
-    -----
-    $$n_\text{out} = \left\lfloor \frac{n + 2p - k}{s} \right\rfloor + 1.$$
-
-    The padded input has $n + 2p$ positions and the first window starts at 0; the last
-    start must be at most $n + 2p - k$, and starts are $s$ apart. When $s$ does not
-    divide $n + 2p - k$, the last few positions are never covered.
-
-    References
-    ----------
-    V. Dumoulin and F. Visin, "A guide to convolution arithmetic for deep
-    learning", arXiv:1603.07285 (2016).
-
-    Examples
-    --------
-    >>> conv2d_output_size(5, 3)  # "valid" convolution shrinks by k - 1
-    3
-    >>> conv2d_output_size(5, 3, padding=1)  # "same" padding for an odd kernel
-    5
-    >>> conv2d_output_size(7, 3, stride=2, padding=1)  # floor(6 / 2) + 1
-    4
-    """
-    n = check_int(input_size, "input_size", minimum=1)
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    s = check_int(stride, "stride", minimum=1)
-    p = check_int(padding, "padding", minimum=0)
-    if k > n + 2 * p:
-        raise ValueError(
-            f"kernel_size must fit in the padded input, k <= n + 2p = {n + 2 * p}; "
-            f"got kernel_size={k} for input_size={n} and padding={p}."
-        )
-    return (n + 2 * p - k) // s + 1
-
-
-def conv2d(x, weight, bias=None, *, stride=1, padding=0):
-    r"""2-D convolution (really cross-correlation) of a batch of images.
-
-    Parameters
-    ----------
-    x : array_like of shape (N, C_in, H, W)
-        Finite input images.
-    weight : array_like of shape (C_out, C_in, kH, kW)
-        Finite kernels, one stack of `C_in` kernels per output channel.
-    bias : array_like of shape (C_out,), optional
-        Added to every pixel of each output channel. Default: no bias.
-    stride : int or (int, int), default=1
-        Step between windows, for both axes or as ``(height, width)``.
-    padding : int or (int, int), default=0
-        Zeros added on each side, for both axes or as ``(height, width)``.
-
-    Returns
-    -------
-    ndarray of shape (N, C_out, H_out, W_out)
-        With ``H_out = conv2d_output_size(H, kH, stride=..., padding=...)`` and
-        likewise for ``W_out``.
-
-    Raises
-    ------
-    ValueError
-        If an array has the wrong number of dimensions, is empty or holds NaN or
-        infinity; the channel counts disagree; an option is out of range; or the
-        kernel is larger than the padded input.
-    TypeError
-        If an array does not hold real numbers or an option is not an int or pair.
-
-    See Also
-    --------
-    conv2d_output_size : The output size formula.
-
-    max_pool2d, avg_pool2d : Windowed reductions with the same geometry.
-
-    Notes
-    -----
-    With $\tilde x$ the zero-padded input and strides $(s_h, s_w)$,
-
-    $$y_{n,o,i,j} = b_o + \sum_{c=1}^{C_\text{in}} \sum_{u=0}^{k_H-1} \sum_{v=0}^{k_W-1}
-      \tilde x_{n,\,c,\,s_h i + u,\,s_w j + v}\; w_{o,c,u,v}.$$
-
-    The kernel is **not flipped**: what deep learning calls convolution is
-    cross-correlation, as in PyTorch's ``conv2d``. A flipped kernel is just another
-    kernel, so learning is unaffected. The code takes every $k_H \times k_W$ window
-    with ``sliding_window_view`` (a view, no copy), keeps every $s$-th one, and
-    contracts windows with kernels in one ``einsum``; there is no loop over pixels.
-
-    References
-    ----------
-    A. Zhang, Z. C. Lipton, M. Li and A. J. Smola, *Dive into Deep Learning*,
-    section 7.2 "Convolutions for Images".
-
-    Examples
-    --------
-    The worked example from *Dive into Deep Learning*:
-    $0 \cdot 0 + 1 \cdot 1 + 3 \cdot 2 + 4 \cdot 3 = 19$.
-
-    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
-    >>> w = np.arange(4.0).reshape(1, 1, 2, 2)
-    >>> conv2d(x, w).tolist()
-    [[[[19.0, 25.0], [37.0, 43.0]]]]
-    >>> conv2d(x, w, [1.0], stride=2, padding=1).tolist()
-    [[[[1.0, 9.0], [22.0, 44.0]]]]
-    """
-    x = as_float_array(x, "x", ndim=4, layout="(N, C_in, H, W)")
-    weight = as_float_array(weight, "weight", ndim=4, layout="(C_out, C_in, kH, kW)")
-    if weight.shape[1] != x.shape[1]:
-        raise ValueError(
-            f"weight must have as many input channels as x, {x.shape[1]}; "
-            f"got weight of shape {weight.shape} for x of shape {x.shape}."
-        )
-    bias = np.zeros(weight.shape[0]) if bias is None else as_vector(bias, "bias", weight.shape[0])
-    s_h, s_w = as_pair(stride, "stride", minimum=1)
-    p_h, p_w = as_pair(padding, "padding", minimum=0)
-    k_h, k_w = weight.shape[2:]
-    check_window_fits(x.shape, (k_h, k_w), (p_h, p_w))
-
-    x_padded = np.pad(x, ((0, 0), (0, 0), (p_h, p_h), (p_w, p_w)))
-    # windows[n, c, i, j] is the k_h x k_w patch under output pixel (i, j)
-    windows = sliding_window_view(x_padded, (k_h, k_w), axis=(2, 3))[:, :, ::s_h, ::s_w]
-    # y[n, o, i, j] = sum over c, u, v of windows[n, c, i, j, u, v] * weight[o, c, u, v]
-    y = np.einsum("ncijuv,ocuv->noij", windows, weight, optimize=True)
-    return y + bias[:, np.newaxis, np.newaxis]
-
-
-def _pooling_windows(x, kernel_size, stride):
-    """Validate pooling arguments; return the (N, C, H_out, W_out, kH, kW) window view."""
-    x = as_float_array(x, "x", ndim=4, layout="(N, C, H, W)")
-    kernel = as_pair(kernel_size, "kernel_size", minimum=1)
-    stride = kernel if stride is None else as_pair(stride, "stride", minimum=1)
-    check_window_fits(x.shape, kernel, (0, 0))
-    return sliding_window_view(x, kernel, axis=(2, 3))[:, :, :: stride[0], :: stride[1]]
-
-
-def max_pool2d(x, kernel_size, *, stride=None):
-    r"""2-D max pooling: the largest value in each window, per channel.
-
-    Parameters
-    ----------
-    x : array_like of shape (N, C, H, W)
-        Finite input images.
-    kernel_size : int or (int, int)
-        Window size, square or as ``(height, width)``.
-    stride : int or (int, int), optional
-        Step between windows. Default: `kernel_size` (non-overlapping windows).
-
-    Returns
-    -------
-    ndarray of shape (N, C, H_out, W_out)
-        With ``H_out = conv2d_output_size(H, kH, stride=sH)``; no padding.
-
-    Raises
-    ------
-    ValueError
-        If `x` is not 4-D, is empty or holds NaN or infinity; a size is out of range;
-        or the window is larger than the input.
-    TypeError
-        If `x` does not hold real numbers or a size is not an int or pair.
-
-    See Also
-    --------
-    avg_pool2d : The mean instead of the maximum.
-
-    conv2d_output_size : The output size formula.
-
-    Notes
-    -----
-    $$y_{n,c,i,j} = \max_{0 \le u < k_H,\ 0 \le v < k_W} x_{n,\,c,\,s_h i + u,\,s_w j + v}.$$
-
-    Rows and columns left over when the stride does not divide the input are dropped,
-    as in PyTorch with ``ceil_mode=False``. The gradient flows only to each window's
-    maximum.
-
-    Examples
-    --------
-    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
-    >>> max_pool2d(x, 2).tolist()
-    [[[[5.0, 7.0], [13.0, 15.0]]]]
-    >>> max_pool2d(x, 3, stride=1).tolist()
-    [[[[10.0, 11.0], [14.0, 15.0]]]]
-    """
-    return _pooling_windows(x, kernel_size, stride).max(axis=(-2, -1))
-
-
-def avg_pool2d(x, kernel_size, *, stride=None):
-    r"""2-D average pooling: the mean of each window, per channel.
-
-    Parameters
-    ----------
-    x : array_like of shape (N, C, H, W)
-        Finite input images.
-    kernel_size : int or (int, int)
-        Window size, square or as ``(height, width)``.
-    stride : int or (int, int), optional
-        Step between windows. Default: `kernel_size` (non-overlapping windows).
-
-    Returns
-    -------
-    ndarray of shape (N, C, H_out, W_out)
-        With ``H_out = conv2d_output_size(H, kH, stride=sH)``; no padding.
-
-    Raises
-    ------
-    ValueError
-        If `x` is not 4-D, is empty or holds NaN or infinity; a size is out of range;
-        or the window is larger than the input.
-    TypeError
-        If `x` does not hold real numbers or a size is not an int or pair.
-
-    See Also
-    --------
-    max_pool2d : The maximum instead of the mean.
-
-    conv2d : Average pooling is a convolution with a constant kernel $1 / (k_H k_W)$.
-
-    Notes
-    -----
-    $$y_{n,c,i,j} = \frac{1}{k_H k_W} \sum_{u=0}^{k_H-1} \sum_{v=0}^{k_W-1}
-      x_{n,\,c,\,s_h i + u,\,s_w j + v}.$$
-
-    The window is summed, then divided by $k_H k_W$. When a value is so large that the
-    sum could overflow, the input is first scaled down by a power of two, which is
-    exact, so a window of values near the float maximum still averages to a finite
-    number; tiny (subnormal) values are never pre-divided, which would round them up.
-
-    Examples
-    --------
-    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
-    >>> avg_pool2d(x, 2).tolist()
-    [[[[2.5, 4.5], [10.5, 12.5]]]]
-    >>> avg_pool2d(np.full((1, 1, 2, 2), 1e308), 2).tolist()
-    [[[[1e+308]]]]
-    """
-    windows = _pooling_windows(x, kernel_size, stride)
-    area = windows.shape[-2] * windows.shape[-1]
-    # 2**-e >= 1/area: multiplying by it is exact and keeps the sum below the float max
-    scale = 1.0
-    if np.abs(windows).max() > np.finfo(np.float64).max / area:
-        scale = 2.0 ** -math.ceil(math.log2(area))
-    return (windows * scale).sum(axis=(-2, -1)) / (area * scale)
-
-
 def dropout(x, rate, *, rng=None, training=True):
     r"""Inverted dropout: zero each unit with probability `rate`, scale the rest up.
 
@@ -430,8 +156,7 @@ def dropout(x, rate, *, rng=None, training=True):
     x = as_float_array(x, "x")
     rate = check_real(rate, "rate", low=0.0, high=1.0, closed="left")
     rng = as_rng(rng)
-    if not isinstance(training, bool | np.bool_):
-        raise TypeError(f"training must be a bool; got {training!r}.")
+    check_bool(training, "training")
     if not training or rate == 0.0:
         return scalar_or_array(x.copy())
     keep = rng.random(x.shape) >= rate  # each unit survives with probability 1 - rate
@@ -515,3 +240,165 @@ def batch_norm(x, gamma=None, beta=None, *, eps=1e-5):
     var = x.var(axis=axes, keepdims=True)  # biased: divides by m, not m - 1
     x_hat = (x - mean) / np.sqrt(var + eps)
     return gamma.reshape(per_feature) * x_hat + beta.reshape(per_feature)
+
+
+def _running_stats(running_mean, running_var, n_features: int):
+    mean = as_vector(running_mean, "running_mean", n_features)
+    var = as_vector(running_var, "running_var", n_features)
+    if var.min() < 0:
+        raise ValueError(f"running_var must be non-negative; got minimum {var.min():g}.")
+    return mean, var
+
+
+def batch_norm_train(x, gamma, beta, running_mean, running_var, *, momentum=0.1, eps=1e-5):
+    r"""Batch normalisation in training mode, also returning the updated running statistics.
+
+    Parameters
+    ----------
+    x : array_like of shape (N, D) or (N, C, H, W)
+        Finite activations; each feature (column, or channel over all pixels) is
+        normalised separately, with at least two values per feature.
+    gamma : array_like of shape (D,) or (C,), or None
+        Learned scale $\gamma$; None means ones.
+    beta : array_like of shape (D,) or (C,), or None
+        Learned shift $\beta$; None means zeros.
+    running_mean : array_like of shape (D,) or (C,)
+        Running mean before this batch (PyTorch starts it at zeros).
+    running_var : array_like of shape (D,) or (C,)
+        Running variance before this batch, non-negative (PyTorch starts it at ones).
+    momentum : float, default=0.1
+        Weight $\alpha \in [0, 1]$ of the new batch in the running averages
+        (PyTorch's convention).
+    eps : float, default=1e-5
+        $\varepsilon > 0$ added to the variance.
+
+    Returns
+    -------
+    y : ndarray
+        The normalised batch, same shape as `x`, as :func:`~dlterms.layers.batch_norm`.
+    new_running_mean : ndarray of shape (D,) or (C,)
+        $(1 - \alpha)\,\hat\mu + \alpha\,\mu_B$.
+    new_running_var : ndarray of shape (D,) or (C,)
+        $(1 - \alpha)\,\hat\sigma^2 + \alpha\,s_B^2$, with the *unbiased* batch variance.
+
+    Raises
+    ------
+    ValueError
+        If `x` is not 2-D or 4-D, is empty, has one value per feature or holds NaN or
+        infinity; a parameter or statistic has the wrong shape; `running_var` is
+        negative; `momentum` is outside $[0, 1]$; or `eps` is not positive.
+    TypeError
+        If an array does not hold real numbers or an option is not a number.
+
+    See Also
+    --------
+    batch_norm_inference : The inference mode, which uses the running statistics.
+
+    batch_norm : The normalisation alone.
+
+    Notes
+    -----
+    Over the $m$ values of a feature in the batch, with
+    $\mu_B = \frac{1}{m}\sum_i x_i$ and $\sigma_B^2 = \frac{1}{m}\sum_i (x_i - \mu_B)^2$,
+
+    $$y_i = \gamma \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \varepsilon}} + \beta,\qquad
+      \hat\mu \leftarrow (1 - \alpha)\hat\mu + \alpha\mu_B,\qquad
+      \hat\sigma^2 \leftarrow (1 - \alpha)\hat\sigma^2 + \alpha\,\frac{m}{m - 1}\sigma_B^2.$$
+
+    These are PyTorch's conventions (``torch.nn.functional.batch_norm`` with
+    ``training=True``): the batch is normalised with the biased variance, but the
+    running variance is fed the unbiased one. Keras's ``BatchNormalization`` uses the
+    opposite momentum, the weight of the *old* value (default 0.99, which matches
+    PyTorch's 0.01), and the biased variance. PyTorch updates its buffers in place;
+    here new arrays are returned.
+
+    References
+    ----------
+    S. Ioffe and C. Szegedy, "Batch normalization: accelerating deep network
+    training by reducing internal covariate shift", ICML (2015).
+
+    Examples
+    --------
+    Feature $(1, 3)$: mean 2, biased variance 1, unbiased variance 2. The running
+    mean moves from 0 to $0.1 \cdot 2 = 0.2$, the variance from 1 to $0.9 + 0.1 \cdot 2$:
+
+    >>> y, mean, var = batch_norm_train([[1.0], [3.0]], None, None, [0.0], [1.0])
+    >>> y.round(4).tolist(), mean.tolist(), var.round(4).tolist()
+    ([[-1.0], [1.0]], [0.2], [1.1])
+    """
+    x = as_float_array(x, "x", ndim=(2, 4), layout="(N, D) or (N, C, H, W)")
+    y = batch_norm(x, gamma, beta, eps=eps)  # validates gamma, beta, eps and N
+    old_mean, old_var = _running_stats(running_mean, running_var, x.shape[1])
+    alpha = check_real(momentum, "momentum", low=0.0, high=1.0)
+    axes = (0,) if x.ndim == 2 else (0, 2, 3)
+    m = x.size // x.shape[1]  # values per feature
+    batch_mean = x.mean(axis=axes)
+    batch_var = x.var(axis=axes) * (m / (m - 1))  # unbiased, for the running estimate
+    new_mean = (1.0 - alpha) * old_mean + alpha * batch_mean
+    new_var = (1.0 - alpha) * old_var + alpha * batch_var
+    return y, new_mean, new_var
+
+
+def batch_norm_inference(x, gamma, beta, running_mean, running_var, *, eps=1e-5):
+    r"""Batch normalisation in inference mode: normalise with the running statistics.
+
+    Parameters
+    ----------
+    x : array_like of shape (N, D) or (N, C, H, W)
+        Finite activations; a single example ($N = 1$) is fine.
+    gamma : array_like of shape (D,) or (C,), or None
+        Learned scale $\gamma$; None means ones.
+    beta : array_like of shape (D,) or (C,), or None
+        Learned shift $\beta$; None means zeros.
+    running_mean : array_like of shape (D,) or (C,)
+        Mean estimated during training.
+    running_var : array_like of shape (D,) or (C,)
+        Variance estimated during training, non-negative.
+    eps : float, default=1e-5
+        $\varepsilon > 0$ added to the variance.
+
+    Returns
+    -------
+    ndarray
+        Same shape as `x`.
+
+    Raises
+    ------
+    ValueError
+        If `x` is not 2-D or 4-D, is empty or holds NaN or infinity; a parameter or
+        statistic has the wrong shape; `running_var` is negative; or `eps` is not
+        positive.
+    TypeError
+        If an array does not hold real numbers or `eps` is not a number.
+
+    See Also
+    --------
+    batch_norm_train : Training mode, which produces the running statistics.
+
+    Notes
+    -----
+    $$y = \gamma\,\frac{x - \hat\mu}{\sqrt{\hat\sigma^2 + \varepsilon}} + \beta.$$
+
+    The statistics are constants here, so each example is transformed on its own:
+    the layer becomes a fixed per-feature affine map that does not depend on the
+    rest of the batch, and it can be folded into the preceding weights. This is
+    PyTorch's ``model.eval()`` mode (``training=False``) and Keras's
+    ``training=False``.
+
+    Examples
+    --------
+    Running mean 2 and variance 4 (standard deviation 2, ignoring $\varepsilon$):
+    $(4 - 2)/2 = 1$, then $\gamma = 3$, $\beta = 1$ give $3 \cdot 1 + 1 = 4$.
+
+    >>> batch_norm_inference([[4.0]], [3.0], [1.0], [2.0], [4.0], eps=1e-12).round(6).tolist()
+    [[4.0]]
+    """
+    x = as_float_array(x, "x", ndim=(2, 4), layout="(N, D) or (N, C, H, W)")
+    n_features = x.shape[1]
+    gamma = np.ones(n_features) if gamma is None else as_vector(gamma, "gamma", n_features)
+    beta = np.zeros(n_features) if beta is None else as_vector(beta, "beta", n_features)
+    mean, var = _running_stats(running_mean, running_var, n_features)
+    eps = check_real(eps, "eps", low=0.0, closed="neither")
+    per_feature = (1, n_features) + (1,) * (x.ndim - 2)  # broadcasts along the feature axis
+    scale = (gamma / np.sqrt(var + eps)).reshape(per_feature)
+    return scale * (x - mean.reshape(per_feature)) + beta.reshape(per_feature)

@@ -14,14 +14,22 @@ import math
 import numpy as np
 
 from dlterms._validation import (
+    as_dense_params,
     as_float_array,
     as_rng,
-    as_vector,
+    check_bool,
+    check_choice,
     check_int,
     check_same_shape,
     scalar_or_array,
 )
-from dlterms.activations import relu, relu_grad, sigmoid, sigmoid_grad, softmax, softmax_jvp
+from dlterms.activations import (
+    activation_forward,
+    activation_vjp,
+    check_activation,
+    relu,
+    relu_grad,
+)
 from dlterms.layers import dense
 
 __all__ = [
@@ -37,47 +45,37 @@ __all__ = [
     "residual_block_grad",
 ]
 
-_HIDDEN = {"relu": relu, "sigmoid": sigmoid, "linear": np.array}
-_OUTPUT = {"linear": np.array, "sigmoid": sigmoid, "softmax": softmax}
-
-
 # --------------------------------------------------------------------------- helpers
 
 
-def _choice(value, name: str, allowed) -> str:
-    """Return `value` if it is one of the strings `allowed`."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string; got {value!r} ({type(value).__name__}).")
-    if value not in allowed:
-        options = ", ".join(repr(a) for a in sorted(allowed))
-        raise ValueError(f"{name} must be one of {options}; got {value!r}.")
-    return value
+def _stack_forward(x: np.ndarray, params, names) -> tuple[list, list]:
+    """Every layer's input-side output h and pre-activation z, for validated arguments.
+
+    `names` gives one registry activation per layer; ``hs[0]`` is `x` itself.
+    """
+    hs, zs = [x], []
+    for (weight, bias), name in zip(params, names, strict=True):
+        # z_l = h_{l-1} W_l + b_l, then h_l = f_l(z_l)
+        zs.append(dense(hs[-1], weight, bias))
+        hs.append(activation_forward(zs[-1], name))
+    return hs, zs
 
 
-def _as_params(params) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Return `params` as float64 ``(weight, bias)`` pairs whose shapes chain up."""
-    if not isinstance(params, list | tuple):
-        raise TypeError(
-            f"params must be a list of (weight, bias) pairs; got {type(params).__name__}."
-        )
-    if not params:
-        raise ValueError("params must hold at least one (weight, bias) pair; got none.")
-    out = []
-    for i, pair in enumerate(params):
-        if not isinstance(pair, list | tuple) or len(pair) != 2:
-            raise TypeError(f"params[{i}] must be a (weight, bias) pair; got {pair!r}.")
-        weight = as_float_array(pair[0], f"params[{i}] weight", ndim=2, layout="(d_in, d_out)")
-        d_out = weight.shape[1]
-        bias = (
-            np.zeros(d_out) if pair[1] is None else as_vector(pair[1], f"params[{i}] bias", d_out)
-        )
-        if out and weight.shape[0] != out[-1][0].shape[1]:
-            raise ValueError(
-                f"params[{i}] weight must have {out[-1][0].shape[1]} rows, the width of the "
-                f"layer before it; got shape {weight.shape}."
-            )
-        out.append((weight, bias))
-    return out
+def _stack_backward(hs, zs, params, names, delta: np.ndarray):
+    """Backpropagation through a stack of dense layers, from the output's delta down.
+
+    `delta` is dl/dz_L, the gradient at the last pre-activation, shaped ``(n, d_L)``;
+    returns dl/dx and the ``(dl/dW, dl/db)`` pair of every layer, summed over the batch.
+    """
+    grads = []
+    for layer in range(len(params) - 1, -1, -1):
+        # dl/dW_l = h_{l-1}^T delta_l and dl/db_l = sum_i delta_l, summed over the batch
+        grads.append((hs[layer].T @ delta, delta.sum(axis=0)))
+        back = delta @ params[layer][0].T  # dl/dh_{l-1}
+        if layer > 0:
+            # delta_{l-1} = back * f'_{l-1}(z_{l-1}), a Jacobian product for softmax
+            delta = activation_vjp(zs[layer - 1], back, names[layer - 1])
+    return back, grads[::-1]
 
 
 def _layer_sizes(architecture) -> tuple[int, ...]:
@@ -89,7 +87,7 @@ def _layer_sizes(architecture) -> tuple[int, ...]:
         )
     items = list(architecture)
     if items and all(isinstance(item, list | tuple) for item in items):
-        params = _as_params(items)
+        params = as_dense_params(items)
         return (params[0][0].shape[0], *(weight.shape[1] for weight, _ in params))
     sizes = tuple(check_int(s, f"layer_sizes[{i}]", minimum=1) for i, s in enumerate(items))
     if len(sizes) < 2:
@@ -98,11 +96,6 @@ def _layer_sizes(architecture) -> tuple[int, ...]:
             f"got {len(sizes)} size(s): {list(sizes)}."
         )
     return sizes
-
-
-def _check_bool(value, name: str) -> None:
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be True or False; got {value!r} ({type(value).__name__}).")
 
 
 def _check_feature_count(x: np.ndarray, weight: np.ndarray, name: str) -> None:
@@ -174,7 +167,7 @@ def init_mlp(layer_sizes, *, rng=None, scheme="glorot"):
     [0.0, 0.0, 0.0, 0.0]
     """
     sizes = _layer_sizes(layer_sizes)
-    scheme = _choice(scheme, "scheme", ("glorot", "he"))
+    scheme = check_choice(scheme, "scheme", ("glorot", "he"))
     generator = as_rng(rng)
     params = []
     for d_in, d_out in zip(sizes[:-1], sizes[1:], strict=True):
@@ -195,10 +188,12 @@ def mlp_forward(
     params : list of (array_like, array_like or None)
         ``(weight, bias)`` per weight layer, weight shaped ``(d_{l-1}, d_l)``, bias
         ``(d_l,)`` or None for no bias; consecutive shapes must chain up.
-    activation : {"relu", "sigmoid", "linear"}, default="relu"
-        Applied after every hidden layer.
-    output_activation : {"linear", "sigmoid", "softmax"}, default="linear"
-        Applied after the last layer: "linear" returns raw scores (logits).
+    activation : str, default="relu"
+        Applied after every hidden layer: "relu", "leaky_relu", "linear", "sigmoid",
+        "softmax" or "tanh", the names of :data:`dlterms.activations.ACTIVATIONS`.
+    output_activation : str, default="linear"
+        Applied after the last layer, one of the same names: "linear" returns raw
+        scores (logits).
     return_activations : bool, default=False
         Also return every layer's output, the input first.
 
@@ -261,16 +256,19 @@ def mlp_forward(
     [1.0, 0.0]
     """
     x = as_float_array(x, "x", ndim=(1, 2), layout="(n, d_in) or (d_in,)")
-    params = _as_params(params)
-    hidden = _HIDDEN[_choice(activation, "activation", _HIDDEN)]
-    output = _OUTPUT[_choice(output_activation, "output_activation", _OUTPUT)]
+    params = as_dense_params(params)
+    names = _layer_activations(len(params), activation, output_activation)
     _check_feature_count(x, params[0][0], "params[0] weight")
-    activations = [x.copy()]
-    for depth, (weight, bias) in enumerate(params, start=1):
-        # h_l = phi(h_{l-1} W_l + b_l); the last layer uses the output activation
-        phi = output if depth == len(params) else hidden
-        activations.append(np.asarray(phi(dense(activations[-1], weight, bias)), dtype=float))
+    # h_l = phi(h_{l-1} W_l + b_l); the last layer uses the output activation
+    activations = _stack_forward(x.copy(), params, names)[0]
     return activations if return_activations else activations[-1]
+
+
+def _layer_activations(n_layers: int, activation, output_activation) -> list[str]:
+    """One registry name per layer: `activation` for the hidden ones, then the output's."""
+    hidden = check_activation(activation, "activation")
+    output = check_activation(output_activation, "output_activation")
+    return [hidden] * (n_layers - 1) + [output]
 
 
 def mlp_backward(x, params, grad_output, *, activation="relu", output_activation="linear"):
@@ -285,10 +283,10 @@ def mlp_backward(x, params, grad_output, *, activation="relu", output_activation
     grad_output : array_like of shape (n, d_L) or (d_L,)
         $g = \partial \ell / \partial \hat y$, the loss gradient with respect to the
         network's output; the shape of ``mlp_forward(x, params)``.
-    activation : {"relu", "sigmoid", "linear"}, default="relu"
-        The hidden activation used in the forward pass.
-    output_activation : {"linear", "sigmoid", "softmax"}, default="linear"
-        The output activation used in the forward pass.
+    activation : str, default="relu"
+        The hidden activation used in the forward pass, as for :func:`mlp_forward`.
+    output_activation : str, default="linear"
+        The output activation used in the forward pass, as for :func:`mlp_forward`.
 
     Returns
     -------
@@ -343,41 +341,17 @@ def mlp_backward(x, params, grad_output, *, activation="relu", output_activation
     >>> [(dw.tolist(), db.tolist()) for dw, db in grads]
     [([[2.0, 0.0], [4.0, 0.0]], [2.0, 0.0]), ([[3.0, 0.0], [0.0, 0.0]], [1.0, 0.0])]
     """
-    acts = mlp_forward(
-        x,
-        params,
-        activation=activation,
-        output_activation=output_activation,
-        return_activations=True,
-    )
-    params = _as_params(params)
+    x = as_float_array(x, "x", ndim=(1, 2), layout="(n, d_in) or (d_in,)")
+    params = as_dense_params(params)
+    names = _layer_activations(len(params), activation, output_activation)
+    _check_feature_count(x, params[0][0], "params[0] weight")
+    hs, zs = _stack_forward(np.atleast_2d(x), params, names)
     g = as_float_array(grad_output, "grad_output")
-    check_same_shape(acts[-1], g, "the network output", "grad_output")
-    single = acts[0].ndim == 1
-    acts = [np.atleast_2d(h) for h in acts]
-    z = dense(acts[-2], *params[-1])
+    check_same_shape(hs[-1][0] if x.ndim == 1 else hs[-1], g, "the network output", "grad_output")
     # delta_L = g dpsi/dz at the output
-    if output_activation == "softmax":
-        delta = softmax_jvp(z, np.atleast_2d(g))
-    else:
-        delta = np.atleast_2d(g) * (sigmoid_grad(z) if output_activation == "sigmoid" else 1.0)
-    grads = []
-    for layer in range(len(params) - 1, -1, -1):
-        weight, _ = params[layer]
-        # dl/dW = h_{l-1}^T delta_l and dl/db = sum_i delta_l, summed over the batch
-        grads.append((acts[layer].T @ delta, delta.sum(axis=0)))
-        back = delta @ weight.T  # dl/dh_{l-1}
-        if layer > 0:
-            # delta_{l-1} = back * phi'(z_{l-1})
-            delta = back * _hidden_grad(activation, dense(acts[layer - 1], *params[layer - 1]))
-    return (back[0] if single else back), grads[::-1]
-
-
-def _hidden_grad(activation: str, z: np.ndarray):
-    """phi'(z) for a hidden activation name."""
-    if activation == "relu":
-        return relu_grad(z)
-    return sigmoid_grad(z) if activation == "sigmoid" else np.ones_like(z)
+    delta = activation_vjp(zs[-1], np.atleast_2d(g), names[-1])
+    back, grads = _stack_backward(hs, zs, params, names, delta)
+    return (back[0] if x.ndim == 1 else back), grads
 
 
 def network_depth(architecture):
@@ -537,7 +511,7 @@ def count_parameters(architecture, *, bias=True):
     101632
     """
     sizes = _layer_sizes(architecture)
-    _check_bool(bias, "bias")
+    check_bool(bias, "bias")
     weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
     return weights + (sum(sizes[1:]) if bias else 0)
 
@@ -693,7 +667,7 @@ def residual_block(x, weight1, bias1, weight2, bias2, *, skip=True):
     [-1.0, -2.0]
     """
     x, _, weight2, z = _residual_parts(x, weight1, bias1, weight2, bias2)
-    _check_bool(skip, "skip")
+    check_bool(skip, "skip")
     branch = dense(relu(z), weight2, bias2)
     # y = x + F(x): the identity path
     return x + branch if skip else branch
@@ -764,7 +738,7 @@ def residual_block_grad(x, weight1, bias1, weight2, bias2, grad_output, *, skip=
     x, weight1, weight2, z = _residual_parts(x, weight1, bias1, weight2, bias2)
     g = as_float_array(grad_output, "grad_output")
     check_same_shape(x, g, "x", "grad_output")
-    _check_bool(skip, "skip")
+    check_bool(skip, "skip")
     # dl/dz = (g W2^T) * ReLU'(z), then dl/dx through the branch = dl/dz W1^T
     through_branch = ((g @ weight2.T) * relu_grad(z)) @ weight1.T
     # the identity path adds g itself
@@ -788,7 +762,7 @@ def bottleneck(
         Bias of the narrow layer. Default: zeros.
     bias_up : array_like of shape (d_out,), optional
         Bias of the widening layer. Default: zeros.
-    activation : {"relu", "sigmoid", "linear"}, default="relu"
+    activation : {"relu", "leaky_relu", "linear", "sigmoid", "softmax", "tanh"}, default="relu"
         Applied to the narrow layer's output (the code); the widening layer is linear.
     skip : bool, default=False
         Add `x` to the output, a residual connection around the bottleneck (needs
@@ -843,8 +817,8 @@ def bottleneck(
     x = as_float_array(x, "x", ndim=(1, 2), layout="(n, d_in) or (d_in,)")
     weight_down = as_float_array(weight_down, "weight_down", ndim=2, layout="(d_in, k)")
     weight_up = as_float_array(weight_up, "weight_up", ndim=2, layout="(k, d_out)")
-    phi = _HIDDEN[_choice(activation, "activation", _HIDDEN)]
-    _check_bool(skip, "skip")
+    activation = check_activation(activation, "activation")
+    check_bool(skip, "skip")
     _check_feature_count(x, weight_down, "weight_down")
     (d_in, k), d_out = weight_down.shape, weight_up.shape[1]
     if weight_up.shape[0] != k:
@@ -862,6 +836,6 @@ def bottleneck(
             f"got d_in={d_in} and d_out={d_out}."
         )
     # c = phi(x W_down + b_down): the k-dimensional code
-    code = np.asarray(phi(dense(x, weight_down, bias_down)), dtype=float)
+    code = activation_forward(dense(x, weight_down, bias_down), activation)
     y = dense(code, weight_up, bias_up)
     return x + y if skip else y

@@ -15,10 +15,17 @@ from dlterms._validation import (
     as_float_array,
     as_rng,
     as_vector,
+    check_bool,
     check_int,
     check_real,
+    weighted_sum,
 )
-from dlterms.activations import apply_activation, apply_activation_grad
+from dlterms.activations import (
+    ELEMENTWISE,
+    apply_activation,
+    apply_activation_grad,
+    check_activation,
+)
 
 __all__ = [
     "neuron",
@@ -29,22 +36,14 @@ __all__ = [
     "saturation_fraction",
 ]
 
-# Elementwise activations that make sense for one unit (softmax needs a whole layer).
-_UNIT_ACTIVATIONS = ("leaky_relu", "linear", "relu", "sigmoid", "tanh")
-
 
 def _check_activation(activation) -> str:
-    if not isinstance(activation, str):
-        raise TypeError(
-            f"activation must be a string; got {activation!r} ({type(activation).__name__})."
-        )
-    if activation not in _UNIT_ACTIVATIONS:
-        names = ", ".join(repr(n) for n in _UNIT_ACTIVATIONS)
-        hint = " Softmax needs several units, so it is a layer's activation." * (
-            activation == "softmax"
-        )
-        raise ValueError(f"activation must be one of {names}; got {activation!r}.{hint}")
-    return activation
+    """One unit takes the elementwise activations; softmax needs a whole layer."""
+    return check_activation(
+        activation,
+        allowed=ELEMENTWISE,
+        hint="Softmax needs several units, so it is a layer's activation.",
+    )
 
 
 def _unit_inputs(x, weight, bias):
@@ -52,20 +51,6 @@ def _unit_inputs(x, weight, bias):
     x = as_float_array(x, "x", ndim=(1, 2), layout="(n, d) or (d,)")
     weight = as_vector(weight, "weight", x.shape[-1])
     return x, weight, check_real(bias, "bias")
-
-
-def _weighted_sum(x, weight, bias):
-    """z = x @ w + b, refusing a sum that leaves the float64 range."""
-    # finite inputs can still overflow the sum; it is reported just below, not warned
-    with np.errstate(over="ignore", invalid="ignore"):
-        z = x @ weight + bias
-    if not np.all(np.isfinite(z)):
-        raise ValueError(
-            "the weighted sum x @ weight + bias must fit in float64; got an overflow for "
-            f"x of largest magnitude {np.abs(x).max():g} and weight of largest magnitude "
-            f"{np.abs(weight).max():g}. Rescale the inputs."
-        )
-    return z
 
 
 def neuron(x, weight, bias, *, activation="sigmoid"):
@@ -133,7 +118,7 @@ def neuron(x, weight, bias, *, activation="sigmoid"):
     """
     x, weight, bias = _unit_inputs(x, weight, bias)
     activation = _check_activation(activation)
-    return apply_activation(_weighted_sum(x, weight, bias), activation)
+    return apply_activation(weighted_sum(x, weight, bias), activation)
 
 
 def neuron_grad(x, weight, bias, *, activation="sigmoid"):
@@ -202,7 +187,7 @@ def neuron_grad(x, weight, bias, *, activation="sigmoid"):
     """
     x, weight, bias = _unit_inputs(x, weight, bias)
     activation = _check_activation(activation)
-    slope = np.asarray(apply_activation_grad(_weighted_sum(x, weight, bias), activation))
+    slope = np.asarray(apply_activation_grad(weighted_sum(x, weight, bias), activation))
     # dy/dw_k = f'(z) x_k and dy/dx_k = f'(z) w_k, one row per example
     grad_x = slope[..., None] * weight
     grad_weight = slope[..., None] * x
@@ -260,7 +245,7 @@ def perceptron_predict(x, weight, bias):
     0
     """
     x, weight, bias = _unit_inputs(x, weight, bias)
-    y_hat = (_weighted_sum(x, weight, bias) > 0).astype(np.int64)
+    y_hat = (weighted_sum(x, weight, bias) > 0).astype(np.int64)
     return int(y_hat) if y_hat.ndim == 0 else y_hat
 
 
@@ -363,15 +348,14 @@ def perceptron_train(x, y, *, learning_rate=1.0, n_epochs=100, shuffle=False, rn
     y = _as_binary_labels(y, x.shape[0])
     learning_rate = check_real(learning_rate, "learning_rate", low=0.0, closed="neither")
     n_epochs = check_int(n_epochs, "n_epochs", minimum=1)
-    if not isinstance(shuffle, bool | np.bool_):
-        raise TypeError(f"shuffle must be True or False; got {shuffle!r}.")
+    check_bool(shuffle, "shuffle")
     generator = as_rng(rng)
     weight, bias, n_errors = np.zeros(x.shape[1]), 0.0, []
     for _ in range(n_epochs):
         order = generator.permutation(len(y)) if shuffle else range(len(y))
         mistakes = 0
         for i in order:  # sequential on purpose: each step sees the previous update
-            y_hat = int(_weighted_sum(x[i], weight, bias) > 0)
+            y_hat = int(weighted_sum(x[i], weight, bias) > 0)
             # w <- w + eta (y - y_hat) x,  b <- b + eta (y - y_hat)
             step = learning_rate * (y[i] - y_hat)
             if step:

@@ -20,6 +20,7 @@ from dlterms._validation import (
     as_array,
     as_float_array,
     as_rng,
+    check_bool,
     check_int,
     check_real,
     check_same_shape,
@@ -455,59 +456,47 @@ def gradient_descent(grad_fn, x0, *, learning_rate=0.1, n_steps=100):
 
 
 def sgd_step(params, grad, *, learning_rate):
-    r"""One stochastic-gradient-descent update, from the gradient of one example or batch.
+    r"""One stochastic-gradient-descent update: :func:`gradient_descent_step` under its SGD name.
 
     Parameters
     ----------
-    params : float or array_like
-        Current parameters $\theta_t$, finite, any shape.
-    grad : float or array_like
-        Gradient of the loss on one example, or the mean over one mini-batch
-        $B_t$, at $\theta_t$; same shape as `params`.
-    learning_rate : float
-        Step size $\eta > 0$.
+    params, grad, learning_rate
+        As for :func:`gradient_descent_step`; `grad` is the gradient of one example, or
+        the mean over one mini-batch $B_t$.
 
     Returns
     -------
     float or ndarray
-        $\theta_{t+1}$, same shape as `params`. The inputs are not modified.
+        ``gradient_descent_step(params, grad, learning_rate=learning_rate)``.
 
     Raises
     ------
-    ValueError
-        If an input is empty or holds NaN or infinity, the shapes differ, or
-        `learning_rate` is not a positive finite number.
-    TypeError
-        If an input does not hold real numbers or `learning_rate` is not a number.
+    ValueError, TypeError
+        As for :func:`gradient_descent_step`.
 
     See Also
     --------
-    gradient_descent_step : The same arithmetic, with the full-batch gradient.
+    gradient_descent_step : The update itself.
 
     minibatch_sgd : Draws the batches and repeats this step over epochs.
-
-    momentum_step : Adds a velocity to smooth the noisy steps.
 
     Notes
     -----
     $$\theta_{t+1} = \theta_t - \eta\, \frac{1}{|B_t|} \sum_{i \in B_t} \nabla \ell_i(\theta_t).$$
 
-    The update is the one of `gradient_descent_step`; what makes it *stochastic* is
-    the gradient passed in. It comes from a randomly drawn example ($|B_t| = 1$,
-    "vanilla" SGD) or mini-batch instead of the whole training set, so it is an
-    unbiased but noisy estimate of the full gradient, and costs $|B_t|$ gradient
-    evaluations instead of $n$. ``torch.optim.SGD`` and ``keras.optimizers.SGD`` are
-    named after this use: they only see whatever gradient the batch produced.
+    The arithmetic is that of gradient descent; what makes it *stochastic* is the
+    gradient passed in, from a random example ($|B_t| = 1$) or mini-batch: an unbiased
+    but noisy estimate of the full gradient that costs $|B_t|$ gradient evaluations
+    instead of $n$. ``torch.optim.SGD`` and ``keras.optimizers.SGD`` are named after
+    this use: they only see whatever gradient the batch produced.
 
     Examples
     --------
-    One example $(x, y) = (2, 3)$ for the model $\hat y = w x$ with squared error
-    $(w x - y)^2$: at $w = 1$ the gradient is $2 x (w x - y) = 2 \cdot 2 \cdot (-1) = -4$.
+    One example $(x, y) = (2, 3)$ for $\hat y = w x$ with squared error: at $w = 1$ the
+    gradient is $2 x (w x - y) = -4$.
 
     >>> sgd_step(1.0, -4.0, learning_rate=0.25)
     2.0
-    >>> sgd_step([1.0, 1.0], [-4.0, 0.0], learning_rate=0.25).tolist()
-    [2.0, 1.0]
     """
     return gradient_descent_step(params, grad, learning_rate=learning_rate)
 
@@ -705,25 +694,17 @@ def momentum_step(params, grad, state=None, *, learning_rate, momentum=0.9, nest
     params, grad = _params_and_grad(params, grad)
     learning_rate = check_real(learning_rate, "learning_rate", low=0.0, closed="neither")
     momentum = check_real(momentum, "momentum", low=0.0, high=1.0, closed="left")
-    if not isinstance(nesterov, bool | np.bool_):
-        raise TypeError(f"nesterov must be a bool; got {nesterov!r}.")
+    check_bool(nesterov, "nesterov")
     previous = _previous_state(state, MomentumState, params)
     v_prev = 0.0 if previous is None else previous.velocity
 
-    velocity, new_params = np.empty_like(params), np.empty_like(params)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported just below
-        # v_t = mu v_{t-1} + g_t
-        np.multiply(v_prev, momentum, out=velocity)
-        velocity += grad
-        # d_t = g_t + mu v_t (Nesterov) or d_t = v_t
-        if nesterov:
-            np.multiply(velocity, momentum, out=new_params)
-            new_params += grad
-        else:
-            new_params[...] = velocity
-        # theta_t = theta_{t-1} - eta d_t
-        new_params *= -learning_rate
-        new_params += params
+        # v_t = \mu v_{t-1} + g_t
+        velocity = momentum * v_prev + grad
+        # d_t = g_t + \mu v_t  (Nesterov),  or  d_t = v_t
+        direction = grad + momentum * velocity if nesterov else velocity
+        # \theta_t = \theta_{t-1} - \eta d_t
+        new_params = params - learning_rate * direction
     _check_no_overflow(velocity, "the velocity")
     _check_no_overflow(new_params, "the update")
     return _step_result(new_params, MomentumState(velocity))
@@ -800,18 +781,12 @@ def adagrad_step(params, grad, state=None, *, learning_rate=0.01, eps=1e-10):
     previous = _previous_state(state, AdagradState, params)
     sum_prev = 0.0 if previous is None else previous.sum_sq
 
-    sum_sq, new_params = np.empty_like(params), np.empty_like(params)
     with np.errstate(over="ignore"):  # a squared gradient above 1.8e308 is reported below
         # G_t = G_{t-1} + g_t^2
-        np.multiply(grad, grad, out=sum_sq)
-        sum_sq += sum_prev
+        sum_sq = sum_prev + grad * grad
     _check_no_overflow(sum_sq, "the sum of squared gradients")
-    # theta_t = theta_{t-1} - eta g_t / (sqrt(G_t) + eps)
-    np.sqrt(sum_sq, out=new_params)
-    new_params += eps
-    np.divide(grad, new_params, out=new_params)
-    new_params *= -learning_rate
-    new_params += params
+    # \theta_t = \theta_{t-1} - \eta \, g_t / (\sqrt{G_t} + \epsilon)
+    new_params = params - learning_rate * (grad / (np.sqrt(sum_sq) + eps))
     return _step_result(new_params, AdagradState(sum_sq))
 
 
@@ -883,20 +858,12 @@ def rmsprop_step(params, grad, state=None, *, learning_rate=0.01, alpha=0.99, ep
     previous = _previous_state(state, RMSpropState, params)
     s_prev = 0.0 if previous is None else previous.square_avg
 
-    square_avg, new_params = np.empty_like(params), np.empty_like(params)
     with np.errstate(over="ignore"):  # a squared gradient above 1.8e308 is reported below
-        # s_t = alpha s_{t-1} + (1 - alpha) g_t^2   (g_t^2 goes in new_params, free till below)
-        np.multiply(s_prev, alpha, out=square_avg)
-        np.multiply(grad, grad, out=new_params)
-        new_params *= 1 - alpha
-        square_avg += new_params
+        # s_t = \alpha s_{t-1} + (1 - \alpha) g_t^2
+        square_avg = alpha * s_prev + (1 - alpha) * (grad * grad)
     _check_no_overflow(square_avg, "the average of squared gradients")
-    # theta_t = theta_{t-1} - eta g_t / (sqrt(s_t) + eps)
-    np.sqrt(square_avg, out=new_params)
-    new_params += eps
-    np.divide(grad, new_params, out=new_params)
-    new_params *= -learning_rate
-    new_params += params
+    # \theta_t = \theta_{t-1} - \eta \, g_t / (\sqrt{s_t} + \epsilon)
+    new_params = params - learning_rate * (grad / (np.sqrt(square_avg) + eps))
     return _step_result(new_params, RMSpropState(square_avg))
 
 
@@ -999,30 +966,21 @@ def adam_step(params, grad, state=None, *, learning_rate=0.001, beta1=0.9, beta2
     step, m_prev, v_prev = (0, 0.0, 0.0) if previous is None else previous
     t = step + 1
 
-    # Three buffers, all returned; new_params doubles as scratch until the last lines.
-    m, v, new_params = np.empty_like(params), np.empty_like(params), np.empty_like(params)
-    # m_t = beta1 m_{t-1} + (1 - beta1) g_t
-    np.multiply(m_prev, beta1, out=m)
-    np.multiply(grad, 1 - beta1, out=new_params)
-    m += new_params
+    # m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t
+    m = beta1 * m_prev + (1 - beta1) * grad
     with np.errstate(over="ignore"):  # a squared gradient above 1.8e308 is reported below
-        # v_t = beta2 v_{t-1} + (1 - beta2) g_t^2
-        np.multiply(v_prev, beta2, out=v)
-        np.multiply(grad, grad, out=new_params)
-        new_params *= 1 - beta2
-        v += new_params
+        # v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2
+        v = beta2 * v_prev + (1 - beta2) * (grad * grad)
     _check_no_overflow(v, "the second moment v")
-    # bias corrections 1 - beta1^t and 1 - beta2^t
+    # 1 - \beta_1^t and 1 - \beta_2^t, which undo the bias of m and v towards 0
     bias_correction1 = 1 - beta1**t
     bias_correction2 = 1 - beta2**t
-    # denominator sqrt(v_t / (1 - beta2^t)) + eps = sqrt(v_hat_t) + eps
-    np.sqrt(v, out=new_params)
-    new_params /= math.sqrt(bias_correction2)
-    new_params += eps
-    # theta_t = theta_{t-1} - (eta / (1 - beta1^t)) m_t / denominator = ... - eta m_hat_t / ...
-    np.divide(m, new_params, out=new_params)
-    new_params *= -learning_rate / bias_correction1
-    new_params += params
+    # \sqrt{\hat v_t} + \epsilon = \sqrt{v_t} / \sqrt{1 - \beta_2^t} + \epsilon
+    denominator = np.sqrt(v) / math.sqrt(bias_correction2) + eps
+    # \eta / (1 - \beta_1^t), so that \eta \hat m_t = step_size \cdot m_t
+    step_size = learning_rate / bias_correction1
+    # \theta_t = \theta_{t-1} - \eta \hat m_t / (\sqrt{\hat v_t} + \epsilon)
+    new_params = params - step_size * (m / denominator)
     return _step_result(new_params, AdamState(t, m, v))
 
 

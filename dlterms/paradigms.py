@@ -19,10 +19,12 @@ from dlterms._validation import (
     as_float_array,
     as_rng,
     as_vector,
+    check_choice,
     check_int,
     check_real,
     check_shape,
     power_of_two_scale,
+    weighted_sum,
 )
 from dlterms.activations import sigmoid
 from dlterms.losses import (
@@ -79,18 +81,6 @@ def _as_model(x, weight, bias):
     """Validated `x` (n, d), `weight` (d,) and `bias` (a float)."""
     x = _as_inputs(x)
     return x, as_vector(weight, "weight", x.shape[1]), check_real(bias, "bias")
-
-
-def _scores(x, weight, bias):
-    """x @ weight + bias, refusing a result that overflows float64."""
-    # A product of huge inputs and weights may overflow; we raise a clear error instead.
-    with np.errstate(over="ignore", invalid="ignore"):
-        z = x @ weight + bias
-    if not np.all(np.isfinite(z)):
-        raise ValueError(
-            "x @ weight + bias must stay within float64; got an overflow. Rescale x or weight."
-        )
-    return z
 
 
 def _penalty(weight, l2):
@@ -222,7 +212,7 @@ def linear_regression_loss(x, y, weight, bias, *, l2=0.0):
     x, weight, bias = _as_model(x, weight, bias)
     y = _as_targets(y, len(x))
     l2 = check_real(l2, "l2", low=0.0)
-    z = _scores(x, weight, bias)
+    z = weighted_sum(x, weight, bias)
     with np.errstate(over="ignore"):  # residuals beyond 1e154 square to inf: checked next
         loss = _finite(mean_squared_error(y, z), "the mean squared error")
     return loss + _penalty(weight, l2)
@@ -289,7 +279,7 @@ def linear_regression_grad(x, y, weight, bias, *, l2=0.0):
     x, weight, bias = _as_model(x, weight, bias)
     y = _as_targets(y, len(x))
     l2 = check_real(l2, "l2", low=0.0)
-    z = _scores(x, weight, bias)
+    z = weighted_sum(x, weight, bias)
     with np.errstate(over="ignore", invalid="ignore"):  # huge residuals or inputs: checked
         g = np.atleast_1d(mean_squared_error_grad(y, z))
         grad_w = x.T @ g + 2.0 * l2 * weight
@@ -510,7 +500,7 @@ def predict_linear(x, weight, bias):
     >>> predict_linear([[1e308, -1e308]], [0.5, 0.5], 0.0).tolist()
     [0.0]
     """
-    return _scores(*_as_model(x, weight, bias))
+    return weighted_sum(*_as_model(x, weight, bias))
 
 
 # --------------------------------------------------------------------------- logistic regression
@@ -580,7 +570,7 @@ def logistic_regression_loss(x, y, weight, bias, *, l2=0.0):
     x, weight, bias = _as_model(x, weight, bias)
     y = _as_targets(y, len(x), binary=True)
     l2 = check_real(l2, "l2", low=0.0)
-    z = _scores(x, weight, bias)
+    z = weighted_sum(x, weight, bias)
     return binary_cross_entropy_with_logits(y, z) + _penalty(weight, l2)
 
 
@@ -644,7 +634,7 @@ def logistic_regression_grad(x, y, weight, bias, *, l2=0.0):
     x, weight, bias = _as_model(x, weight, bias)
     y = _as_targets(y, len(x), binary=True)
     l2 = check_real(l2, "l2", low=0.0)
-    g = np.atleast_1d(binary_cross_entropy_with_logits_grad(y, _scores(x, weight, bias)))
+    g = np.atleast_1d(binary_cross_entropy_with_logits_grad(y, weighted_sum(x, weight, bias)))
     with np.errstate(over="ignore", invalid="ignore"):  # huge inputs: checked next
         grad_w = x.T @ g + 2.0 * l2 * weight
     return _finite(grad_w, "the gradient"), float(np.sum(g))
@@ -773,7 +763,7 @@ def predict_proba_logistic(x, weight, bias):
     >>> predict_proba_logistic([[1e308], [-1e308]], [1.0], 0.0).tolist()
     [1.0, 0.0]
     """
-    return np.asarray(sigmoid(_scores(*_as_model(x, weight, bias))))
+    return np.asarray(sigmoid(weighted_sum(*_as_model(x, weight, bias))))
 
 
 def predict_logistic(x, weight, bias, *, threshold=0.5):
@@ -1303,10 +1293,7 @@ def uncertainty_query(probabilities, n, *, strategy="least_confident"):
     n = check_int(n, "n", minimum=1)
     if n > len(p):
         raise ValueError(f"n must be at most the number of examples, {len(p)}; got {n}.")
-    if not isinstance(strategy, str):
-        raise TypeError(f"strategy must be a string; got {type(strategy).__name__}.")
-    if strategy not in _STRATEGIES:
-        raise ValueError(f"strategy must be one of {', '.join(_STRATEGIES)}; got {strategy!r}.")
+    check_choice(strategy, "strategy", _STRATEGIES)
     top = np.sort(p, axis=1)
     if strategy == "least_confident":
         uncertainty = 1.0 - top[:, -1]

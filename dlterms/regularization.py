@@ -1,12 +1,11 @@
-"""Regularisation: weight penalties, activity penalties, weight constraints, noise, running stats.
+"""Regularisation: weight penalties, activity penalties, weight constraints and noise.
 
 A penalty adds a term to the loss (:func:`l1_penalty`, :func:`l2_penalty`,
 :func:`activity_penalty`) and ships its gradient beside it; a constraint changes the
 weights after each update (:func:`max_norm`); noise injection perturbs inputs during
 training only (:func:`gaussian_noise`). :func:`weight_decay_step` shows that an L2
-penalty is weight decay for plain SGD, and :func:`batch_norm_train` /
-:func:`batch_norm_inference` add the running statistics that
-:func:`dlterms.layers.batch_norm` leaves out. Weights may be one array or a list of
+penalty is weight decay for plain SGD. The batch-normalisation family lives in
+:mod:`dlterms.layers`. Weights may be one array or a list of
 arrays (a model's weight tensors); no input is ever modified.
 """
 
@@ -17,19 +16,16 @@ import numpy as np
 from dlterms._validation import (
     as_float_array,
     as_rng,
-    as_vector,
     check_axis,
+    check_bool,
     check_real,
     check_same_shape,
     scalar_or_array,
 )
-from dlterms.layers import batch_norm
 
 __all__ = [
     "activity_penalty",
     "activity_penalty_grad",
-    "batch_norm_inference",
-    "batch_norm_train",
     "gaussian_noise",
     "l1_penalty",
     "l1_penalty_grad",
@@ -66,11 +62,6 @@ def _power_sum(arrays: list[np.ndarray], power: int) -> tuple[float, float]:
         return 0.0, 0.0
     s = sum(float(np.sum((np.abs(w) / m) ** power)) for w in arrays)
     return m, s
-
-
-def _check_bool(value, name: str) -> None:
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be a bool; got {value!r}.")
 
 
 # --------------------------------------------------------------------------- weight penalties
@@ -639,172 +630,7 @@ def gaussian_noise(x, stddev, *, rng=None, training=True):
     x = as_float_array(x, "x")
     stddev = check_real(stddev, "stddev", low=0.0)
     rng = as_rng(rng)
-    _check_bool(training, "training")
+    check_bool(training, "training")
     if not training or stddev == 0.0:
         return scalar_or_array(x.copy())
     return scalar_or_array(x + rng.normal(0.0, stddev, size=x.shape))
-
-
-# --------------------------------------------------------------------------- batch norm
-
-
-def _running_stats(running_mean, running_var, n_features: int):
-    mean = as_vector(running_mean, "running_mean", n_features)
-    var = as_vector(running_var, "running_var", n_features)
-    if var.min() < 0:
-        raise ValueError(f"running_var must be non-negative; got minimum {var.min():g}.")
-    return mean, var
-
-
-def batch_norm_train(x, gamma, beta, running_mean, running_var, *, momentum=0.1, eps=1e-5):
-    r"""Batch normalisation in training mode, also returning the updated running statistics.
-
-    Parameters
-    ----------
-    x : array_like of shape (N, D) or (N, C, H, W)
-        Finite activations; each feature (column, or channel over all pixels) is
-        normalised separately, with at least two values per feature.
-    gamma : array_like of shape (D,) or (C,), or None
-        Learned scale $\gamma$; None means ones.
-    beta : array_like of shape (D,) or (C,), or None
-        Learned shift $\beta$; None means zeros.
-    running_mean : array_like of shape (D,) or (C,)
-        Running mean before this batch (PyTorch starts it at zeros).
-    running_var : array_like of shape (D,) or (C,)
-        Running variance before this batch, non-negative (PyTorch starts it at ones).
-    momentum : float, default=0.1
-        Weight $\alpha \in [0, 1]$ of the new batch in the running averages
-        (PyTorch's convention).
-    eps : float, default=1e-5
-        $\varepsilon > 0$ added to the variance.
-
-    Returns
-    -------
-    y : ndarray
-        The normalised batch, same shape as `x`, as :func:`~dlterms.layers.batch_norm`.
-    new_running_mean : ndarray of shape (D,) or (C,)
-        $(1 - \alpha)\,\hat\mu + \alpha\,\mu_B$.
-    new_running_var : ndarray of shape (D,) or (C,)
-        $(1 - \alpha)\,\hat\sigma^2 + \alpha\,s_B^2$, with the *unbiased* batch variance.
-
-    Raises
-    ------
-    ValueError
-        If `x` is not 2-D or 4-D, is empty, has one value per feature or holds NaN or
-        infinity; a parameter or statistic has the wrong shape; `running_var` is
-        negative; `momentum` is outside $[0, 1]$; or `eps` is not positive.
-    TypeError
-        If an array does not hold real numbers or an option is not a number.
-
-    See Also
-    --------
-    batch_norm_inference : The inference mode, which uses the running statistics.
-
-    batch_norm : The normalisation alone.
-
-    Notes
-    -----
-    Over the $m$ values of a feature in the batch, with
-    $\mu_B = \frac{1}{m}\sum_i x_i$ and $\sigma_B^2 = \frac{1}{m}\sum_i (x_i - \mu_B)^2$,
-
-    $$y_i = \gamma \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \varepsilon}} + \beta,\qquad
-      \hat\mu \leftarrow (1 - \alpha)\hat\mu + \alpha\mu_B,\qquad
-      \hat\sigma^2 \leftarrow (1 - \alpha)\hat\sigma^2 + \alpha\,\frac{m}{m - 1}\sigma_B^2.$$
-
-    These are PyTorch's conventions (``torch.nn.functional.batch_norm`` with
-    ``training=True``): the batch is normalised with the biased variance, but the
-    running variance is fed the unbiased one. Keras's ``BatchNormalization`` uses the
-    opposite momentum, the weight of the *old* value (default 0.99, which matches
-    PyTorch's 0.01), and the biased variance. PyTorch updates its buffers in place;
-    here new arrays are returned.
-
-    References
-    ----------
-    S. Ioffe and C. Szegedy, "Batch normalization: accelerating deep network
-    training by reducing internal covariate shift", ICML (2015).
-
-    Examples
-    --------
-    Feature $(1, 3)$: mean 2, biased variance 1, unbiased variance 2. The running
-    mean moves from 0 to $0.1 \cdot 2 = 0.2$, the variance from 1 to $0.9 + 0.1 \cdot 2$:
-
-    >>> y, mean, var = batch_norm_train([[1.0], [3.0]], None, None, [0.0], [1.0])
-    >>> y.round(4).tolist(), mean.tolist(), var.round(4).tolist()
-    ([[-1.0], [1.0]], [0.2], [1.1])
-    """
-    x = as_float_array(x, "x", ndim=(2, 4), layout="(N, D) or (N, C, H, W)")
-    y = batch_norm(x, gamma, beta, eps=eps)  # validates gamma, beta, eps and N
-    old_mean, old_var = _running_stats(running_mean, running_var, x.shape[1])
-    alpha = check_real(momentum, "momentum", low=0.0, high=1.0)
-    axes = (0,) if x.ndim == 2 else (0, 2, 3)
-    m = x.size // x.shape[1]  # values per feature
-    batch_mean = x.mean(axis=axes)
-    batch_var = x.var(axis=axes) * (m / (m - 1))  # unbiased, for the running estimate
-    new_mean = (1.0 - alpha) * old_mean + alpha * batch_mean
-    new_var = (1.0 - alpha) * old_var + alpha * batch_var
-    return y, new_mean, new_var
-
-
-def batch_norm_inference(x, gamma, beta, running_mean, running_var, *, eps=1e-5):
-    r"""Batch normalisation in inference mode: normalise with the running statistics.
-
-    Parameters
-    ----------
-    x : array_like of shape (N, D) or (N, C, H, W)
-        Finite activations; a single example ($N = 1$) is fine.
-    gamma : array_like of shape (D,) or (C,), or None
-        Learned scale $\gamma$; None means ones.
-    beta : array_like of shape (D,) or (C,), or None
-        Learned shift $\beta$; None means zeros.
-    running_mean : array_like of shape (D,) or (C,)
-        Mean estimated during training.
-    running_var : array_like of shape (D,) or (C,)
-        Variance estimated during training, non-negative.
-    eps : float, default=1e-5
-        $\varepsilon > 0$ added to the variance.
-
-    Returns
-    -------
-    ndarray
-        Same shape as `x`.
-
-    Raises
-    ------
-    ValueError
-        If `x` is not 2-D or 4-D, is empty or holds NaN or infinity; a parameter or
-        statistic has the wrong shape; `running_var` is negative; or `eps` is not
-        positive.
-    TypeError
-        If an array does not hold real numbers or `eps` is not a number.
-
-    See Also
-    --------
-    batch_norm_train : Training mode, which produces the running statistics.
-
-    Notes
-    -----
-    $$y = \gamma\,\frac{x - \hat\mu}{\sqrt{\hat\sigma^2 + \varepsilon}} + \beta.$$
-
-    The statistics are constants here, so each example is transformed on its own:
-    the layer becomes a fixed per-feature affine map that does not depend on the
-    rest of the batch, and it can be folded into the preceding weights. This is
-    PyTorch's ``model.eval()`` mode (``training=False``) and Keras's
-    ``training=False``.
-
-    Examples
-    --------
-    Running mean 2 and variance 4 (standard deviation 2, ignoring $\varepsilon$):
-    $(4 - 2)/2 = 1$, then $\gamma = 3$, $\beta = 1$ give $3 \cdot 1 + 1 = 4$.
-
-    >>> batch_norm_inference([[4.0]], [3.0], [1.0], [2.0], [4.0], eps=1e-12).round(6).tolist()
-    [[4.0]]
-    """
-    x = as_float_array(x, "x", ndim=(2, 4), layout="(N, D) or (N, C, H, W)")
-    n_features = x.shape[1]
-    gamma = np.ones(n_features) if gamma is None else as_vector(gamma, "gamma", n_features)
-    beta = np.zeros(n_features) if beta is None else as_vector(beta, "beta", n_features)
-    mean, var = _running_stats(running_mean, running_var, n_features)
-    eps = check_real(eps, "eps", low=0.0, closed="neither")
-    per_feature = (1, n_features) + (1,) * (x.ndim - 2)  # broadcasts along the feature axis
-    scale = (gamma / np.sqrt(var + eps)).reshape(per_feature)
-    return scale * (x - mean.reshape(per_feature)) + beta.reshape(per_feature)

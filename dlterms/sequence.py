@@ -13,7 +13,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from dlterms._validation import as_array, as_float_array, as_vector, check_int, check_shape
+from dlterms._validation import (
+    as_array,
+    as_float_array,
+    as_vector,
+    check_bool,
+    check_int,
+    check_shape,
+)
 
 __all__ = [
     "pad_sequences",
@@ -494,8 +501,7 @@ def truncate_at_eos(token_ids, eos_id, *, keep_eos=True, pad_id=0):
         raise ValueError(f"token_ids must not be empty; got shape {ids.shape}.")
     eos_id = check_int(eos_id, "eos_id", minimum=0)
     pad_id = check_int(pad_id, "pad_id", minimum=0)
-    if not isinstance(keep_eos, bool | np.bool_):
-        raise TypeError(f"keep_eos must be a bool; got {keep_eos!r}.")
+    check_bool(keep_eos, "keep_eos")
     batch = np.atleast_2d(ids)
     is_eos = batch == eos_id
     n_steps = batch.shape[1]

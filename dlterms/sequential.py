@@ -27,23 +27,26 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlterms._validation import (
+    as_dense_params,
     as_float_array,
     as_index_array,
     as_rng,
-    as_vector,
+    check_bool,
+    check_choice,
     check_int,
     check_real,
 )
-from dlterms.activations import apply_activation, apply_activation_grad
-from dlterms.layers import dense
+from dlterms.activations import ACTIVATIONS as _REGISTRY
+from dlterms.activations import check_activation
 from dlterms.losses import cross_entropy, cross_entropy_grad
-from dlterms.networks import init_mlp
+from dlterms.networks import _stack_backward, _stack_forward, init_mlp
 from dlterms.optim import adam_step, gradient_descent_step
 
 __all__ = ["make_trial_data", "sequential_forward", "sequential_loss_grad"]
 
-#: Activation names a layer may use, as in Keras's ``activation=`` argument.
-ACTIVATIONS = ("leaky_relu", "linear", "relu", "sigmoid", "softmax", "tanh")
+#: Activation names a layer may use, as in Keras's ``activation=`` argument: the names
+#: of :data:`dlterms.activations.ACTIVATIONS`, the one registry.
+ACTIVATIONS = tuple(_REGISTRY)
 
 #: The youngest and oldest participant of the synthetic trial, in years.
 AGE_RANGE = (13, 100)
@@ -135,27 +138,7 @@ def make_trial_data(n, *, rng=None, exception_rate=0.05):
 
 def _as_stack(params, activations):
     """Validate ``(weight, bias)`` pairs that chain up, with one activation name per layer."""
-    if not isinstance(params, list | tuple):
-        raise TypeError(
-            f"params must be a list of (weight, bias) pairs; got {type(params).__name__}."
-        )
-    if not params:
-        raise ValueError("params must hold at least one (weight, bias) pair; got none.")
-    pairs = []
-    for i, pair in enumerate(params):
-        if not isinstance(pair, list | tuple) or len(pair) != 2:
-            raise TypeError(f"params[{i}] must be a (weight, bias) pair; got {pair!r}.")
-        weight = as_float_array(pair[0], f"params[{i}] weight", ndim=2, layout="(d_in, d_out)")
-        d_out = weight.shape[1]
-        bias = (
-            np.zeros(d_out) if pair[1] is None else as_vector(pair[1], f"params[{i}] bias", d_out)
-        )
-        if pairs and weight.shape[0] != pairs[-1][0].shape[1]:
-            raise ValueError(
-                f"params[{i}] weight must have {pairs[-1][0].shape[1]} rows, the width of "
-                f"the layer before it; got shape {weight.shape}."
-            )
-        pairs.append((weight, bias))
+    pairs = as_dense_params(params)
     if isinstance(activations, str) or not isinstance(activations, list | tuple):
         raise TypeError(f"activations must be a list of names, one per layer; got {activations!r}.")
     if len(activations) != len(pairs):
@@ -168,13 +151,7 @@ def _as_stack(params, activations):
 
 def _activation_name(name, label: str) -> str:
     """`name` if it is a known activation; None means "linear", as in Keras."""
-    name = "linear" if name is None else name
-    if not isinstance(name, str):
-        raise TypeError(f"{label} must be a string; got {name!r} ({type(name).__name__}).")
-    if name not in ACTIVATIONS:
-        allowed = ", ".join(repr(a) for a in ACTIVATIONS)
-        raise ValueError(f"{label} must be one of {allowed}; got {name!r}.")
-    return name
+    return check_activation("linear" if name is None else name, label)
 
 
 def _as_inputs(x, weight: np.ndarray) -> np.ndarray:
@@ -198,31 +175,14 @@ def _as_labels(y, n: int, k: int) -> np.ndarray:
     return y
 
 
-def _forward(x, params, names):
-    """Every layer's pre-activation z and output h, for validated inputs."""
-    hs, zs = [x], []
-    for (weight, bias), name in zip(params, names, strict=True):
-        # z_l = h_{l-1} W_l + b_l, then h_l = f_l(z_l)
-        zs.append(dense(hs[-1], weight, bias))
-        hs.append(np.asarray(apply_activation(zs[-1], name), dtype=float))
-    return hs, zs
-
-
 def _backprop(x, y, params, names):
     """Loss, gradients and logits of a softmax stack on one batch (inputs validated)."""
-    hs, zs = _forward(x, params, names)
+    hs, zs = _stack_forward(x, params, names)
     loss = cross_entropy(zs[-1], y)
     # softmax and cross-entropy fused: dL/dz_L = (p - onehot(y)) / n
     delta = cross_entropy_grad(zs[-1], y)
-    grads = []
-    for layer in range(len(params) - 1, -1, -1):
-        # dL/dW_l = h_{l-1}^T delta_l and dL/db_l = sum over the batch of delta_l
-        grads.append((hs[layer].T @ delta, delta.sum(axis=0)))
-        if layer > 0:
-            # delta_{l-1} = (delta_l W_l^T) * f'_{l-1}(z_{l-1})
-            back = delta @ params[layer][0].T
-            delta = back * apply_activation_grad(zs[layer - 1], names[layer - 1])
-    return loss, grads[::-1], zs[-1]
+    _, grads = _stack_backward(hs, zs, params, names, delta)
+    return loss, grads, zs[-1]
 
 
 def _check_softmax_stack(names) -> None:
@@ -301,7 +261,7 @@ def sequential_forward(x, params, activations):
     """
     params, names = _as_stack(params, activations)
     x = _as_inputs(x, params[0][0])
-    return _forward(x, params, names)[0][-1]
+    return _stack_forward(x, params, names)[0][-1]
 
 
 def sequential_loss_grad(x, y, params, activations):
@@ -575,10 +535,8 @@ class Sequential:
         TypeError
             If `learning_rate` is not a number.
         """
-        if optimizer not in ("adam", "sgd"):
-            raise ValueError(f"optimizer must be 'adam' or 'sgd'; got {optimizer!r}.")
-        if loss != "sparse_categorical_crossentropy":
-            raise ValueError(f"loss must be 'sparse_categorical_crossentropy'; got {loss!r}.")
+        check_choice(optimizer, "optimizer", ("adam", "sgd"))
+        check_choice(loss, "loss", ("sparse_categorical_crossentropy",))
         metrics = [metrics] if isinstance(metrics, str) else list(metrics)
         if any(m not in ("accuracy", "acc") for m in metrics):
             raise ValueError(f"metrics may only hold 'accuracy'; got {metrics!r}.")
@@ -658,8 +616,7 @@ class Sequential:
         verbose = check_int(verbose, "verbose", minimum=0)
         if verbose > 2:
             raise ValueError(f"verbose must be 0, 1 or 2; got {verbose}.")
-        if not isinstance(shuffle, bool | np.bool_):
-            raise TypeError(f"shuffle must be True or False; got {shuffle!r}.")
+        check_bool(shuffle, "shuffle")
         rng = self._rng if rng is None else as_rng(rng)
         n_train = math.floor(x.shape[0] * (1.0 - split))
         if n_train < 1 or (split > 0 and n_train == x.shape[0]):
@@ -710,7 +667,7 @@ class Sequential:
             ``"loss"``, the mean cross-entropy, and ``"acc"``, the accuracy.
         """
         x, y = self._prepare(x, y)
-        logits = _forward(x, self.params, self.activations)[1][-1]
+        logits = _stack_forward(x, self.params, self.activations)[1][-1]
         scores = {"loss": cross_entropy(logits, y)}
         if self._optimizer is None or self._with_accuracy:
             scores["acc"] = float(np.mean(np.argmax(logits, axis=1) == y))

@@ -1,12 +1,12 @@
-"""Tensor shape rules: numpy (and PyTorch) broadcasting written out."""
+"""Tensors: their rank (number of axes) and numpy (and PyTorch) broadcasting written out."""
 
 from __future__ import annotations
 
 import numbers
 
-from dlterms._validation import check_int
+from dlterms._validation import as_array, check_int
 
-__all__ = ["broadcast_shapes"]
+__all__ = ["broadcast_shapes", "tensor_rank"]
 
 
 def broadcast_shapes(*shapes):
@@ -83,3 +83,59 @@ def _as_shape(shape) -> tuple[int, ...]:
     if not isinstance(shape, tuple | list):
         raise TypeError(f"each shape must be a tuple of ints; got {shape!r}.")
     return tuple(check_int(size, "a shape dimension", minimum=0) for size in shape)
+
+
+def tensor_rank(x):
+    r"""Rank of a tensor: its number of axes (dimensions), as NumPy's ``ndim``.
+
+    Parameters
+    ----------
+    x : scalar or array_like
+        A number, a nested list or an array; its elements may be numbers, booleans or
+        strings.
+
+    Returns
+    -------
+    int
+        0 for a scalar, 1 for a vector, 2 for a matrix, $k$ for a $k$-D array.
+
+    Raises
+    ------
+    ValueError
+        If `x` is a ragged nested sequence (rows of different lengths), which is not a
+        tensor.
+    TypeError
+        If the elements are not numbers, booleans or strings.
+
+    See Also
+    --------
+    broadcast_shapes : How tensors of different ranks and shapes combine.
+
+    Notes
+    -----
+    A tensor of shape $(d_1, \ldots, d_k)$ has rank $k$ = ``len(shape)``: the number of
+    indices needed to name one element, $x_{i_1 i_2 \ldots i_k}$. It says nothing about
+    the sizes $d_i$ (a $(1000,)$ vector and a $(2,)$ vector both have rank 1) and
+    nothing about the values. It is **not** the matrix rank of linear algebra, the
+    number of linearly independent rows (``numpy.linalg.matrix_rank``): a $3 \times 3$
+    matrix of ones has tensor rank 2 but matrix rank 1. Axes of size 0 or 1 still
+    count, and NaN is just a value, so neither changes the rank.
+
+    Examples
+    --------
+    >>> tensor_rank(5.0), tensor_rank([1, 2, 3]), tensor_rank([[1, 2], [3, 4]])
+    (0, 1, 2)
+    >>> import numpy as np
+    >>> tensor_rank(np.zeros((32, 3, 28, 28)))  # a batch of RGB images
+    4
+    >>> tensor_rank(np.ones((3, 3)))  # matrix rank 1, tensor rank 2
+    2
+    >>> tensor_rank([[1.0, 2.0], [3.0]])
+    Traceback (most recent call last):
+    ...
+    ValueError: x must be a rectangular array; got a ragged nested sequence.
+    """
+    array = as_array(x, "x")
+    if array.dtype.kind not in "biufcUS":
+        raise TypeError(f"x must hold numbers, booleans or strings; got dtype {array.dtype}.")
+    return int(array.ndim)

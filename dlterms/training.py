@@ -21,9 +21,11 @@ import numpy as np
 
 from dlterms._validation import (
     as_array,
+    as_dense_params,
     as_float_array,
     as_index_array,
     as_rng,
+    check_bool,
     check_int,
     check_real,
     check_same_shape,
@@ -32,7 +34,7 @@ from dlterms._validation import (
 from dlterms.data import iterations_per_epoch
 from dlterms.losses import cross_entropy, cross_entropy_grad
 from dlterms.metrics import accuracy_score
-from dlterms.networks import _as_params, _layer_sizes, init_mlp, mlp_backward, mlp_forward
+from dlterms.networks import _layer_sizes, init_mlp, mlp_backward, mlp_forward
 from dlterms.optim import gradient_descent_step
 
 __all__ = [
@@ -56,12 +58,6 @@ class TrainingHistory(NamedTuple):
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _check_bool(value, name: str) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be True or False; got {value!r} ({type(value).__name__}).")
-    return bool(value)
 
 
 def _as_rows(x, name: str) -> np.ndarray:
@@ -173,8 +169,8 @@ def minibatches(x, y, *, batch_size, shuffle=True, rng=None, drop_last=False):
     x, y = _as_rows(x, "x"), _as_rows(y, "y")
     _check_rows(x, y, "x", "y")
     b = check_int(batch_size, "batch_size", minimum=1)
-    shuffle = _check_bool(shuffle, "shuffle")
-    drop_last = _check_bool(drop_last, "drop_last")
+    shuffle = check_bool(shuffle, "shuffle")
+    drop_last = check_bool(drop_last, "drop_last")
     n = len(x)
     order = as_rng(rng).permutation(n) if shuffle else np.arange(n)
     n_batches = iterations_per_epoch(n, b, drop_last=drop_last)
@@ -276,7 +272,7 @@ def _start_params(initial_params, sizes, rng):
             f"initial_params must have the layer sizes {list(sizes)}; "
             f"got {list(_layer_sizes(initial_params))}."
         )
-    return [(w.copy(), b.copy()) for w, b in _as_params(initial_params)]
+    return [(w.copy(), b.copy()) for w, b in as_dense_params(initial_params)]
 
 
 def _run_seed(rng) -> int:
@@ -623,7 +619,7 @@ def save_checkpoint(path, params, **metadata):
     ([[1.0, -2.0]], [0.5, 0.0])
     """
     path = _check_path(path)
-    params = _as_params(params)
+    params = as_dense_params(params)
     arrays = {}
     for layer, (w, b) in enumerate(params):
         arrays[f"params.{layer}.weight"], arrays[f"params.{layer}.bias"] = w, b
@@ -710,5 +706,5 @@ def load_checkpoint(path):
             f"{path} must store a weight and a bias for layers 0, 1, ...; "
             f"got {sorted(f'{k}.{n}' for k, p in layers.items() for n in p)}."
         )
-    params = _as_params([(layers[i]["weight"], layers[i]["bias"]) for i in range(len(layers))])
+    params = as_dense_params([(layers[i]["weight"], layers[i]["bias"]) for i in range(len(layers))])
     return params, metadata

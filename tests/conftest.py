@@ -16,7 +16,7 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: The entries issue 2 built the pipeline on; tests hold them to the full standard.
+#: The entries the pipeline was first built on; tests hold them to the full standard.
 FIRST_20 = [
     "accuracy",
     "precision",

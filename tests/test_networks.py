@@ -72,15 +72,24 @@ def _torch_block(torch, x, w1, b1, w2, b2, skip):
 
 # --- PyTorch oracles ---------------------------------------------------------------------
 
-TORCH_ACT = {"relu": "relu", "sigmoid": "sigmoid", "linear": None}
+#: Every name of the one activation registry, for hidden and output layers alike.
+ALL_ACTIVATIONS = ["leaky_relu", "linear", "relu", "sigmoid", "softmax", "tanh"]
+
+
+def _torch_activation(torch, name, h):
+    if name == "softmax":
+        return torch.softmax(h, dim=-1)
+    if name == "leaky_relu":
+        return torch.nn.functional.leaky_relu(h, 0.01)
+    return h if name == "linear" else getattr(torch, name)(h)
 
 
 @FAST
 @given(
     layer_sizes,
     seeds,
-    st.sampled_from(["relu", "sigmoid", "linear"]),
-    st.sampled_from(["linear", "sigmoid", "softmax"]),
+    st.sampled_from(ALL_ACTIVATIONS),
+    st.sampled_from(ALL_ACTIVATIONS),
     st.integers(1, 4),
 )
 def test_mlp_forward_matches_a_torch_linear_chain(torch, sizes, seed, act, out_act, n):
@@ -89,11 +98,7 @@ def test_mlp_forward_matches_a_torch_linear_chain(torch, sizes, seed, act, out_a
     h = _t(torch, x)
     for i, (w, b) in enumerate(params):
         h = torch.nn.functional.linear(h, _t(torch, w).T, _t(torch, b))
-        name = out_act if i == len(params) - 1 else act
-        if name == "softmax":
-            h = torch.softmax(h, dim=-1)
-        elif name != "linear":
-            h = getattr(torch, name)(h)
+        h = _torch_activation(torch, out_act if i == len(params) - 1 else act, h)
     ours = mlp_forward(x, params, activation=act, output_activation=out_act)
     np.testing.assert_allclose(ours, h.numpy(), rtol=1e-10, atol=1e-12)
 
@@ -106,11 +111,7 @@ def _torch_mlp(torch, x, params, act, out_act):
         wt, bt = _t(torch, w, grad=True), _t(torch, b, grad=True)
         leaves += [wt, bt]
         h = torch.nn.functional.linear(h, wt.T, bt)
-        name = out_act if i == len(params) - 1 else act
-        if name == "softmax":
-            h = torch.softmax(h, dim=-1)
-        elif name != "linear":
-            h = getattr(torch, name)(h)
+        h = _torch_activation(torch, out_act if i == len(params) - 1 else act, h)
     return h, leaves
 
 
@@ -118,8 +119,8 @@ def _torch_mlp(torch, x, params, act, out_act):
 @given(
     layer_sizes,
     seeds,
-    st.sampled_from(["relu", "sigmoid", "linear"]),
-    st.sampled_from(["linear", "sigmoid", "softmax"]),
+    st.sampled_from(ALL_ACTIVATIONS),
+    st.sampled_from(ALL_ACTIVATIONS),
     st.integers(0, 3),
 )
 def test_mlp_backward_matches_torch_autograd(torch, sizes, seed, act, out_act, n):
@@ -332,9 +333,10 @@ def test_bottleneck_with_linear_code_is_a_rank_k_map():
         (lambda: count_parameters([3, 2], bias=1), TypeError, r"bias must be True or False"),
         (lambda: init_mlp([3, 2], scheme="xavier"), ValueError, r"scheme must be one of"),
         (
-            lambda: mlp_forward([1.0], [(np.ones((1, 1)), None)], activation="tanh"),
+            lambda: mlp_forward([1.0], [(np.ones((1, 1)), None)], activation="gelu"),
             ValueError,
-            r"activation must be one of 'linear', 'relu', 'sigmoid'",
+            r"activation must be one of 'leaky_relu', 'linear', 'relu', 'sigmoid', "
+            r"'softmax', 'tanh'; got 'gelu'\.",
         ),
         (lambda: mlp_forward([1.0], [np.ones((1, 1))]), TypeError, r"params\[0\] must be a"),
         (

@@ -5,14 +5,17 @@
    ``torch.autograd`` and ``scipy.optimize.approx_fprime`` for the finite-difference
    gradient. Each library is skipped if it is missing.
 2. Properties that hold for every valid input (hypothesis), plain-loop oracles for
-   the convergence rule and the mini-batch schedule, and Adam's memory budget.
+   the convergence rule and the mini-batch schedule, and Adam's memory budget, readable
+   and memory-lean (``benchmarks/optim_inplace.py``), which must agree bit for bit.
 3. ``numerical_gradient`` against functions whose gradient is known in closed form
    (this module ships no analytic gradient of its own).
 """
 
 from __future__ import annotations
 
+import sys
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -42,6 +45,9 @@ from dlterms import (
     softmax,
 )
 from dlterms.optim import AdamState
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from optim_inplace import adam_step_inplace  # noqa: E402
 
 FAST = settings(
     max_examples=30,
@@ -327,17 +333,48 @@ def test_state_may_be_a_plain_tuple_and_adagrad_never_forgets():
     close(steps, 1 / np.sqrt(np.arange(1, 6)), rtol=1e-9)  # the step shrinks like 1/sqrt(t)
 
 
-def test_adam_step_memory_stays_within_three_parameter_arrays():
+def _adam_peak(step, params, grad, previous):
+    tracemalloc.start()
+    result = step(params, grad, previous, learning_rate=1e-3)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    del result
+    return peak
+
+
+def test_adam_step_memory_stays_within_five_parameter_arrays():
+    """One line per equation costs temporaries: three outputs plus two at the peak."""
     params = np.random.default_rng(0).normal(size=1_000_000)
     grad = np.ones_like(params)
     state = adam_step(params, grad)[1]
     for previous in (None, state):
-        tracemalloc.start()
-        result = adam_step(params, grad, previous, learning_rate=1e-3)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        peak = _adam_peak(adam_step, params, grad, previous)
+        assert peak <= 5 * params.nbytes + 64 * 1024, f"peak {peak / params.nbytes:.2f}x params"
+
+
+def test_memory_lean_adam_stays_within_three_parameter_arrays():
+    params = np.random.default_rng(0).normal(size=1_000_000)
+    grad = np.ones_like(params)
+    state = adam_step(params, grad)[1]
+    for previous in (None, state):
+        peak = _adam_peak(adam_step_inplace, params, grad, previous)
         assert peak <= 3 * params.nbytes + 64 * 1024, f"peak {peak / params.nbytes:.2f}x params"
-        del result
+
+
+@FAST
+@given(runs(), st.floats(1e-4, 1.0), st.floats(0.0, 0.999), st.floats(0.0, 0.9999))
+def test_memory_lean_adam_gives_the_same_bits_as_the_readable_one(run, lr, beta1, beta2):
+    params, grads = run
+    ours = lean = params
+    state = lean_state = None
+    for grad in grads:
+        kwargs = {"learning_rate": lr, "beta1": beta1, "beta2": beta2}
+        ours, state = adam_step(ours, grad, state, **kwargs)
+        lean, lean_state = adam_step_inplace(lean, grad, lean_state, **kwargs)
+        np.testing.assert_array_equal(ours, lean)
+        assert state.step == lean_state.step
+        np.testing.assert_array_equal(state.m, lean_state.m)
+        np.testing.assert_array_equal(state.v, lean_state.v)
 
 
 def test_wrong_state_type_is_a_type_error():

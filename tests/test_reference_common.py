@@ -1,8 +1,10 @@
-"""Contracts that every exported reference function keeps.
+"""Contracts that every exported reference function keeps: the one generic test file.
 
-Each public function needs one row in each table below: valid sample arguments,
-an extreme-but-finite input, and three bad inputs (a bad shape, an empty input and
-a NaN). A new export without rows fails ``test_tables_cover_every_export``.
+Each public function needs one row in each table of its module's case file,
+``tests/reference_cases/<module>.py``: valid sample arguments, an extreme-but-finite
+input, and three bad inputs (a bad shape, an empty input and a NaN). A new export
+without rows fails ``test_each_module_has_one_case_table_with_a_row_per_function``.
+The tests of what each function computes live in ``tests/test_<module>.py``.
 """
 
 from __future__ import annotations
@@ -26,232 +28,21 @@ PUBLIC = [name for name in dlterms.__all__ if name not in NOT_REFERENCE]
 REFERENCE_MODULES = [m.__name__.removeprefix("dlterms.") for m in dlterms.REFERENCE_MODULES]
 
 
-def _quadratic_grad(x):
-    """Gradient of f(x) = ||x||^2 / 2."""
-    return x
-
-
-def _wrong_shape_grad(x):
-    return np.zeros(x.size + 1)
-
-
-_rng = np.random.default_rng(0)
-X4 = _rng.normal(size=(2, 3, 5, 5))
-W4 = _rng.normal(size=(4, 3, 3, 2))
-POINTS = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0], [5.0, 5.0]])
-NAN = float("nan")
-
-# Valid sample arguments; arrays are numpy arrays so that in-place writes would show.
-VALID = {
-    "accuracy_score": call(np.array([0, 1, 1, 0]), np.array([0, 1, 0, 0])),
-    "precision_score": call(np.array([0, 1, 1, 0]), np.array([0, 1, 0, 1]), pos_label=0),
-    "recall_score": call(np.array([0, 1, 1, 0]), np.array([0, 1, 0, 1]), pos_label=1),
-    "confusion_matrix": call(np.array([0, 1, 2]), np.array([0, 2, 2]), labels=np.array([2, 0])),
-    "sigmoid": call(np.array([-2.0, 0.0, 3.0])),
-    "sigmoid_grad": call(np.array([-2.0, 0.0, 3.0])),
-    "relu": call(np.array([[-2.0, 0.0], [3.0, 4.0]])),
-    "relu_grad": call(np.array([[-2.0, 0.0], [3.0, 4.0]])),
-    "softmax": call(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]), axis=0),
-    "log_softmax": call(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]), axis=0),
-    "softmax_jvp": call(np.array([[1.0, 2.0], [0.0, 0.0]]), np.array([[1.0, 0.0], [2.0, 3.0]])),
-    "mean_squared_error": call(np.array([1.0, 2.0]), np.array([1.5, 2.0])),
-    "mean_absolute_error": call(np.array([1.0, 2.0]), np.array([1.5, 2.0])),
-    "cross_entropy": call(np.array([[1.0, 2.0, 3.0], [1.0, 0.0, 0.0]]), np.array([2, 0])),
-    "broadcast_shapes": call((2, 1), [3]),
-    "one_hot": call(np.array([0, 2, 1]), 4),
-    "iterations_per_epoch": call(10, 4, drop_last=True),
-    "conv2d": call(X4, W4, np.ones(4), stride=(2, 1), padding=1),
-    "conv2d_output_size": call(7, 3, stride=2, padding=1),
-    "max_pool2d": call(X4, 2, stride=1),
-    "avg_pool2d": call(X4, (2, 3)),
-    "dropout": call(np.array([1.0, 2.0, 3.0, 4.0]), 0.5, rng=0),
-    "batch_norm": call(X4, np.full(3, 2.0), np.ones(3)),
-    "gradient_descent_step": call(np.array([1.0, 2.0]), np.array([0.5, 1.0]), learning_rate=0.1),
-    "gradient_descent": call(_quadratic_grad, np.array([1.0, -2.0]), n_steps=5),
-    "kmeans": call(POINTS, 2, init=np.array([[0.0, 0.0], [10.0, 0.0]]), n_iter=10),
-    "dense": call(
-        np.array([[1.0, 2.0], [3.0, 4.0]]),
-        np.array([[1.0, 0.0, -1.0], [0.5, 2.0, 1.0]]),
-        np.array([0.0, 1.0, -1.0]),
-    ),
-    "prediction_bias": call(np.array([0.0, 1.0, 1.0]), np.array([0.25, 0.5, 1.0])),
-    "random_undersample": call(
-        np.arange(12.0).reshape(6, 2), np.array([0, 1, 1, 0, 1, 1]), rng=0, ratio=1.5
-    ),
-}
-
-# Extreme but finite inputs: +-1e308 where the exact result is representable, +-1000
-# for exponentials; +-1e150 where the maths squares its input.
-BIG = np.array([1e308, -1e308, 0.0])
-EXP = np.array([[1000.0, -1000.0], [-1000.0, 1000.0]])
-EXTREME = {
-    "accuracy_score": call(BIG, np.array([1e308, 1e308, 0.0])),
-    "precision_score": call(BIG[:2], np.array([1e308, 1e308]), pos_label=1e308),
-    "recall_score": call(BIG[:2], np.array([1e308, 1e308]), pos_label=1e308),
-    "confusion_matrix": call(BIG, np.array([1e308, 1e308, 0.0])),
-    "sigmoid": call(np.array([-1e308, -1000.0, 1000.0, 1e308])),
-    "sigmoid_grad": call(np.array([-1e308, -1000.0, 1000.0, 1e308])),
-    "relu": call(BIG),
-    "relu_grad": call(BIG),
-    "softmax": call(np.array([[1e308, -1e308], [-1e308, -1e308]])),
-    "log_softmax": call(EXP),
-    "softmax_jvp": call(EXP, np.array([[1.0, -1.0], [1e300, 0.0]])),
-    "mean_squared_error": call(BIG, np.array([1e308, -1e308, 1.0])),
-    "mean_absolute_error": call(BIG, np.array([1e308, -1e308, 1.0])),
-    "cross_entropy": call(EXP, np.array([1, 1])),
-    "broadcast_shapes": call((2**62, 1), (1, 2**62)),
-    "one_hot": call(np.array([0, 1000])),
-    "iterations_per_epoch": call(10**30, 7),
-    "conv2d": call(np.full((1, 1, 3, 3), 1e308), np.full((1, 1, 1, 1), 0.5), np.array([-1e308])),
-    "conv2d_output_size": call(10**30, 3, stride=2, padding=10**20),
-    "max_pool2d": call(np.full((1, 1, 2, 2), -1e308), 2),
-    "avg_pool2d": call(np.full((1, 1, 2, 2), 1e308), 2),
-    "dropout": call(BIG, 0.25, rng=0),
-    "batch_norm": call(np.array([[1e150, -1e150], [-1e150, 1e150], [0.0, 0.0]])),
-    "gradient_descent_step": call(BIG, BIG, learning_rate=0.5),
-    "gradient_descent": call(_quadratic_grad, BIG, learning_rate=0.5, n_steps=3),
-    "kmeans": call(np.array([[1e150, 0.0], [1e150, 1.0], [-1e150, 0.0]]), 2, rng=0),
-    "dense": call(np.array([[1e308, -1e308]]), np.array([[0.5], [0.25]]), np.array([-1e308])),
-    "prediction_bias": call(np.array([1e308, 1e308, -1e308]), np.array([1e308, 5e307, -1e308])),
-    "random_undersample": call(
-        np.array([[1e308], [-1e308], [1e308]]), np.array([1e308, -1e308, 1e308]), rng=0
-    ),
-}
-
-# Three bad inputs per function. A plain Call must raise ValueError; an Expect row
-# documents a different, deliberate outcome.
-BAD = {
-    "accuracy_score": {
-        "shape": call([0, 1, 1], [0, 1]),
-        "empty": call([], []),
-        "nan": call([0.0, NAN], [0.0, 1.0]),
-    },
-    "precision_score": {
-        "shape": call([[0, 1]], [[0, 1]]),
-        "empty": call([], []),
-        "nan": call([0.0, 1.0], [NAN, 1.0]),
-    },
-    "recall_score": {
-        "shape": call([0, 1], [0, 1, 1]),
-        "empty": call([], []),
-        "nan": call([0.0, NAN], [0.0, 1.0]),
-    },
-    "confusion_matrix": {
-        "shape": call([0, 1], [[0, 1]]),
-        "empty": call([], []),
-        "nan": call([0.0, NAN], [0.0, 1.0]),
-    },
-    **{
-        name: {"shape": call([[1.0], [1.0, 2.0]]), "empty": call([]), "nan": call([0.0, NAN])}
-        for name in ("sigmoid", "sigmoid_grad", "relu", "relu_grad")
-    },
-    **{
-        name: {"shape": call(1.0), "empty": call([]), "nan": call([0.0, NAN])}
-        for name in ("softmax", "log_softmax")
-    },
-    "softmax_jvp": {
-        "shape": call([0.0, 1.0], [1.0, 0.0, 0.0]),
-        "empty": call([], []),
-        "nan": call([0.0, 1.0], [NAN, 0.0]),
-    },
-    **{
-        name: {
-            "shape": call([1.0, 2.0], [1.0, 2.0, 3.0]),
-            "empty": call([], []),
-            "nan": call([1.0, NAN], [1.0, 2.0]),
-        }
-        for name in ("mean_squared_error", "mean_absolute_error")
-    },
-    "cross_entropy": {
-        "shape": call([[0.0, 1.0], [1.0, 0.0]], [0, 1, 1]),
-        "empty": call(np.zeros((0, 3)), np.zeros(0, dtype=int)),
-        "nan": call([[0.0, NAN]], [0]),
-    },
-    "broadcast_shapes": {
-        "shape": call((2, 3), (4,)),
-        "empty": Expect(call(), returns=(), why="no shapes broadcast to (), as in numpy"),
-        "nan": Expect(call((NAN,)), raises=TypeError, why="a float is not a dimension"),
-    },
-    "one_hot": {
-        "shape": call([[0, 1]]),
-        "empty": call([]),
-        "nan": call([0.0, NAN]),
-    },
-    "iterations_per_epoch": {
-        "shape": Expect(call([10], 4), raises=TypeError, why="sizes are ints, not arrays"),
-        "empty": call(0, 4),
-        "nan": Expect(call(NAN, 4), raises=TypeError, why="sizes are ints, not floats"),
-    },
-    "conv2d": {
-        "shape": call(np.ones((1, 2, 3, 3)), np.ones((1, 3, 2, 2))),
-        "empty": call(np.ones((0, 1, 3, 3)), np.ones((1, 1, 2, 2))),
-        "nan": call(np.full((1, 1, 3, 3), NAN), np.ones((1, 1, 2, 2))),
-    },
-    "conv2d_output_size": {
-        "shape": call(3, 5),
-        "empty": call(0, 1),
-        "nan": Expect(call(NAN, 3), raises=TypeError, why="sizes are ints, not floats"),
-    },
-    **{
-        name: {
-            "shape": call(np.ones((1, 3, 3)), 2),
-            "empty": call(np.ones((1, 0, 3, 3)), 2),
-            "nan": call(np.full((1, 1, 2, 2), NAN), 2),
-        }
-        for name in ("max_pool2d", "avg_pool2d")
-    },
-    "dropout": {
-        "shape": call([[1.0], [1.0, 2.0]], 0.5),
-        "empty": call([], 0.5),
-        "nan": call([1.0, NAN], 0.5),
-    },
-    "batch_norm": {
-        "shape": call(np.ones((2, 3, 4))),
-        "empty": call(np.ones((0, 3))),
-        "nan": call([[1.0, NAN], [2.0, 3.0]]),
-    },
-    "gradient_descent_step": {
-        "shape": call([1.0, 2.0], [1.0], learning_rate=0.1),
-        "empty": call([], [], learning_rate=0.1),
-        "nan": call([1.0, NAN], [1.0, 1.0], learning_rate=0.1),
-    },
-    "gradient_descent": {
-        "shape": call(_wrong_shape_grad, [1.0, 2.0]),
-        "empty": call(_quadratic_grad, []),
-        "nan": call(_quadratic_grad, [1.0, NAN]),
-    },
-    "kmeans": {
-        "shape": call([1.0, 2.0, 3.0], 2),
-        "empty": call(np.zeros((0, 2)), 1),
-        "nan": call([[0.0, 0.0], [NAN, 1.0]], 1),
-    },
-    "dense": {
-        "shape": call([1.0, 2.0, 3.0], [[1.0], [2.0]]),
-        "empty": call(np.ones((0, 2)), np.ones((2, 3))),
-        "nan": call([1.0, NAN], np.ones((2, 1))),
-    },
-    "prediction_bias": {
-        "shape": call([1.0, 2.0], [1.0, 2.0, 3.0]),
-        "empty": call([], []),
-        "nan": call([1.0, NAN], [1.0, 2.0]),
-    },
-    "random_undersample": {
-        "shape": call([[1.0], [2.0], [3.0]], [0, 1]),
-        "empty": call([], []),
-        "nan": call([[1.0], [2.0]], [0.0, NAN]),
-    },
-}
-
-TABLES = {"VALID": VALID, "EXTREME": EXTREME, "BAD": BAD}
-
-# Topic authors keep their rows beside their own tests, in tests/reference_cases/<topic>.py,
-# each defining VALID, EXTREME and BAD dicts of the same form as above.
-for _path in sorted((Path(__file__).parent / "reference_cases").glob("[!_]*.py")):
-    _cases = importlib.import_module(f"reference_cases.{_path.stem}")
+# One case table per reference module, tests/reference_cases/<module>.py, each defining
+# VALID, EXTREME and BAD dicts with one row per function of that module:
+# - VALID: valid sample arguments; arrays are numpy arrays so that in-place writes show.
+# - EXTREME: extreme but finite inputs (+-1e308 where the exact result is representable,
+#   +-1000 for exponentials, +-1e150 where the maths squares its input).
+# - BAD: three bad inputs ("shape", "empty", "nan"). A plain Call must raise ValueError;
+#   an Expect row documents a different, deliberate outcome.
+TABLES = {"VALID": {}, "EXTREME": {}, "BAD": {}}
+CASE_MODULES = {}
+for _module_name in REFERENCE_MODULES:
+    _cases = importlib.import_module(f"reference_cases.{_module_name}")
+    CASE_MODULES[_module_name] = _cases
     for _name, _table in TABLES.items():
-        _clash = set(_table) & set(getattr(_cases, _name))
-        assert not _clash, f"{_path.name} repeats rows of {_name}: {sorted(_clash)}"
         _table.update(getattr(_cases, _name))
+VALID, EXTREME, BAD = TABLES["VALID"], TABLES["EXTREME"], TABLES["BAD"]
 
 
 def _same(a, b) -> bool:
@@ -306,10 +97,22 @@ def test_every_reference_function_is_exported():
 
 
 @pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("module_name", REFERENCE_MODULES)
+def test_each_module_has_one_case_table_with_a_row_per_function(module_name, table):
+    module = importlib.import_module(f"dlterms.{module_name}")
+    rows = getattr(CASE_MODULES[module_name], table)
+    where = f"tests/reference_cases/{module_name}.py"
+    missing = sorted(set(module.__all__) - set(rows))
+    assert not missing, f"add a row to {table} in {where} for: {missing}"
+    strays = sorted(set(rows) - set(module.__all__))
+    assert not strays, f"{where} has {table} rows for functions of other modules: {strays}"
+
+
+@pytest.mark.parametrize("table", TABLES)
 def test_tables_cover_every_export(table):
     rows = TABLES[table]
     missing = sorted(set(PUBLIC) - set(rows))
-    assert not missing, f"add a row to {table} in {Path(__file__).name} for: {missing}"
+    assert not missing, f"add a row to {table} in tests/reference_cases/ for: {missing}"
     assert not set(rows) - set(PUBLIC), f"{table} has rows for names that are not exported"
 
 
@@ -390,3 +193,13 @@ def test_bad_input_raises_a_clear_error(name, case):
     message = str(info.value)
     assert message.strip(), f"{name} raised {expected.__name__} with an empty message"
     assert message.endswith("."), f"{name}: end the message with a full stop: {message!r}"
+
+
+def test_no_public_name_disappears():
+    """Moving a function between modules must keep ``dlterms.<name>`` working."""
+    recorded = (Path(__file__).parent / "reference_cases" / "public_api.txt").read_text()
+    expected = recorded.split()
+    missing = sorted(set(expected) - set(dlterms.__all__))
+    assert not missing, f"dlterms.__all__ lost {missing}; keep each name importable"
+    added = sorted(set(dlterms.__all__) - set(expected))
+    assert not added, f"record the new public names in reference_cases/public_api.txt: {added}"

@@ -327,7 +327,7 @@ def test_bad_options_raise_value_errors(function, kwargs, match):
 
 
 def test_bad_kinds_raise_type_errors():
-    with pytest.raises(TypeError, match="training must be a bool"):
+    with pytest.raises(TypeError, match="training must be True or False"):
         gaussian_noise([1.0], 0.1, training=1)
     with pytest.raises(TypeError, match="lam must be a real number"):
         l2_penalty([1.0], "0.1")

@@ -263,7 +263,7 @@ def test_truncate_at_eos_accepts_whole_floats_and_refuses_others():
         truncate_at_eos([1.5, 2.0], 1)
     with pytest.raises(ValueError, match="non-negative"):
         truncate_at_eos([[1, -1]], 1)
-    with pytest.raises(TypeError, match="keep_eos must be a bool"):
+    with pytest.raises(TypeError, match="keep_eos must be True or False"):
         truncate_at_eos([1, 2], 1, keep_eos=1)
     with pytest.raises(TypeError, match="integer token ids"):
         truncate_at_eos(["a", "b"], 1)

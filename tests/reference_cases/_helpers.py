@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Call", "Expect", "call"]
+import numpy as np
+
+__all__ = ["BIG", "EXP", "NAN", "Call", "Expect", "call"]
+
+NAN = float("nan")
+#: Extreme but finite inputs: +-1e308 where the exact result is representable, +-1000
+#: for exponentials (rows use +-1e150 where the maths squares its input).
+BIG = np.array([1e308, -1e308, 0.0])
+EXP = np.array([[1000.0, -1000.0], [-1000.0, 1000.0]])
 
 
 @dataclass(frozen=True)

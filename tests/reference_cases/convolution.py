@@ -6,6 +6,10 @@ import numpy as np
 
 from reference_cases._helpers import Expect, call
 
+_rng0 = np.random.default_rng(0)
+X4 = _rng0.normal(size=(2, 3, 5, 5))
+W4 = _rng0.normal(size=(4, 3, 3, 2))
+
 __all__ = ["BAD", "EXTREME", "VALID"]
 
 _rng = np.random.default_rng(5)
@@ -20,7 +24,10 @@ VALID = {
     "max_pool2d_backward": call(X, _rng.normal(size=(2, 3, 4, 3)), 2, stride=1),
     "pad2d": call(X, (1, 2), value=-1.0),
     "receptive_field": call([3, 2, 3], [1, 2, 1]),
-    "tensor_rank": call(X),
+    "conv2d": call(X4, W4, np.ones(4), stride=(2, 1), padding=1),
+    "conv2d_output_size": call(7, 3, stride=2, padding=1),
+    "max_pool2d": call(X4, 2, stride=1),
+    "avg_pool2d": call(X4, (2, 3)),
 }
 
 # Extreme but finite: values near the float maximum where the result is representable.
@@ -32,7 +39,10 @@ EXTREME = {
     "max_pool2d_backward": call(-_BIG, np.full((1, 1, 1, 1), 1e308), 2),
     "pad2d": call(_BIG, 2, value=-1e308),
     "receptive_field": call([10**6] * 10, [10] * 10),
-    "tensor_rank": call(np.full((1,) * 32, 1e308)),
+    "conv2d": call(np.full((1, 1, 3, 3), 1e308), np.full((1, 1, 1, 1), 0.5), np.array([-1e308])),
+    "conv2d_output_size": call(10**30, 3, stride=2, padding=10**20),
+    "max_pool2d": call(np.full((1, 1, 2, 2), -1e308), 2),
+    "avg_pool2d": call(np.full((1, 1, 2, 2), 1e308), 2),
 }
 
 BAD = {
@@ -66,9 +76,22 @@ BAD = {
         "empty": call([]),
         "nan": Expect(call([3, NAN]), raises=TypeError, why="kernel sizes are ints, not floats"),
     },
-    "tensor_rank": {
-        "shape": call([[1.0, 2.0], [3.0]]),
-        "empty": Expect(call([]), returns=1, why="an empty vector is still a rank-1 tensor"),
-        "nan": Expect(call([NAN]), returns=1, why="NaN is a value; the rank counts only axes"),
+    "conv2d": {
+        "shape": call(np.ones((1, 2, 3, 3)), np.ones((1, 3, 2, 2))),
+        "empty": call(np.ones((0, 1, 3, 3)), np.ones((1, 1, 2, 2))),
+        "nan": call(np.full((1, 1, 3, 3), NAN), np.ones((1, 1, 2, 2))),
+    },
+    "conv2d_output_size": {
+        "shape": call(3, 5),
+        "empty": call(0, 1),
+        "nan": Expect(call(NAN, 3), raises=TypeError, why="sizes are ints, not floats"),
+    },
+    **{
+        name: {
+            "shape": call(np.ones((1, 3, 3)), 2),
+            "empty": call(np.ones((1, 0, 3, 3)), 2),
+            "nan": call(np.full((1, 1, 2, 2), NAN), 2),
+        }
+        for name in ("max_pool2d", "avg_pool2d")
     },
 }

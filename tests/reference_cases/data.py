@@ -56,6 +56,11 @@ VALID = {
     "to_sparse": call(np.array([0.0, 2.0, 0.0])),
     "to_dense": call(np.array([1, 3]), np.array([2.0, -1.0]), 5),
     "sparsity": call(np.array([[0.0, 1.0], [0.0, 0.0]])),
+    "one_hot": call(np.array([0, 2, 1]), 4),
+    "iterations_per_epoch": call(10, 4, drop_last=True),
+    "random_undersample": call(
+        np.arange(12.0).reshape(6, 2), np.array([0, 1, 1, 0, 1, 1]), rng=0, ratio=1.5
+    ),
 }
 
 # Extreme but finite: +-1e308 wherever the exact result is representable.
@@ -87,6 +92,11 @@ EXTREME = {
     "to_sparse": call(np.array([1e308, 0.0, -1e308])),
     "to_dense": call(np.array([0, 2]), np.array([1e308, -1e308]), 3),
     "sparsity": call(np.array([1e308, 0.0, -1e308])),
+    "one_hot": call(np.array([0, 1000])),
+    "iterations_per_epoch": call(10**30, 7),
+    "random_undersample": call(
+        np.array([[1e308], [-1e308], [1e308]]), np.array([1e308, -1e308, 1e308]), rng=0
+    ),
 }
 
 _FEATURES = {"shape": call(np.ones((2, 2, 2))), "empty": call([]), "nan": call([1.0, NAN])}
@@ -163,4 +173,19 @@ BAD = {
         "nan": call([0], [NAN], 2),
     },
     "sparsity": {"shape": call(RAGGED), "empty": call([]), "nan": call([NAN])},
+    "one_hot": {
+        "shape": call([[0, 1]]),
+        "empty": call([]),
+        "nan": call([0.0, NAN]),
+    },
+    "iterations_per_epoch": {
+        "shape": Expect(call([10], 4), raises=TypeError, why="sizes are ints, not arrays"),
+        "empty": call(0, 4),
+        "nan": Expect(call(NAN, 4), raises=TypeError, why="sizes are ints, not floats"),
+    },
+    "random_undersample": {
+        "shape": call([[1.0], [2.0], [3.0]], [0, 1]),
+        "empty": call([], []),
+        "nan": call([[1.0], [2.0]], [0.0, NAN]),
+    },
 }

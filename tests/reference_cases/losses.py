@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reference_cases._helpers import Call, Expect, call  # noqa: F401  (rows use them)
+from reference_cases._helpers import BIG, EXP, Call, Expect, call  # noqa: F401  (rows use them)
 
 NAN = float("nan")
 
@@ -39,6 +39,9 @@ VALID = {
     "squared_hinge_loss": call(np.array([1, 0, 1]), _SCORES),
     "categorical_hinge_loss": call(_ONE_HOT, _LOGITS),
     "cosine_similarity_loss": call(_LOGITS, _PROBS),
+    "mean_squared_error": call(np.array([1.0, 2.0]), np.array([1.5, 2.0])),
+    "mean_absolute_error": call(np.array([1.0, 2.0]), np.array([1.5, 2.0])),
+    "cross_entropy": call(np.array([[1.0, 2.0, 3.0], [1.0, 0.0, 0.0]]), np.array([2, 0])),
 }
 
 # Extreme but finite inputs whose exact results are representable.
@@ -75,6 +78,9 @@ EXTREME = {
         np.array([[1e308, -1e308], [1e-300, 0.0], [0.0, 0.0]]),
         np.array([[1e308, 1e308], [1e-320, 5e-324], [1e308, 1.0]]),
     ),
+    "mean_squared_error": call(BIG, np.array([1e308, -1e308, 1.0])),
+    "mean_absolute_error": call(BIG, np.array([1e308, -1e308, 1.0])),
+    "cross_entropy": call(EXP, np.array([1, 1])),
 }
 
 _ELEMENTWISE = {
@@ -129,5 +135,18 @@ BAD = {
         "shape": call([1.0, 0.0], [1.0, 0.0, 0.0]),
         "empty": call([], []),
         "nan": call([1.0, NAN], [1.0, 0.0]),
+    },
+    **{
+        name: {
+            "shape": call([1.0, 2.0], [1.0, 2.0, 3.0]),
+            "empty": call([], []),
+            "nan": call([1.0, NAN], [1.0, 2.0]),
+        }
+        for name in ("mean_squared_error", "mean_absolute_error")
+    },
+    "cross_entropy": {
+        "shape": call([[0.0, 1.0], [1.0, 0.0]], [0, 1, 1]),
+        "empty": call(np.zeros((0, 3)), np.zeros(0, dtype=int)),
+        "nan": call([[0.0, NAN]], [0]),
     },
 }

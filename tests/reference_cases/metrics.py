@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from reference_cases._helpers import BIG as BIG_VEC
 from reference_cases._helpers import Call, Expect, call  # noqa: F401  (rows use them)
 
 NAN = float("nan")
@@ -48,6 +49,11 @@ VALID = {
     "decision_regions": call(_sign_of_first, *np.meshgrid([-1.0, 1.0], [0.0, 1.0, 2.0])),
     "bounding_box": call(np.array([[2.0, 1.0], [5.0, 4.0], [3.0, 0.5]])),
     "iou": call(np.array([[0.0, 0.0, 2.0, 2.0]]), np.array([[1.0, 1.0, 3.0, 3.0]])),
+    "accuracy_score": call(np.array([0, 1, 1, 0]), np.array([0, 1, 0, 0])),
+    "precision_score": call(np.array([0, 1, 1, 0]), np.array([0, 1, 0, 1]), pos_label=0),
+    "recall_score": call(np.array([0, 1, 1, 0]), np.array([0, 1, 0, 1]), pos_label=1),
+    "confusion_matrix": call(np.array([0, 1, 2]), np.array([0, 2, 2]), labels=np.array([2, 0])),
+    "prediction_bias": call(np.array([0.0, 1.0, 1.0]), np.array([0.25, 0.5, 1.0])),
 }
 
 EXTREME = {
@@ -66,6 +72,11 @@ EXTREME = {
     "decision_regions": call(_sign_of_first, np.array([[BIG, -BIG]]), np.array([[-BIG, BIG]])),
     "bounding_box": call(np.array([[BIG, -BIG], [-BIG, BIG]])),
     "iou": call(np.array([-BIG, -BIG, BIG, BIG]), np.array([[0.0, 0.0, BIG, BIG], [0, 0, 1, 1]])),
+    "accuracy_score": call(BIG_VEC, np.array([1e308, 1e308, 0.0])),
+    "precision_score": call(BIG_VEC[:2], np.array([1e308, 1e308]), pos_label=1e308),
+    "recall_score": call(BIG_VEC[:2], np.array([1e308, 1e308]), pos_label=1e308),
+    "confusion_matrix": call(BIG_VEC, np.array([1e308, 1e308, 0.0])),
+    "prediction_bias": call(np.array([1e308, 1e308, -1e308]), np.array([1e308, 5e307, -1e308])),
 }
 
 BAD = {
@@ -123,5 +134,30 @@ BAD = {
         "shape": call([0.0, 0.0, 1.0], [0.0, 0.0, 1.0, 1.0]),
         "empty": call(np.zeros((0, 4)), [0.0, 0.0, 1.0, 1.0]),
         "nan": call([0.0, 0.0, NAN, 1.0], [0.0, 0.0, 1.0, 1.0]),
+    },
+    "accuracy_score": {
+        "shape": call([0, 1, 1], [0, 1]),
+        "empty": call([], []),
+        "nan": call([0.0, NAN], [0.0, 1.0]),
+    },
+    "precision_score": {
+        "shape": call([[0, 1]], [[0, 1]]),
+        "empty": call([], []),
+        "nan": call([0.0, 1.0], [NAN, 1.0]),
+    },
+    "recall_score": {
+        "shape": call([0, 1], [0, 1, 1]),
+        "empty": call([], []),
+        "nan": call([0.0, NAN], [0.0, 1.0]),
+    },
+    "confusion_matrix": {
+        "shape": call([0, 1], [[0, 1]]),
+        "empty": call([], []),
+        "nan": call([0.0, NAN], [0.0, 1.0]),
+    },
+    "prediction_bias": {
+        "shape": call([1.0, 2.0], [1.0, 2.0, 3.0]),
+        "empty": call([], []),
+        "nan": call([1.0, NAN], [1.0, 2.0]),
     },
 }

@@ -8,7 +8,17 @@ from __future__ import annotations
 import numpy as np
 
 from dlterms.optim import AdagradState, AdamState, MomentumState, RMSpropState
-from reference_cases._helpers import Call, Expect, call  # noqa: F401  (rows use them)
+from reference_cases._helpers import BIG, Call, Expect, call  # noqa: F401  (rows use them)
+
+
+def _quadratic_grad(x):
+    """Gradient of f(x) = ||x||^2 / 2."""
+    return x
+
+
+def _wrong_shape_grad(x):
+    return np.zeros(x.size + 1)
+
 
 NAN = float("nan")
 
@@ -56,6 +66,8 @@ VALID = {
     "adam_step": call(_P, _G, AdamState(3, np.array([0.1, 0.0, -0.5]), np.array([1.0, 0.0, 4.0]))),
     "has_converged": call(np.array([4.0, 2.0, 1.0, 0.9, 0.89, 0.889]), tol=0.05, patience=2),
     "is_convex_on": call(_bowl, np.array([-1.0, 0.0]), np.array([2.0, 3.0]), n=50, rng=0),
+    "gradient_descent_step": call(np.array([1.0, 2.0]), np.array([0.5, 1.0]), learning_rate=0.1),
+    "gradient_descent": call(_quadratic_grad, np.array([1.0, -2.0]), n_steps=5),
 }
 
 # Extreme but finite inputs; +-1e150 where the update squares the gradient.
@@ -74,6 +86,8 @@ EXTREME = {
     "adam_step": call(_BIG, _HUGE_GRAD, AdamState(10**9, _BIG / 2, np.array([1e300, 0.0, 1e-300]))),
     "has_converged": call(np.array([1e308, -1e308, 1e308, 1e308]), tol=1.0),
     "is_convex_on": call(np.abs, -1e308, 1e308, n=50, rng=0),
+    "gradient_descent_step": call(BIG, BIG, learning_rate=0.5),
+    "gradient_descent": call(_quadratic_grad, BIG, learning_rate=0.5, n_steps=3),
 }
 
 BAD = {
@@ -136,5 +150,15 @@ BAD = {
         "shape": call(_bowl, [0.0, 1.0], [1.0, 2.0, 3.0]),
         "empty": call(_bowl, [], []),
         "nan": call(_bowl, [0.0, NAN], [1.0, 2.0]),
+    },
+    "gradient_descent_step": {
+        "shape": call([1.0, 2.0], [1.0], learning_rate=0.1),
+        "empty": call([], [], learning_rate=0.1),
+        "nan": call([1.0, NAN], [1.0, 1.0], learning_rate=0.1),
+    },
+    "gradient_descent": {
+        "shape": call(_wrong_shape_grad, [1.0, 2.0]),
+        "empty": call(_quadratic_grad, []),
+        "nan": call(_quadratic_grad, [1.0, NAN]),
     },
 }

@@ -12,7 +12,6 @@ _rng = np.random.default_rng(11)
 W = _rng.normal(size=(3, 4))
 WEIGHTS = [_rng.normal(size=(3, 2)), _rng.normal(size=2)]  # a list of tensors
 X2 = _rng.normal(size=(5, 3))
-X4 = _rng.normal(size=(2, 3, 4, 4))
 NAN = float("nan")
 
 VALID = {
@@ -25,8 +24,6 @@ VALID = {
     "activity_penalty_grad": call(X2, l1=0.01, l2=0.1),
     "max_norm": call(3 * W, 1.5, axis=0),
     "gaussian_noise": call(X2, 0.1, rng=0),
-    "batch_norm_train": call(X4, np.full(3, 2.0), np.ones(3), np.zeros(3), np.ones(3)),
-    "batch_norm_inference": call(X4, np.full(3, 2.0), np.ones(3), np.zeros(3), np.full(3, 4.0)),
 }
 
 # Extreme but finite: +-1e308 where the result is representable, +-1e150 where the
@@ -42,23 +39,8 @@ EXTREME = {
     "activity_penalty_grad": call(np.array([[1e308, -1e308], [0.0, 1.0]]), l1=1.0, l2=0.5),
     "max_norm": call(np.array([[1e308, 1.0], [1e308, -1.0]]), 2.0),
     "gaussian_noise": call(BIG, 1.0, rng=0),
-    "batch_norm_train": call(
-        np.array([[1e150, -1e150], [-1e150, 1e150], [0.0, 0.0]]),
-        None,
-        None,
-        np.array([1e308, -1e308]),
-        np.array([1e300, 0.0]),
-    ),
-    "batch_norm_inference": call(
-        np.array([[1e150, -1e150]]),
-        None,
-        None,
-        np.array([-1e150, 1e150]),
-        np.array([1e300, 1e-300]),
-    ),
 }
 
-_STATS = ([1.0], [0.0], [0.0], [1.0])  # gamma, beta, running mean, running var for D = 1
 BAD = {
     **{
         name: {
@@ -90,15 +72,5 @@ BAD = {
         "shape": call([[1.0], [1.0, 2.0]], 0.1),
         "empty": call([], 0.1),
         "nan": call([1.0, NAN], 0.1),
-    },
-    "batch_norm_train": {
-        "shape": call([[1.0], [2.0]], [1.0, 1.0], None, [0.0], [1.0]),
-        "empty": call(np.zeros((0, 1)), *_STATS),
-        "nan": call([[1.0], [2.0]], [1.0], [0.0], [NAN], [1.0]),
-    },
-    "batch_norm_inference": {
-        "shape": call([[1.0]], *_STATS[:3], [1.0, 1.0]),
-        "empty": call(np.zeros((0, 1)), *_STATS),
-        "nan": call([[NAN]], *_STATS),
     },
 }
