@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import inspect
+import json
+import os
+import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -113,11 +115,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _wrap(text: str, indent: str = "  ") -> str:
-    return "\n".join(
-        textwrap.fill(p, width=88, initial_indent=indent, subsequent_indent=indent)
-        for p in text.split("\n\n")
-    )
+def _use_color(stream) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
@@ -128,24 +128,28 @@ def _cmd_show(args: argparse.Namespace) -> int:
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
         return 1
-    out = [entry.term]
-    if entry.aliases:
-        out.append("  also: " + ", ".join(entry.aliases))
-    out += ["", _wrap(entry.definition)]
-    if entry.formula:
-        out += ["", "Formula:", textwrap.indent(entry.formula, "  ")]
-    if entry.example:
-        out += ["", "Example:", _wrap(entry.example.text)]
-        if entry.example.code:
-            out += ["", textwrap.indent(entry.example.code, "  ")]
-    if entry.implementation:
-        out += ["", "Reference implementation:"]
-        for dotted, fn in zip(entry.implementation, entry.functions, strict=True):
-            out.append(f"  {dotted}{inspect.signature(fn)}")
-    if entry.see_also:
-        out += ["", "See also: " + ", ".join(entry.see_also)]
-    print("\n".join(out))
+    if args.format == "json":
+        from dlterms.kb.present import entry_record
+
+        print(json.dumps(entry_record(entry), indent=2, ensure_ascii=False))
+    elif args.format == "markdown":
+        from dlterms.kb.present import entry_markdown
+
+        print(entry_markdown(entry), end="")
+    else:
+        from dlterms.kb.present import entry_text
+
+        width = args.width or min(shutil.get_terminal_size((88, 24)).columns, 100)
+        print(entry_text(entry, width=width, color=_use_color(sys.stdout)), end="")
     return 0
+
+
+def _cmd_quiz(args: argparse.Namespace) -> int:
+    from dlterms.kb.quiz import run_quiz
+
+    return run_quiz(
+        tags=args.tag, count=args.number, seed=args.seed, stdin=sys.stdin, stdout=sys.stdout
+    )
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
@@ -178,9 +182,15 @@ def _positive_int(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from dlterms import __version__
+
     parser = argparse.ArgumentParser(
-        prog="dlterms", description="A deep-learning glossary whose every entry runs."
+        prog="dlterms",
+        description="A deep-learning glossary whose every entry runs.",
+        epilog="exit status: 0 success; 1 a problem was found or a name is unknown "
+        "(the message says which); 2 the command line itself is wrong.",
     )
+    parser.add_argument("--version", action="version", version=f"dlterms {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
@@ -213,9 +223,32 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.set_defaults(func=_cmd_export)
 
-    p = sub.add_parser("show", help="print a term's definition, formula, example and function")
+    p = sub.add_parser(
+        "show",
+        help="print a term's definition, formula, example, pitfalls and functions",
+        description="Print one entry like a man page: math as Unicode text, wrapped to the "
+        "terminal, colour only on a terminal (set NO_COLOR to turn it off).",
+    )
     p.add_argument("term", nargs="+", help="a term, alias or id, e.g. MSE")
+    p.add_argument(
+        "--format",
+        choices=["text", "markdown", "json"],
+        default="text",
+        help="text for people (default), markdown or json for scripts",
+    )
+    p.add_argument("--width", type=_positive_int, help="wrap width (default: the terminal's)")
     p.set_defaults(func=_cmd_show)
+
+    p = sub.add_parser(
+        "quiz",
+        help="a short self-test from the entries' quiz items and definitions",
+        description="Ask questions one at a time: press Enter to see the answer, then y or n "
+        "to score it; a summary ends the round. Reads the same items as the Anki deck.",
+    )
+    p.add_argument("--tag", action="append", default=[], help="only entries with this tag")
+    p.add_argument("-n", "--number", type=_positive_int, default=10, help="questions (default 10)")
+    p.add_argument("--seed", type=int, help="the same seed asks the same questions")
+    p.set_defaults(func=_cmd_quiz)
 
     p = sub.add_parser("search", help="rank entries by how well they match some words")
     p.add_argument("words", nargs="+")

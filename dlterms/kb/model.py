@@ -102,9 +102,19 @@ class Disambiguation:
     senses: tuple[Sense, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Entry:
-    """One glossary entry, as validated from ``glossary/<id>.yaml``."""
+    """One glossary entry, as validated from ``glossary/<id>.yaml``.
+
+    In a notebook an entry shows itself as Markdown (term, definition, formula,
+    worked example, pitfalls, reference functions); its plain ``repr`` stays short.
+
+    Examples
+    --------
+    >>> import dlterms
+    >>> dlterms.lookup("softmax")
+    Entry('softmax', term='Softmax')
+    """
 
     id: str
     term: str
@@ -123,6 +133,15 @@ class Entry:
     frameworks: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     disambiguation: Disambiguation | None = None
     path: Path | None = field(default=None, compare=False, repr=False)
+
+    def __repr__(self) -> str:
+        return f"Entry({self.id!r}, term={self.term!r})"
+
+    def _repr_markdown_(self) -> str:
+        """What Jupyter shows: the entry as Markdown, math typeset by the notebook."""
+        from dlterms.kb.present import entry_markdown
+
+        return entry_markdown(self)
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -206,7 +206,7 @@ def _command(name: str, tokens: list[str], i: int, out: list[str]) -> int:
     elif name in _SYMBOLS:
         out.append(_SYMBOLS[name])
     elif name in _FUNCTIONS:
-        lead = " " if out and out[-1][-1:].isalnum() else ""
+        lead = " " if out and (out[-1][-1:].isalnum() or out[-1][-1:] in ")]") else ""
         out.append(lead + name + _space_before(tokens, i))
     else:
         out.append(_fallback(name))
@@ -239,15 +239,23 @@ def _fallback(name: str) -> str:
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 
 
-def markdown_to_text(text: str) -> str:
+def markdown_to_text(text: str, *, unbreakable_math: int = 0) -> str:
     r"""Glossary Markdown as plain text: math converted, emphasis and link syntax removed.
 
     Examples
     --------
     >>> markdown_to_text(r"The **mean** of $x_i^2$, see [softmax](softmax.md).")
     'The mean of xᵢ², see softmax.'
+
+    With ``unbreakable_math=n``, spaces inside converted math up to `n` characters long
+    become no-break spaces, so wrapping the text never splits a short formula.
     """
-    text = _MATH.sub(lambda m: tex_to_text(m.group(1) or m.group(2)), text)
+
+    def math(m: re.Match[str]) -> str:
+        out = tex_to_text(m.group(1) or m.group(2))
+        return out.replace(" ", "\u00a0") if len(out) <= unbreakable_math else out
+
+    text = _MATH.sub(math, text)
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     return re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
