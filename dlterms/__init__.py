@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 # REFERENCE_MODULES and imported below.
 from dlterms import (
     activations,
+    attention,
     autoencoders,
     clustering,
     convolution,
@@ -42,8 +43,10 @@ from dlterms import (
     sequential,
     tensors,
     training,
+    transformer,
 )
 from dlterms.activations import *  # noqa: F403
+from dlterms.attention import *  # noqa: F403
 from dlterms.autoencoders import *  # noqa: F403
 from dlterms.clustering import *  # noqa: F403
 from dlterms.convolution import *  # noqa: F403
@@ -61,9 +64,11 @@ from dlterms.sequence import *  # noqa: F403
 from dlterms.sequential import *  # noqa: F403
 from dlterms.tensors import *  # noqa: F403
 from dlterms.training import *  # noqa: F403
+from dlterms.transformer import *  # noqa: F403
 
 REFERENCE_MODULES = (
     activations,
+    attention,
     autoencoders,
     clustering,
     convolution,
@@ -81,6 +86,7 @@ REFERENCE_MODULES = (
     sequential,
     tensors,
     training,
+    transformer,
 )
 
 __all__ = sorted({name for m in REFERENCE_MODULES for name in m.__all__} | {"lookup", "search"})
