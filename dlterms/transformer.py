@@ -18,6 +18,7 @@ from dlterms._validation import (
     as_vector,
     check_int,
     check_real,
+    check_same_shape,
     check_shape,
     power_of_two_scale,
 )
@@ -338,7 +339,7 @@ def layer_norm_grad(x, grad_output, gamma=None, *, eps=1e-5):
     """
     x, gamma, x_hat, std = _layer_norm_parts(x, gamma, eps)
     grad_output = as_float_array(grad_output, "grad_output")
-    check_shape(grad_output, x.shape, "grad_output", "like x")
+    check_same_shape(x, grad_output, "x", "grad_output")
     lead = tuple(range(x.ndim - 1))
     g_hat = grad_output * gamma
     grad_x = (
