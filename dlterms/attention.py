@@ -120,7 +120,8 @@ def _allowed(mask, causal, scores_shape) -> np.ndarray | None:
 
 def _softmax_scores(query, key, allowed, scale):
     """Attention weights softmax(scale q k^T) with masked scores at -inf, max-shifted."""
-    scores = scale * (query @ np.swapaxes(key, -1, -2))
+    with np.errstate(over="ignore"):  # an overflow is reported just below, as ValueError
+        scores = scale * (query @ np.swapaxes(key, -1, -2))
     if not np.isfinite(scores).all():
         raise ValueError(
             "query and key must give finite scores q . k; got an overflow for inputs "
