@@ -13,7 +13,8 @@ and optional biases ``b_q``, ``b_k``, ``b_v``, ``b_o`` (each ``(d_model,)``).
 
 A query row whose mask allows no key at all has no defined softmax (0 / 0). These
 functions raise ValueError for it, naming the row, instead of returning NaN (as
-``torch.nn.MultiheadAttention`` does) or zeros (as PyTorch's fused kernel does).
+``torch.nn.MultiheadAttention`` does) or zeros (as
+``torch.nn.functional.scaled_dot_product_attention`` does in PyTorch 2.13).
 """
 
 from __future__ import annotations
