@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 # REFERENCE_MODULES and imported below.
 from dlterms import (
     activations,
+    attention,
     autoencoders,
     clustering,
     convolution,
@@ -43,8 +44,10 @@ from dlterms import (
     sequential,
     tensors,
     training,
+    transformer,
 )
 from dlterms.activations import *  # noqa: F403
+from dlterms.attention import *  # noqa: F403
 from dlterms.autoencoders import *  # noqa: F403
 from dlterms.clustering import *  # noqa: F403
 from dlterms.convolution import *  # noqa: F403
@@ -62,9 +65,11 @@ from dlterms.sequence import *  # noqa: F403
 from dlterms.sequential import *  # noqa: F403
 from dlterms.tensors import *  # noqa: F403
 from dlterms.training import *  # noqa: F403
+from dlterms.transformer import *  # noqa: F403
 
 REFERENCE_MODULES = (
     activations,
+    attention,
     autoencoders,
     clustering,
     convolution,
@@ -82,6 +87,7 @@ REFERENCE_MODULES = (
     sequential,
     tensors,
     training,
+    transformer,
 )
 
 __all__ = sorted({name for m in REFERENCE_MODULES for name in m.__all__} | {"lookup", "search"})
