@@ -132,6 +132,7 @@ class Entry:
     quiz: tuple[QuizItem, ...] = ()
     frameworks: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     disambiguation: Disambiguation | None = None
+    references: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False, repr=False)
 
     def __repr__(self) -> str:
@@ -172,7 +173,7 @@ class Entry:
             term=data["term"],
             definition=data["definition"].strip(),
             tags=tuple(data["tags"]),
-            sources=tuple(data["sources"]),
+            sources=tuple(data.get("sources", ())),
             aliases=tuple(data.get("aliases", ())),
             explanation=data.get("explanation", "").strip(),
             formula=data.get("formula", "").strip(),
@@ -194,6 +195,7 @@ class Entry:
             )
             if "disambiguation" in data
             else None,
+            references=tuple(data.get("references", ())),
             path=path,
         )
 
@@ -217,6 +219,8 @@ class Entry:
                 for q in self.quiz
             ],
             "frameworks": {lib: list(names) for lib, names in self.frameworks.items()},
+            "sources": list(self.sources),
+            "references": list(self.references),
             "disambiguation": {
                 "word": self.disambiguation.word,
                 "senses": [{"see": s.see, "sense": s.sense} for s in self.disambiguation.senses],
@@ -228,7 +232,6 @@ class Entry:
             "term": self.term,
             "definition": self.definition,
             "tags": list(self.tags),
-            "sources": list(self.sources),
             **{k: v for k, v in optional.items() if v},
         }
 
