@@ -29,6 +29,7 @@ from dlterms._validation import (
     as_float_array,
     as_index_array,
     as_vector,
+    check_bool,
     check_int,
     check_real,
     check_shape,
@@ -62,12 +63,6 @@ class KVCache(NamedTuple):
 # --------------------------------------------------------------------------- validation
 
 
-def _check_flag(value, name: str) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be True or False; got {value!r} ({type(value).__name__}).")
-    return bool(value)
-
-
 def _qkv(query, key, value):
     """Validate query (..., L, d_k), key (..., S, d_k), value (..., S, d_v)."""
     query = as_float_array(query, "query", min_ndim=2)
@@ -88,7 +83,7 @@ def _qkv(query, key, value):
 
 def _allowed(mask, causal, scores_shape) -> np.ndarray | None:
     """The boolean "may attend" array for scores of `scores_shape`, or None for no mask."""
-    causal = _check_flag(causal, "causal")
+    causal = check_bool(causal, "causal")
     n_queries, n_keys = scores_shape[-2:]
     allowed = None
     if mask is not None:
@@ -342,7 +337,7 @@ def scaled_dot_product_attention(
     [[2.0], [3.0]]
     """
     query, key, value = _qkv(query, key, value)
-    return_weights = _check_flag(return_weights, "return_weights")
+    return_weights = check_bool(return_weights, "return_weights")
     scale = _scale(scale, query.shape[-1])
     allowed = _allowed(mask, causal, query.shape[:-1] + key.shape[-2:-1])
     weights = _softmax_scores(query, key, allowed, scale)

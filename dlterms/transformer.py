@@ -16,6 +16,7 @@ import numpy as np
 from dlterms._validation import (
     as_float_array,
     as_vector,
+    check_bool,
     check_int,
     check_real,
     check_same_shape,
@@ -442,12 +443,6 @@ def feed_forward(x, w_1, b_1, w_2, b_2, *, activation="relu"):
 # --------------------------------------------------------------------------- encoder block
 
 
-def _check_flag(value, name: str) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be True or False; got {value!r} ({type(value).__name__}).")
-    return bool(value)
-
-
 def transformer_encoder_block(
     x,
     params,
@@ -551,7 +546,7 @@ def transformer_encoder_block(
     """
     if not isinstance(params, Mapping):
         raise TypeError(f"params must be a mapping of weight names to arrays; got {params!r}.")
-    norm_first = _check_flag(norm_first, "norm_first")
+    norm_first = check_bool(norm_first, "norm_first")
     x = as_float_array(x, "x", ndim=(2, 3), layout="(n, T, d_model) or (T, d_model)")
     for name in ("w_1", "w_2"):
         if name not in params:
@@ -784,7 +779,7 @@ def mixture_of_experts(x, gate_weight, experts, *, top_k=2, return_gates=False):
     top_k = check_int(top_k, "top_k", minimum=1)
     if top_k > n_experts:
         raise ValueError(f"top_k must be at most the number of experts, {n_experts}; got {top_k}.")
-    return_gates = _check_flag(return_gates, "return_gates")
+    return_gates = check_bool(return_gates, "return_gates")
 
     tokens = x.reshape(-1, d)
     scores = tokens @ gate_weight  # (N, E)
