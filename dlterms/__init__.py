@@ -40,6 +40,7 @@ from dlterms import (
     optim,
     paradigms,
     regularization,
+    reinforcement,
     sequence,
     sequential,
     tensors,
@@ -61,6 +62,7 @@ from dlterms.neurons import *  # noqa: F403
 from dlterms.optim import *  # noqa: F403
 from dlterms.paradigms import *  # noqa: F403
 from dlterms.regularization import *  # noqa: F403
+from dlterms.reinforcement import *  # noqa: F403
 from dlterms.sequence import *  # noqa: F403
 from dlterms.sequential import *  # noqa: F403
 from dlterms.tensors import *  # noqa: F403
@@ -83,6 +85,7 @@ REFERENCE_MODULES = (
     optim,
     paradigms,
     regularization,
+    reinforcement,
     sequence,
     sequential,
     tensors,
