@@ -41,6 +41,7 @@ from dlterms import (
     paradigms,
     regularization,
     reinforcement,
+    schedules,
     sequence,
     sequential,
     tensors,
@@ -63,6 +64,7 @@ from dlterms.optim import *  # noqa: F403
 from dlterms.paradigms import *  # noqa: F403
 from dlterms.regularization import *  # noqa: F403
 from dlterms.reinforcement import *  # noqa: F403
+from dlterms.schedules import *  # noqa: F403
 from dlterms.sequence import *  # noqa: F403
 from dlterms.sequential import *  # noqa: F403
 from dlterms.tensors import *  # noqa: F403
@@ -86,6 +88,7 @@ REFERENCE_MODULES = (
     paradigms,
     regularization,
     reinforcement,
+    schedules,
     sequence,
     sequential,
     tensors,
