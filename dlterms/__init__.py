@@ -31,6 +31,7 @@ from dlterms import (
     clustering,
     convolution,
     data,
+    generative,
     gradients,
     layers,
     losses,
@@ -54,6 +55,7 @@ from dlterms.autoencoders import *  # noqa: F403
 from dlterms.clustering import *  # noqa: F403
 from dlterms.convolution import *  # noqa: F403
 from dlterms.data import *  # noqa: F403
+from dlterms.generative import *  # noqa: F403
 from dlterms.gradients import *  # noqa: F403
 from dlterms.layers import *  # noqa: F403
 from dlterms.losses import *  # noqa: F403
@@ -78,6 +80,7 @@ REFERENCE_MODULES = (
     clustering,
     convolution,
     data,
+    generative,
     gradients,
     layers,
     losses,
