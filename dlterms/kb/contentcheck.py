@@ -157,7 +157,7 @@ def _cloze_findings(f: TextField) -> list[Finding]:
             opened.pop()
     if opened:
         m = opened[0]
-        what = f"opens {m.group(0)} at {_short(f.text[m.start() :], 30)!r} and never closes it"
+        what = f"never closes the deletion '{_short(f.text[m.start() :], 30)}' with }}}}"
         out.append(Finding("DLT068", f.path, m.start(), {"what": what}))
     elif not any(m.group(0) != "}}" for m in _CLOZE_MARK.finditer(masked)):
         out.append(Finding("DLT068", f.path, None, {"what": "has no cloze deletion {{c1::...}}"}))

@@ -56,7 +56,7 @@ class _TimeLimit(BaseException):
     """Raised inside a doctest that runs past its time limit."""
 
     def __str__(self) -> str:
-        return f"stopped after {TIME_LIMIT_SECONDS:g} s"
+        return f"no result within {TIME_LIMIT_SECONDS:g} s, so it was stopped"
 
 
 @contextlib.contextmanager
@@ -92,7 +92,7 @@ class _FirstFailure(doctest.DocTestRunner):
 
     def report_unexpected_exception(self, out, test, example, exc_info) -> None:
         if isinstance(exc_info[1], _TimeLimit):
-            self._record(example, f"nothing: {exc_info[1]}")
+            self._record(example, str(exc_info[1]))
         else:
             self._record(example, "".join(traceback.format_exception_only(*exc_info[:2])))
 
@@ -103,7 +103,7 @@ def _run(test: doctest.DocTest) -> Failure | None:
         with _time_limit():
             runner.run(test, out=lambda text: None, clear_globs=True)
     except _TimeLimit:  # the alarm rang between two examples
-        return runner.failure or Failure(0, "", "", f"nothing: {_TimeLimit()}")
+        return runner.failure or Failure(0, "", "", str(_TimeLimit()))
     return runner.failure
 
 

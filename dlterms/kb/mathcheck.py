@@ -21,6 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,16 +79,22 @@ def _markdown():
     )
 
 
-def math_snippets(markdown_text: str) -> list[Snippet]:
+@functools.lru_cache(maxsize=8192)
+def math_snippets(markdown_text: str) -> tuple[Snippet, ...]:
     r"""The math in Markdown text, found and unwrapped as the site does it.
 
     Examples
     --------
-    >>> math_snippets(r"Costs `$x$` but $\sigma(z)$ and $$a<b$$ here")
-    [Snippet(tex='\\sigma(z)', display=False), Snippet(tex='a<b', display=True)]
+    >>> math_snippets("Code `$x$` is no math, but $\\sigma(z)$ is.\n\n$$\na<b\n$$")
+    (Snippet(tex='\\sigma(z)', display=False), Snippet(tex='a<b', display=True))
+
+    Like the site, a ``$$`` inside a paragraph is inline math between two dollar signs:
+
+    >>> math_snippets("and $$x$$ here")
+    (Snippet(tex='x', display=False),)
     """
     if "$" not in markdown_text and "\\" not in markdown_text:
-        return []
+        return ()
     md = _markdown()
     md.reset()
     out = []
@@ -95,9 +102,9 @@ def math_snippets(markdown_text: str) -> list[Snippet]:
         # math.js: el.textContent.trim(), display for a div or \[, then drop the delimiters
         tex = html.unescape(m.group(2)).strip()
         display = m.group(1) == "div" or tex.startswith("\\[")
-        tex = re.sub(r"\\[\])]$", "", re.sub(r"^\\[\[(]", "", tex))
+        tex = re.sub(r"\\[\])]$", "", re.sub(r"^\\[\[(]", "", tex)).strip()
         out.append(Snippet(tex, display))
-    return out
+    return tuple(out)
 
 
 def _clean(message: str) -> str:
@@ -105,7 +112,7 @@ def _clean(message: str) -> str:
     return message.removeprefix("KaTeX parse error: ").replace("\u0332", "")
 
 
-def katex_errors(snippets: list[Snippet]) -> list[str | None] | None:
+def katex_errors(snippets: Sequence[Snippet]) -> list[str | None] | None:
     """KaTeX's parse error for each snippet (None where it parses).
 
     Returns None, and notes it on stderr once, when ``node`` is not on the PATH.

@@ -172,8 +172,13 @@ def unsafe_links(markdown_text: str) -> list[str]:
     ['JaVaScRiPt:x()', 'data:text/html,<b>(1)</b>', 'javascript:y()']
     """
     text = _PROTECTED.sub(lambda m: " " * len(m.group(0)), markdown_text)
-    targets = [_destination(text, m.end()) for m in _LINK_OPEN.finditer(text)]
-    targets += _AUTOLINK.findall(text)
+    targets, inside = [], []
+    for m in _LINK_OPEN.finditer(text):
+        targets.append(_destination(text, m.end()))
+        inside.append(range(m.end(), m.end() + len(targets[-1]) + 2))
+    for m in _AUTOLINK.finditer(text):  # not the <...> form of a destination read above
+        if not any(m.start() in span for span in inside):
+            targets.append(m.group(1))
     targets += [t[1:-1] if t.startswith("<") else t for t in _REFERENCE.findall(text)]
     return [t for t in targets if _scheme(t) not in (None, *ALLOWED_SCHEMES)]
 
