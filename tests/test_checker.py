@@ -94,10 +94,19 @@ CASES = {
         "docstring-fails.yaml",
         "implementation[0]",
         5,
-        ["'dlterms.fixture_topic.wrong_example' fails", "tests/test_checker.py:", "expected 2, got 1"],
+        [
+            "'dlterms.fixture_topic.wrong_example' fails",
+            "tests/test_checker.py:",
+            "expected 2, got 1",
+        ],
     ),
     "DLT067": ("katex-error.yaml", "formula", 5, ["KaTeX cannot typeset '\\frac{1}{2'", "red"]),
-    "DLT068": ("unclosed-cloze.yaml", "quiz[0].cloze", 7, ["never closes the deletion '{{c1::deletion", "with }}"]),
+    "DLT068": (
+        "unclosed-cloze.yaml",
+        "quiz[0].cloze",
+        7,
+        ["never closes the deletion '{{c1::deletion", "with }}"],
+    ),
     "DLT069": ("cloze-math.yaml", "quiz[0].cloze", 7, ["'$e^{z_{i}}/", "write '} }'"]),
 }
 

@@ -157,7 +157,8 @@ def _cloze_findings(f: TextField) -> list[Finding]:
             opened.pop()
     if opened:
         m = opened[0]
-        what = f"never closes the deletion '{_short(f.text[m.start() :], 30)}' with }}}}"
+        opening = _short(f.text[m.start() :], 30)
+        what = f"never closes the deletion '{opening}' with }}}}"
         out.append(Finding("DLT068", f.path, m.start(), {"what": what}))
     elif not any(m.group(0) != "}}" for m in _CLOZE_MARK.finditer(masked)):
         out.append(Finding("DLT068", f.path, None, {"what": "has no cloze deletion {{c1::...}}"}))
@@ -178,9 +179,10 @@ def line_of(
     """The line of the file on which position `offset` of a field's `text` is written.
 
     `lines` are the file's lines and `field_line` the line of the field's key, or of
-    the list item when `item` is true. Words of a YAML scalar keep their order and their spelling in the file,
-    whatever its style (plain, quoted, literal ``|`` or folded ``>``), so the word that
-    holds `offset` is found by counting words from the start of the value. Text that
+    the list item when `item` is true. Words of a YAML scalar keep their order and
+    their spelling in the file, whatever its style (plain, quoted, literal ``|`` or
+    folded ``>``), so the word that holds `offset` is found by counting words from the
+    start of the value. Text that
     escapes change (``"\\n"`` in a double-quoted string) may be counted off by a word.
 
     Examples

@@ -500,9 +500,9 @@ def _entry_problems(f: _File, ids: set[str], limits: Limits) -> list[Problem]:
 def _content_problems(f: _File) -> list[Problem]:
     """The rules about what one valid entry's text fields hold, and its example's doctest."""
     problems = []
-    for field in contentcheck.text_fields(f.data):
-        for found in contentcheck.text_findings(field):
-            line = f.line(found.path, field.text, found.offset)
+    for text_field in contentcheck.text_fields(f.data):
+        for found in contentcheck.text_findings(text_field):
+            line = f.line(found.path, text_field.text, found.offset)
             problems.append(
                 problem(found.code, f.rel, line, _field_name(found.path), **found.details)
             )
@@ -520,23 +520,23 @@ def _content_problems(f: _File) -> list[Problem]:
 def _math_problems(valid: dict[str, _File]) -> list[Problem]:
     """Every formula and piece of math of every valid entry, parsed by KaTeX in one run."""
     jobs = [
-        (f, field, at, snippet)
+        (f, text_field, at, snippet)
         for f in valid.values()
-        for field in contentcheck.text_fields(f.data)
-        if not contentcheck.is_blank(field.text)
-        for at, snippet in contentcheck.math_of(field)
+        for text_field in contentcheck.text_fields(f.data)
+        if not contentcheck.is_blank(text_field.text)
+        for at, snippet in contentcheck.math_of(text_field)
     ]
     errors = mathcheck.katex_errors([snippet for *_, snippet in jobs])
     if errors is None:  # no node: said once on stderr, and nothing claimed
         return []
     problems = []
-    for (f, field, at, snippet), error in zip(jobs, errors, strict=True):
+    for (f, text_field, at, snippet), error in zip(jobs, errors, strict=True):
         if error is not None:
-            line = f.line(field.path, field.text, at)
+            line = f.line(text_field.path, text_field.text, at)
             tex = doccheck.shorten(snippet.tex, 50)
             error = doccheck.shorten(error, 120)
             problems.append(
-                problem("DLT067", f.rel, line, _field_name(field.path), tex=tex, error=error)
+                problem("DLT067", f.rel, line, _field_name(text_field.path), tex=tex, error=error)
             )
     return problems
 

@@ -131,7 +131,7 @@ def raw_html_tags(markdown_text: str) -> list[str]:
 
 
 def _destination(text: str, start: int) -> str:
-    """The link destination that starts at `start`: ``<...>``, or up to a space or unmatched ``)``."""
+    """The link destination at `start`: ``<...>``, or up to a space or an unmatched ``)``."""
     if text.startswith("<", start):
         end = text.find(">", start)
         return text[start + 1 : end] if end > 0 else text[start + 1 :].split("\n", 1)[0]
