@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -73,7 +74,50 @@ CASES = {
     "DLT056": ("twice.yaml", "explanation", 7, ["written twice, on lines 6 and 7", "keep one"]),
     "DLT040": ("long-definition.yaml", "definition", 2, ["37 words, more than 35", "30 words"]),
     "DLT041": ("two-questions.yaml", "quiz[0].question", 7, ["asks 2 questions", "one thing"]),
+    "DLT060": ("blank-text.yaml", "explanation", 4, ["is only whitespace", "remove the field"]),
+    "DLT061": ("nameless-alias.yaml", "aliases[0]", 3, ["'😀' has no letter or digit"]),
+    "DLT062": ("raw-html.yaml", "explanation", 7, ["raw HTML <script> and 1 more", "`code`"]),
+    "DLT063": (
+        "unsafe-link.yaml",
+        "pitfalls[1]",
+        7,
+        ["'JaVaScRiPt:alert(document.cookie)'", "http(s) or mailto"],
+    ),
+    "DLT064": ("unsafe-tex.yaml", "formula", 5, ["uses \\href in math", "outside the math"]),
+    "DLT065": (
+        "example-fails.yaml",
+        "example.code",
+        9,
+        ["fails at '>>> x + 1': expected 3, got 2", "run it in Python"],
+    ),
+    "DLT066": (
+        "docstring-fails.yaml",
+        "implementation[0]",
+        5,
+        [
+            "'dlterms.fixture_topic.wrong_example' fails",
+            "tests/test_checker.py:",
+            "expected 2, got 1",
+        ],
+    ),
+    "DLT067": ("katex-error.yaml", "formula", 5, ["KaTeX cannot typeset '\\frac{1}{2'", "red"]),
+    "DLT068": (
+        "unclosed-cloze.yaml",
+        "quiz[0].cloze",
+        7,
+        ["never closes the deletion '{{c1::deletion", "with }}"],
+    ),
+    "DLT069": ("cloze-math.yaml", "quiz[0].cloze", 7, ["'$e^{z_{i}}/", "write '} }'"]),
 }
+
+NODE = shutil.which("node")
+#: Without Node.js the KaTeX rule cannot run; the checker says so on stderr instead.
+NEEDS_NODE = {"DLT067"}
+needs_node = pytest.mark.skipif(NODE is None, reason="node is not on the PATH: KaTeX cannot run")
+
+
+def _runnable(codes):
+    return [c for c in codes if NODE or c not in NEEDS_NODE]
 
 
 def make_glossary(tmp_path: Path, *codes: str) -> Path:
@@ -114,11 +158,24 @@ def fixture_topic(monkeypatch):
         """
         return x
 
+    def wrong_example(x):
+        """Return x unchanged; its example claims otherwise.
+
+        Examples
+        --------
+        >>> wrong_example(1)
+        2
+        """
+        return x
+
     module.undocumented, module.unexported, module.not_a_function = undocumented, unexported, 3
+    module.wrong_example = wrong_example
+    wrong_example.__module__ = module.__name__  # its examples run in the module's globals
     monkeypatch.setitem(sys.modules, "dlterms.fixture_topic", module)
-    for name in ("undocumented", "not_a_function"):
+    exported = ("undocumented", "not_a_function", "wrong_example")
+    for name in exported:
         monkeypatch.setattr(dlterms, name, getattr(module, name), raising=False)
-    monkeypatch.setattr(dlterms, "__all__", [*dlterms.__all__, "not_a_function", "undocumented"])
+    monkeypatch.setattr(dlterms, "__all__", [*dlterms.__all__, *exported])
 
 
 def test_every_rule_has_a_failing_fixture():
@@ -143,7 +200,9 @@ def test_base_fixtures_are_clean(tmp_path):
     assert check_glossary(make_glossary(tmp_path), limits=REVIEW) == []
 
 
-@pytest.mark.parametrize("code", sorted(CASES))
+@pytest.mark.parametrize(
+    "code", [pytest.param(c, marks=needs_node) if c in NEEDS_NODE else c for c in sorted(CASES)]
+)
 def test_rule_fires(code, tmp_path, fixture_topic):
     name, field, line, words = CASES[code]
     problems = check_glossary(make_glossary(tmp_path, code), limits=REVIEW)
@@ -173,17 +232,18 @@ def test_review_rules_follow_the_module_limits(tmp_path, monkeypatch):
 def test_all_problems_are_reported_at_once(tmp_path, fixture_topic, capsys):
     root = make_glossary(tmp_path, *CASES)
     problems = check_glossary(root, limits=REVIEW)
-    assert sorted(p.code for p in problems) == sorted(CASES)
+    expected = _runnable(CASES)
+    assert sorted(p.code for p in problems) == sorted(expected)
     assert all(p.code in RULES for p in problems)
     files = len({p.path for p in problems})
-    assert files == len(CASES)
+    assert files == len(expected)
     with pytest.raises(GlossaryError) as info:
         load_glossary(root, limits=REVIEW)
-    assert info.value.report().endswith(f"Found {len(CASES)} error(s) in {files} file(s)")
+    assert info.value.report().endswith(f"Found {len(expected)} error(s) in {files} file(s)")
 
     # the command line checks with the module's limits (the review rules may be off)
     n = (
-        len(CASES)
+        len(expected)
         - (checker.MAX_DEFINITION_WORDS is None)
         - (checker.MAX_QUESTIONS_PER_ITEM is None)
     )
@@ -357,3 +417,166 @@ def test_hostile_files_are_reported_and_other_files_still_checked(tmp_path):
     assert "glossary/dangling.yaml:1: (file): is a dangling symbolic link" in out
     assert "glossary/unknown-see-also.yaml:6: see_also[1]: 'beta-trem' is not an entry" in out
     assert out.rstrip().endswith(f"Found {len(hostile) + 2} error(s) in {len(hostile) + 2} file(s)")
+
+
+# --------------------------------------------------------------------------- hostile text
+
+# One class of hostile text per key: fields (merged into a valid entry) that must each be
+# refused by exactly one problem of the class's rule, and fields that must pass.
+_ENTRY = {
+    "term": "Hostile",
+    "definition": "A fixture entry that carries one hostile value in one of its fields.",
+    "tags": ["foundations"],
+    "sources": ["000_162742986209318a.txt"],
+}
+HOSTILE = {
+    "DLT060": [
+        {"explanation": "   "},
+        {"explanation": "\u3000\u200b\n"},
+        {"definition": " " * 25},
+        {"term": " "},
+        {"aliases": ["\t"]},
+        {"pitfalls": ["fine", " \n "]},
+        {"quiz": [{"id": "q", "question": "What?", "answer": "  "}]},
+        {"disambiguation": {"word": " ", "senses": [{"see": "alpha-term", "sense": "x"}]}},
+    ],
+    "DLT061": [{"aliases": ["😀"]}, {"aliases": ["!!!"]}, {"term": "∑"}, {"aliases": ["—"]}],
+    "DLT062": [
+        {"definition": "It ends here. <img src=x onerror=alert(1)> and goes on."},
+        {"definition": 'A definition that breaks out "><svg onload=alert(1)> of meta.'},
+        {"pitfalls": ["A comment <!-- hidden --> hides text."]},
+        {"quiz": [{"id": "q", "question": "Why?", "answer": '<a href="javascript:x()">a</a>'}]},
+        {"quiz": [{"id": "q", "cloze": "A {{c1::<b>bold</b>}} word."}]},
+        {"example": {"text": "Then <script>alert(1)</script> runs."}},
+        {"disambiguation": {"word": "x", "senses": [{"see": "alpha-term", "sense": "a </p>"}]}},
+        {"term": "Hostile <i>term</i>"},
+        {"aliases": ["<b>H</b>"]},
+    ],
+    "DLT063": [
+        {"explanation": "[x](javascript:alert(1))"},
+        {"explanation": "[x](JaVaScRiPt:alert(1))"},
+        {"explanation": "[x]( vbscript:msgbox(1) )"},
+        {"explanation": "[x](<javascript:alert(1)>)"},
+        {"explanation": "<javascript:alert(1)>"},
+        {"explanation": "[x](data:text/html;base64,PHNjcmlwdD4=)"},
+        {"explanation": "![img](javascript:alert(1))"},
+        {"explanation": "[x](java&#115;cript:alert(1))"},
+        {"explanation": "See [x].\n\n[x]: javascript:alert(1)"},
+        {"pitfalls": ["[x](file:///etc/passwd)"]},
+    ],
+    "DLT064": [
+        {"formula": r"\href{https://x.org}{y}"},
+        {"formula": r"x + \url{https://x.org}"},
+        {"explanation": r"Then $\htmlClass{x}{y}$ runs."},
+        {"definition": r"A fixture definition whose math $\includegraphics{x.png}$ is hostile."},
+    ],
+    "DLT065": [
+        {"example": {"text": "Two.", "code": ">>> 1 + 1\n3\n"}},
+        {"example": {"text": "Boom.", "code": ">>> 1 / 0\n0\n"}},
+        {"example": {"text": "Forever.", "code": ">>> while True:\n...     pass\n"}},
+    ],
+    "DLT067": [
+        {"formula": r"\frac{1}{2"},
+        {"formula": r"\notacommand x"},
+        {"explanation": r"Inline $x^{$ math."},
+        {"explanation": "Display:\n\n$$\n\\left( x\n$$\n"},
+        {"pitfalls": [r"A pitfall with $a \over b \over c$ in it."]},
+    ],
+    "DLT068": [
+        {"quiz": [{"id": "q", "cloze": "A {{c1::deletion that never ends."}]},
+        {"quiz": [{"id": "q", "cloze": "A {{c1::one}} and {{c2::two."}]},
+        {"quiz": [{"id": "q", "cloze": "No deletion at all."}]},
+        {"quiz": [{"id": "q", "cloze": "Braces {{c1::$x^{2}$ only in math."}]},
+    ],
+    "DLT069": [
+        {"quiz": [{"id": "q", "cloze": "The {{c1::softmax}} of $e^{z_{i}}$."}]},
+        {"quiz": [{"id": "q", "cloze": "{{c1::$\\frac{1}{2^{n}}$}} is small."}]},
+    ],
+}
+HARMLESS = [
+    {"explanation": "x<y and y<z, `<b>`, $a<b$ and <https://x.org> stay text."},
+    {"explanation": "[a](https://x.org), [b](mailto:a@b.org), [c](../softmax.md), [d](#top)."},
+    {"aliases": ["σ", "ＢＥＴＡ", "β-VAE"]},
+    {"quiz": [{"id": "q", "cloze": "{{c1::$e^{x_{i} }$}} and {{c2::two::hint}}."}]},
+    {"formula": r"\sigma(z) = \frac{1}{1 + e^{-z}}"},
+    {"example": {"text": "Two.", "code": ">>> 1 + 1\n2\n"}},
+]
+
+
+def _hostile_glossary(tmp_path: Path, variants: list[dict]) -> Path:
+    import yaml
+
+    root = make_glossary(tmp_path)
+    for i, fields in enumerate(variants):
+        entry = {**_ENTRY, "term": f"Hostile {i}", **fields}
+        text = yaml.safe_dump(entry, allow_unicode=True, sort_keys=False)
+        (root / f"variant-{i}.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    "code", [pytest.param(c, marks=needs_node) if c in NEEDS_NODE else c for c in HOSTILE]
+)
+def test_each_class_of_hostile_text_is_refused_quickly(code, tmp_path, monkeypatch):
+    monkeypatch.setattr("dlterms.kb.doccheck.TIME_LIMIT_SECONDS", 1.0)
+    root = _hostile_glossary(tmp_path, HOSTILE[code])
+    start = time.perf_counter()
+    problems = check_glossary(root)
+    took = time.perf_counter() - start
+    assert took < 5, f"{took:.1f} s"
+    by_file = {p.path: p for p in problems}
+    assert len(by_file) == len(problems), [str(p) for p in problems]
+    for i in range(len(HOSTILE[code])):
+        found = by_file.get(f"glossary/variant-{i}.yaml")
+        assert found is not None and found.code == code, (i, HOSTILE[code][i], str(found))
+    assert len(problems) == len(HOSTILE[code])
+
+
+def test_harmless_text_is_not_refused(tmp_path):
+    assert check_glossary(_hostile_glossary(tmp_path, HARMLESS)) == []
+
+
+def test_an_endless_example_is_stopped_and_reported(tmp_path, monkeypatch):
+    monkeypatch.setattr("dlterms.kb.doccheck.TIME_LIMIT_SECONDS", 0.5)
+    root = _hostile_glossary(tmp_path, [HOSTILE["DLT065"][2]])
+    (problem,) = check_glossary(root)
+    assert "got no result within 0.5 s, so it was stopped" in str(problem)
+    assert problem.line == 9 and problem.field == "example.code"  # the '>>> while' line
+
+
+def test_without_node_the_math_check_says_so_once(tmp_path, monkeypatch, capsys):
+    from dlterms.kb import mathcheck
+
+    monkeypatch.setattr(mathcheck.shutil, "which", lambda name: None)
+    mathcheck.note_once.cache_clear()
+    root = make_glossary(tmp_path, "DLT067")
+    assert main(["check", "--glossary", str(root)]) == 0
+    assert main(["check", "--glossary", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("node is not on the PATH") == 1, err
+    assert "were not checked with KaTeX" in err
+    mathcheck.note_once.cache_clear()
+
+
+@needs_node
+def test_katex_parses_every_snippet_of_the_real_glossary():
+    """The checker runs the site's own katex.min.js on the math the site would typeset."""
+    from dlterms.kb import contentcheck, mathcheck
+
+    glossary = load_glossary(ROOT / "glossary")
+    snippets = []
+    for entry in glossary:
+        data = entry.to_mapping()
+        for f in contentcheck.text_fields(data):
+            snippets += [s for _, s in contentcheck.math_of(f)]
+    assert len(snippets) > 1000 and sum(s.display for s in snippets) > 150
+    errors = mathcheck.katex_errors(snippets)
+    assert errors == [None] * len(snippets)
+    bad = [mathcheck.Snippet(r"\frac{1}{2", True), mathcheck.Snippet("x^", False)]
+    assert all(e for e in mathcheck.katex_errors(bad))
+
+
+def test_check_of_the_real_glossary_takes_seconds():
+    start = time.perf_counter()
+    assert check_glossary(ROOT / "glossary") == []
+    assert time.perf_counter() - start < 5

@@ -28,6 +28,7 @@ from typing import Any
 
 import jsonschema
 
+from dlterms.kb import contentcheck, doccheck, mathcheck
 from dlterms.kb.model import (
     ID_PATTERN,
     SCHEMA_FILE,
@@ -253,11 +254,28 @@ def _explain(err, rel, located, schema, vocab) -> list[Problem]:
         got = _kind(err.instance)
         return [problem("DLT013", rel, line, where, want=want, got=got, example=example)]
     if kw == "oneOf" and path and path[0] == "quiz":
-        if isinstance(err.instance, dict) and "id" not in err.instance:
+        item = err.instance
+        if isinstance(item, dict) and "id" not in item:
             return [problem("DLT012", rel, line, f"{where}.id")]
+        if _cloze_without_deletion(item):
+            what = "has no cloze deletion {{c1::...}}"
+            cloze = [*path, "cloze"]
+            return [problem("DLT068", rel, located.line(cloze), _field_name(cloze), what=what)]
         return [problem("DLT017", rel, line, where)]
     desc = _subschema(schema, path).get("description", "see glossary/schema.json")
     return [problem("DLT018", rel, line, where, detail=err.message, description=desc)]
+
+
+def _cloze_without_deletion(item: Any) -> bool:
+    """A cloze item, right in every way but its missing ``{{cN::`` (the schema's pattern)."""
+    return (
+        isinstance(item, dict)
+        and set(item) == {"id", "cloze"}
+        and isinstance(item["id"], str)
+        and bool(ID_PATTERN.match(item["id"]))
+        and isinstance(item["cloze"], str)
+        and not re.search(r"\{\{c[0-9]+::", item["cloze"])
+    )
 
 
 def _subschema(schema: dict[str, Any], path: list[Any]) -> dict[str, Any]:
@@ -297,7 +315,34 @@ def _implementation_problem(dotted: str) -> tuple[str, str, dict[str, str]] | No
     section = re.search(r"^Examples\n-{3,}\n(.*)", doc, re.S | re.M)
     if not section or not doctest.DocTestParser().get_examples(section.group(1)):
         return "DLT034", "", details
+    failed = _docstring_failure(obj)
+    if failed:
+        failure, filename, line = failed
+        where = f"{_display_path(filename)}:{line}"
+        return "DLT066", "", {**details, "where": where, **_failure_details(failure)}
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _docstring_failure(func: Any) -> tuple[doccheck.Failure, str, int] | None:
+    """Run once per function object and process: many entries link the same function."""
+    return doccheck.docstring_failure(func)
+
+
+def _display_path(filename: str) -> str:
+    """A source file relative to the project, as a reader would open it."""
+    path = Path(filename)
+    root = Path(__file__).resolve().parents[2]
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else filename
+
+
+def _failure_details(failure: doccheck.Failure) -> dict[str, str]:
+    source = failure.source.splitlines()[0] if failure.source else ""
+    return {
+        "source": doccheck.shorten(">>> " + source if source else "", 50),
+        "want": doccheck.shorten(failure.want) or "nothing",
+        "got": doccheck.shorten(failure.got) or "nothing",
+    }
 
 
 @dataclass
@@ -308,6 +353,24 @@ class _File:
     located: Locations
     data: dict[str, Any]
     entry: Entry | None
+    path: Path | None = None
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The file's lines, read again only when a problem needs its exact line."""
+        try:
+            return self.path.read_text(encoding="utf-8").splitlines() if self.path else []
+        except (OSError, UnicodeDecodeError):
+            return []
+
+    def line(self, path: Iterable[Any], text: str = "", offset: int | None = None) -> int:
+        """The line of a field, or of position `offset` of its `text` when that is known."""
+        path = tuple(path)
+        line = self.located.line(path)
+        if offset is None:
+            return line
+        item = bool(path) and isinstance(path[-1], int)
+        return contentcheck.line_of(self.lines, line, text, offset, item=item)
 
 
 def _load(root: Path, limits: Limits) -> tuple[Glossary, list[Problem]]:
@@ -336,7 +399,7 @@ def _load(root: Path, limits: Limits) -> tuple[Glossary, list[Problem]]:
         schema_found = _schema_problems(data, rel, located, schema, vocab)
         problems += schema_found
         entry = None if schema_found else Entry.from_mapping(entry_id, data, path)
-        parsed[entry_id] = _File(rel, located, data, entry)
+        parsed[entry_id] = _File(rel, located, data, entry, path)
 
     # every file names an id, even one with errors: links to it must not cascade
     problems += _cross_problems(parsed, {p.stem for p in files}, limits)
@@ -367,6 +430,8 @@ def _cross_problems(parsed: dict[str, _File], ids: set[str], limits: Limits) -> 
     for entry_id, f in parsed.items():
         for field_path, name in _names(entry_id, f.data):
             key = normalize_name(name)
+            if not key:
+                continue  # a name with no letter or digit is its own problem (DLT061)
             if key in owner and owner[key] != entry_id:
                 problems.append(
                     problem(
@@ -383,6 +448,8 @@ def _cross_problems(parsed: dict[str, _File], ids: set[str], limits: Limits) -> 
     valid = {i: f for i, f in parsed.items() if f.entry is not None}
     for f in valid.values():
         problems += _entry_problems(f, ids, limits)
+        problems += _content_problems(f)
+    problems += _math_problems(valid)
     problems += _cycle_problems(valid)
     return problems
 
@@ -427,6 +494,50 @@ def _entry_problems(f: _File, ids: set[str], limits: Limits) -> list[Problem]:
     words = len(e.definition.split())
     if limits.max_definition_words is not None and words > limits.max_definition_words:
         at("DLT040", ["definition"], words=words, limit=limits.max_definition_words)
+    return problems
+
+
+def _content_problems(f: _File) -> list[Problem]:
+    """The rules about what one valid entry's text fields hold, and its example's doctest."""
+    problems = []
+    for text_field in contentcheck.text_fields(f.data):
+        for found in contentcheck.text_findings(text_field):
+            line = f.line(found.path, text_field.text, found.offset)
+            problems.append(
+                problem(found.code, f.rel, line, _field_name(found.path), **found.details)
+            )
+    code = (f.data.get("example") or {}).get("code")
+    if isinstance(code, str) and not contentcheck.is_blank(code):
+        failure = doccheck.doctest_failure(code, f"{f.rel}:example.code")
+        if failure is not None:
+            at = sum(len(x) for x in code.splitlines(keepends=True)[: failure.lineno])
+            line = f.line(["example", "code"], code, at)
+            details = _failure_details(failure)
+            problems.append(problem("DLT065", f.rel, line, "example.code", **details))
+    return problems
+
+
+def _math_problems(valid: dict[str, _File]) -> list[Problem]:
+    """Every formula and piece of math of every valid entry, parsed by KaTeX in one run."""
+    jobs = [
+        (f, text_field, at, snippet)
+        for f in valid.values()
+        for text_field in contentcheck.text_fields(f.data)
+        if not contentcheck.is_blank(text_field.text)
+        for at, snippet in contentcheck.math_of(text_field)
+    ]
+    errors = mathcheck.katex_errors([snippet for *_, snippet in jobs])
+    if errors is None:  # no node: said once on stderr, and nothing claimed
+        return []
+    problems = []
+    for (f, text_field, at, snippet), error in zip(jobs, errors, strict=True):
+        if error is not None:
+            line = f.line(text_field.path, text_field.text, at)
+            tex = doccheck.shorten(snippet.tex, 50)
+            error = doccheck.shorten(error, 120)
+            problems.append(
+                problem("DLT067", f.rel, line, _field_name(text_field.path), tex=tex, error=error)
+            )
     return problems
 
 

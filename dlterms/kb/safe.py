@@ -82,9 +82,14 @@ _PROTECTED = re.compile(
     r"|(?P<math>\$\$.+?\$\$|\$[^$\n]+?\$)",
     re.S | re.M,
 )
-_TAG = re.compile(r"</?[A-Za-z!?][^<>]*>?")
-_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)")
+# A tag is closed by ``>`` and named by a letter, then space, ``/`` or ``>``: so "x<y and"
+# is text and the autolink ``<https://x.org>`` is a link, not a tag.
+_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^<>]*)?|[!?][^<>]*)>")
+_LINK_OPEN = re.compile(r"\]\(\s*")
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\x00-\x20]*)>")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\n?[ \t]*(<[^<>\n]*>|\S+)", re.M)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_MD_ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 
 
 def _outside_protected(text: str, fn) -> str:
@@ -111,30 +116,71 @@ def escape_raw_html(markdown_text: str) -> str:
 def raw_html_tags(markdown_text: str) -> list[str]:
     """The raw HTML tags in Markdown text, outside code and math (for the checker).
 
+    A ``<`` that no ``>`` closes, as in a comparison, is text; so is an autolink.
+
     Examples
     --------
     >>> raw_html_tags("x < y, `<b>` and <img src=x onerror=alert(1)>")
     ['<img src=x onerror=alert(1)>']
+    >>> raw_html_tags("if x<y and y<z, see <https://x.org> <!-- note -->")
+    ['<!-- note -->']
     """
     found: list[str] = []
     _outside_protected(markdown_text, lambda s: found.extend(_TAG.findall(s)) or s)
     return found
 
 
+def _destination(text: str, start: int) -> str:
+    """The link destination at `start`: ``<...>``, or up to a space or an unmatched ``)``."""
+    if text.startswith("<", start):
+        end = text.find(">", start)
+        return text[start + 1 : end] if end > 0 else text[start + 1 :].split("\n", 1)[0]
+    depth, i = 0, start
+    while i < len(text) and not text[i].isspace():
+        c = text[i]
+        if c == "\\":
+            i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        i += 1
+    return text[start:i]
+
+
+def _scheme(target: str) -> str | None:
+    """The scheme a browser would see: entities decoded, escapes, tabs and newlines removed."""
+    url = _MD_ESCAPE.sub("", html.unescape(target))
+    url = re.sub(r"[\t\n\r]", "", url).lstrip("".join(map(chr, range(33))))
+    m = _SCHEME.match(url)
+    return m.group(1).lower() if m else None
+
+
 def unsafe_links(markdown_text: str) -> list[str]:
     """Link targets whose scheme is not http, https or mailto (for the checker).
+
+    Inline links and images, autolinks and reference definitions are read, in any
+    letter case and with entities decoded; each target is returned whole.
 
     Examples
     --------
     >>> unsafe_links("[a](https://x.org) [b](../c.md) [c](javascript:alert(1))")
-    ['javascript:alert(1']
+    ['javascript:alert(1)']
+    >>> unsafe_links("[c](JaVaScRiPt:x()) <javascript:y()> [d](data:text/html,<b>(1)</b>)")
+    ['JaVaScRiPt:x()', 'data:text/html,<b>(1)</b>', 'javascript:y()']
     """
-    bad = []
-    for target in _LINK_TARGET.findall(_outside_protected(markdown_text, lambda s: s)):
-        m = _SCHEME.match(target)
-        if m and m.group(1).lower() not in ALLOWED_SCHEMES:
-            bad.append(target)
-    return bad
+    text = _PROTECTED.sub(lambda m: " " * len(m.group(0)), markdown_text)
+    targets, inside = [], []
+    for m in _LINK_OPEN.finditer(text):
+        targets.append(_destination(text, m.end()))
+        inside.append(range(m.end(), m.end() + len(targets[-1]) + 2))
+    for m in _AUTOLINK.finditer(text):  # not the <...> form of a destination read above
+        if not any(m.start() in span for span in inside):
+            targets.append(m.group(1))
+    targets += [t[1:-1] if t.startswith("<") else t for t in _REFERENCE.findall(text)]
+    return [t for t in targets if _scheme(t) not in (None, *ALLOWED_SCHEMES)]
 
 
 def defuse_tex(tex: str) -> str:
