@@ -38,7 +38,7 @@ from matplotlib.figure import Figure as MplFigure
 
 import dlterms
 
-__all__ = ["FIGURES", "FigureSpec", "figure", "render", "render_all"]
+__all__ = ["FIGURES", "FigureSpec", "dependency_files", "figure", "render", "render_all"]
 
 #: Shared look: readable on the site's light and dark themes (white card) and on phones.
 STYLE = {
