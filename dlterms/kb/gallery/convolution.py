@@ -1,10 +1,5 @@
-"""Figures for convolution, stride, padding, filters, activation maps, CNNs and tensors.
-
-Every number drawn comes from a dlterms function (``conv2d``, ``conv_layer``, ``pad2d``,
-``convolve2d_true``, ``max_pool2d``, ``conv2d_output_size``, ``tensor_rank``); numpy
-only builds the inputs. The small cell-drawing helpers are kept in this module so that
-each figure's cache key covers them. Build-only: imports matplotlib.
-"""
+"""Figures for dlterms.convolution: convolution, filters, activation maps, stride and padding,
+and tensors and their rank (``tensor_rank``)."""
 
 from __future__ import annotations
 
@@ -12,92 +7,16 @@ import numpy as np
 
 import dlterms
 from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
+from dlterms.kb.gallery._draw import FAINT, INK, MUTED, cells, diagram, outline, symbol, tint
 
 __all__: list[str] = []
-
-INK = "#222222"  # text
-EDGE = "#555555"  # cell borders
-MUTED = "#9e9e9e"  # padding, unused cells
-PALE = "#eeeeee"  # padding fill
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _tint(color: str, alpha: float = 0.25) -> str:
-    """`color` (``#rrggbb``) made translucent, which reads as a light tint on white."""
-    return f"{color}{round(alpha * 255):02x}"
-
-
-def _diagram(fig, xlim, ylim):
-    """One axes for a drawing in data units: equal aspect, no frame, fixed limits."""
-    ax = fig.subplots()
-    ax.set(xlim=xlim, ylim=ylim, aspect="equal")
-    ax.axis("off")
-    return ax
-
-
-def _cells(ax, values, x, y, *, fmt="{:g}", face="white", ink=INK, title=None, size=11, zorder=1.0):
-    """Draw a 2-D array as unit squares with its numbers, top-left corner at (x, y).
-
-    Cells and numbers share `zorder`, so a block drawn later with a higher one hides it.
-    """
-    values = np.asarray(values)
-    face = np.broadcast_to(np.asarray(face, dtype=object), values.shape)
-    ink = np.broadcast_to(np.asarray(ink, dtype=object), values.shape)
-    rows, cols = np.indices(values.shape).reshape(2, -1)
-    ax.bar(
-        x + cols,
-        1,
-        width=1,
-        bottom=y - rows - 1,
-        align="edge",
-        color=list(face.ravel()),
-        edgecolor=EDGE,
-        linewidth=0.8,
-        zorder=zorder,
-    )
-    if fmt:
-        for (i, j), v in np.ndenumerate(values):
-            text = fmt.format(v).replace("-", "−")
-            ax.text(
-                x + j + 0.5,
-                y - i - 0.5,
-                text,
-                ha="center",
-                va="center",
-                fontsize=size,
-                color=ink[i, j],
-                zorder=zorder + 0.01,
-            )
-    if title:
-        ax.text(x + values.shape[1] / 2, y + 0.25, title, ha="center", va="bottom", fontsize=10)
-
-
-def _outline(ax, x, y, width, height, color, style="-"):
-    """A thick frame around the block of cells whose top-left corner is (x, y)."""
-    ax.bar(
-        x,
-        height,
-        width=width,
-        bottom=y - height,
-        align="edge",
-        fill=False,
-        edgecolor=color,
-        linewidth=2.5,
-        linestyle=style,
-    )
-
-
-def _symbol(ax, x, y, text, size=16):
-    ax.text(x, y, text, ha="center", va="center", fontsize=size, color=INK)
 
 
 def _signed_faces(values, color_pos=BLUE, color_neg=RED):
     """Cell colours for a kernel: positive weights in one tint, negative in another."""
     values = np.asarray(values)
     return np.where(
-        values > 0, _tint(color_pos, 0.3), np.where(values < 0, _tint(color_neg, 0.3), "white")
+        values > 0, tint(color_pos, 0.3), np.where(values < 0, tint(color_neg, 0.3), "white")
     )
 
 
@@ -107,7 +26,7 @@ def _shaded(values, color):
     top = values.max() if values.max() > 0 else 1.0
     faces = np.full(values.shape, "white", dtype=object)
     for index in zip(*np.nonzero(values > 0), strict=True):
-        faces[index] = _tint(color, 0.15 + 0.5 * values[index] / top)
+        faces[index] = tint(color, 0.15 + 0.5 * values[index] / top)
     return faces
 
 
@@ -128,7 +47,7 @@ def _shaded(values, color):
     size=(6.4, 3.9),
 )
 def _convolution(fig):
-    ax = _diagram(fig, xlim=(-3.8, 16.6), ylim=(-7.8, 1.0))
+    ax = diagram(fig, xlim=(-3.8, 16.6), ylim=(-7.8, 1.0))
     x = np.arange(9.0).reshape(3, 3)
     kernel = np.array([[0.0, 1.0], [2.0, 3.0]])
     rows = (
@@ -136,19 +55,27 @@ def _convolution(fig):
         ("true\nconvolution", kernel[::-1, ::-1], dlterms.convolve2d_true(x, kernel)),
     )
     window = np.full((3, 3), "white", dtype=object)
-    window[:2, :2] = _tint(ORANGE, 0.3)
+    window[:2, :2] = tint(ORANGE, 0.3)
     for r, (label, k, out) in enumerate(rows):
         top = -4.3 * r
         ax.text(-1.9, top - 1.5, label, ha="center", va="center", fontsize=10, color=INK)
-        _cells(ax, x, 0, top, face=window, title="input" if r == 0 else None)
-        _outline(ax, 0, top, 2, 2, ORANGE)
-        _symbol(ax, 3.75, top - 1.5, "⋆", size=24)
+        cells(ax, x, 0, top, face=window, title="input" if r == 0 else None, zorder=1.0)
+        outline(ax, 0, top, 2, 2, ORANGE)
+        symbol(ax, 3.75, top - 1.5, "⋆", size=24)
         title = "kernel as given" if r == 0 else "kernel flipped 180°"
-        _cells(ax, k, 4.5, top - 0.5, face=_tint(BLUE if r == 0 else PURPLE, 0.2), title=title)
-        _symbol(ax, 7.25, top - 1.5, "=")
-        first = np.where(np.arange(4).reshape(2, 2) == 0, _tint(ORANGE, 0.3), "white")
-        _cells(ax, out, 8, top - 0.5, face=first, title="output" if r == 0 else None)
-        _outline(ax, 8, top - 0.5, 1, 1, ORANGE)
+        cells(
+            ax,
+            k,
+            4.5,
+            top - 0.5,
+            face=tint(BLUE if r == 0 else PURPLE, 0.2),
+            title=title,
+            zorder=1.0,
+        )
+        symbol(ax, 7.25, top - 1.5, "=")
+        first = np.where(np.arange(4).reshape(2, 2) == 0, tint(ORANGE, 0.3), "white")
+        cells(ax, out, 8, top - 0.5, face=first, title="output" if r == 0 else None, zorder=1.0)
+        outline(ax, 8, top - 0.5, 1, 1, ORANGE)
         terms = " + ".join(
             f"{a:g}·{b:g}" for a, b in zip(x[:2, :2].ravel(), k.ravel(), strict=True)
         )
@@ -176,17 +103,27 @@ def _convolution(fig):
     size=(6.4, 2.9),
 )
 def _convolutional_filter(fig):
-    ax = _diagram(fig, xlim=(-0.2, 17.2), ylim=(-6.3, 1.0))
+    ax = diagram(fig, xlim=(-0.2, 17.2), ylim=(-6.3, 1.0))
     image = np.repeat([[0.0, 0.0, 0.0, 1.0, 1.0, 1.0]], 6, axis=0)
     kernel = np.array([[-1.0, 0.0, 1.0]] * 3)
     fmap = dlterms.conv2d(image[None, None], kernel[None, None])[0, 0]
-    _cells(ax, image, 0, 0, face=np.where(image > 0, "#cfcfcf", "white"), title="image 6 × 6")
-    _symbol(ax, 6.75, -3, "⋆", size=24)
-    _cells(ax, kernel, 7.5, -1.5, face=_signed_faces(kernel), title="vertical-edge filter")
-    _symbol(ax, 11.25, -3, "=")
-    _cells(ax, fmap, 12.5, -1, face=_shaded(fmap, GREEN), title="activation map 4 × 4")
-    _outline(ax, 1, 0, 3, 3, ORANGE)  # the window behind the map's value at (0, 1)
-    _outline(ax, 13.5, -1, 1, 1, ORANGE)
+    cells(
+        ax,
+        image,
+        0,
+        0,
+        face=np.where(image > 0, "#cfcfcf", "white"),
+        title="image 6 × 6",
+        zorder=1.0,
+    )
+    symbol(ax, 6.75, -3, "⋆", size=24)
+    cells(
+        ax, kernel, 7.5, -1.5, face=_signed_faces(kernel), title="vertical-edge filter", zorder=1.0
+    )
+    symbol(ax, 11.25, -3, "=")
+    cells(ax, fmap, 12.5, -1, face=_shaded(fmap, GREEN), title="activation map 4 × 4", zorder=1.0)
+    outline(ax, 1, 0, 3, 3, ORANGE)  # the window behind the map's value at (0, 1)
+    outline(ax, 13.5, -1, 1, 1, ORANGE)
 
 
 @figure(
@@ -237,8 +174,8 @@ def _stride_panel(ax, x0, stride, color):
     starts = stride * np.arange(n_out)
     visited = np.zeros((n, n), bool)
     visited[np.ix_(starts + 1, starts + 1)] = True  # window centres
-    face = np.where(visited, _tint(color, 0.4), "white")
-    _cells(ax, np.zeros((n, n)), x0, 0, fmt=None, face=face)
+    face = np.where(visited, tint(color, 0.4), "white")
+    cells(ax, np.zeros((n, n)), x0, 0, fmt=None, face=face)
     ax.text(
         x0 + 4.6,
         2.0,
@@ -249,8 +186,8 @@ def _stride_panel(ax, x0, stride, color):
         color=color,
         fontweight="bold",
     )
-    _outline(ax, x0, 0, k, k, color)
-    _outline(ax, x0 + starts[1], 0, k, k, color, style="--")
+    outline(ax, x0, 0, k, k, color)
+    outline(ax, x0 + starts[1], 0, k, k, color, style="--")
     ax.annotate(
         "",
         xy=(x0 + 1.5 + starts[1], 0.45),
@@ -258,13 +195,13 @@ def _stride_panel(ax, x0, stride, color):
         arrowprops={"arrowstyle": "->", "color": INK, "lw": 1.4},
     )
     ax.text(x0 + 1.5 + starts[1] / 2, 0.7, f"+{stride}", ha="center", va="bottom", fontsize=9)
-    _cells(
+    cells(
         ax,
         np.zeros((n_out, n_out)),
         x0 + 6.2,
         -1 - (3 - n_out) / 2,
         fmt=None,
-        face=_tint(color, 0.4),
+        face=tint(color, 0.4),
         title=f"output {n_out} × {n_out}",
     )
     ax.text(
@@ -293,7 +230,7 @@ def _stride_panel(ax, x0, stride, color):
     size=(6.4, 3.0),
 )
 def _stride(fig):
-    ax = _diagram(fig, xlim=(-0.3, 20.3), ylim=(-5.8, 2.8))
+    ax = diagram(fig, xlim=(-0.3, 20.3), ylim=(-5.8, 2.8))
     _stride_panel(ax, 0, 1, BLUE)
     _stride_panel(ax, 11, 2, ORANGE)
 
@@ -310,7 +247,7 @@ def _stride(fig):
     size=(6.4, 3.0),
 )
 def _padding(fig):
-    ax = _diagram(fig, xlim=(-0.2, 17.8), ylim=(-6.6, 1.0))
+    ax = diagram(fig, xlim=(-0.2, 17.8), ylim=(-6.6, 1.0))
     x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
     padded = dlterms.pad2d(x, 1)[0, 0]
     kernel = np.ones((1, 1, 3, 3))
@@ -318,22 +255,23 @@ def _padding(fig):
     valid = dlterms.conv2d(x, kernel)[0, 0]
     border = np.ones((5, 5), bool)
     border[1:4, 1:4] = False
-    _cells(
+    cells(
         ax,
         padded,
         0,
         0,
-        face=np.where(border, PALE, _tint(BLUE, 0.25)),
+        face=np.where(border, FAINT, tint(BLUE, 0.25)),
         ink=np.where(border, MUTED, INK),
         title="input, padding 1: 5 × 5",
+        zorder=1.0,
     )
-    _outline(ax, 0, 0, 3, 3, ORANGE)
-    _symbol(ax, 6.0, -2.5, "⋆", size=24)
-    _cells(ax, kernel[0, 0], 6.8, -1, title="kernel")
-    _symbol(ax, 10.55, -2.5, "=")
-    first = np.where(np.arange(9).reshape(3, 3) == 0, _tint(ORANGE, 0.3), "white")
-    _cells(ax, out, 11.3, -1, face=first, title="output 3 × 3")
-    _outline(ax, 11.3, -1, 1, 1, ORANGE)
+    outline(ax, 0, 0, 3, 3, ORANGE)
+    symbol(ax, 6.0, -2.5, "⋆", size=24)
+    cells(ax, kernel[0, 0], 6.8, -1, title="kernel", zorder=1.0)
+    symbol(ax, 10.55, -2.5, "=")
+    first = np.where(np.arange(9).reshape(3, 3) == 0, tint(ORANGE, 0.3), "white")
+    cells(ax, out, 11.3, -1, face=first, title="output 3 × 3", zorder=1.0)
+    outline(ax, 11.3, -1, 1, 1, ORANGE)
     ax.text(
         8.3,
         -5.8,
@@ -344,56 +282,6 @@ def _padding(fig):
         fontsize=10,
         color=INK,
     )
-
-
-# --------------------------------------------------------------------------- CNN
-
-
-@figure(
-    "convolutional-neural-network",
-    alt="Grouped bars on a log scale for each stage of a small CNN on a 28 × 28 grey "
-    "digit: height and width (blue) and channels (orange). Input 1 × 28 × 28; 3 × 3 "
-    "convolution with padding 1 and ReLU: 8 × 28 × 28; 2 × 2 max pooling: 8 × 14 × 14; "
-    "convolution: 16 × 14 × 14; pooling: 16 × 7 × 7; flatten: 784 values; dense layer: "
-    "10 class scores. The spatial size falls 28, 28, 14, 14, 7 while the channels rise "
-    "1, 8, 8, 16, 16.",
-    caption="Through a CNN the feature maps get smaller and more numerous, until they "
-    "are flattened into one vector for the dense classifier.",
-    size=(6.4, 3.4),
-)
-def _cnn(fig):
-    ax = fig.subplots()
-    rng = np.random.default_rng(0)
-    x = rng.uniform(0.0, 1.0, (1, 1, 28, 28))
-    a1 = dlterms.conv_layer(x, rng.normal(0, 0.3, (8, 1, 3, 3)), padding=1)
-    p1 = dlterms.max_pool2d(a1, 2)
-    a2 = dlterms.conv_layer(p1, rng.normal(0, 0.1, (16, 8, 3, 3)), padding=1)
-    p2 = dlterms.max_pool2d(a2, 2)
-    flat = p2.reshape(1, -1)
-    scores = dlterms.dense(flat, rng.normal(0, 0.05, (flat.shape[1], 10)))
-    stages = [
-        ("input", x.shape[1:]),
-        ("conv 3×3\n+ ReLU", a1.shape[1:]),
-        ("max pool\n2×2", p1.shape[1:]),
-        ("conv 3×3\n+ ReLU", a2.shape[1:]),
-        ("max pool\n2×2", p2.shape[1:]),
-        ("flatten", (flat.shape[1], 1, 1)),
-        ("dense", (scores.shape[1], 1, 1)),
-    ]
-    pos = np.arange(len(stages))
-    side = np.array([shape[1] for _, shape in stages])
-    channels = np.array([shape[0] for _, shape in stages])
-    ax.bar(pos - 0.2, side, width=0.4, color=BLUE, label="height = width")
-    ax.bar(pos + 0.2, channels, width=0.4, color=ORANGE, label="channels / values")
-    for p, (_, shape) in zip(pos, stages, strict=True):
-        text = f"{shape[0]}×{shape[1]}×{shape[2]}" if shape[1] > 1 else f"{shape[0]}"
-        top = max(shape[0], shape[1])
-        ax.text(p, top * 1.25, text, ha="center", va="bottom", fontsize=9, color=INK)
-    ax.set_yscale("log")
-    ax.set_axisbelow(True)
-    ax.set(xticks=pos, ylim=(0.7, 6000), ylabel="size (log scale)")
-    ax.set_xticklabels([name for name, _ in stages], fontsize=9)
-    ax.legend(loc="upper left", ncols=2)
 
 
 # --------------------------------------------------------------------------- tensors
@@ -417,7 +305,7 @@ def _solid(color: str, alpha: float) -> str:
 
 def _draw_tensors(fig, label, *, highlight):
     """Draw the four tensors left to right; `label(t, index)` gives the text below each."""
-    ax = _diagram(fig, xlim=(-0.3, 17.0), ylim=(-6.4, 1.4))
+    ax = diagram(fig, xlim=(-0.3, 17.0), ylim=(-6.4, 1.4))
     x0, shift = 0.0, 1.0  # a rank-3 tensor's back slice sits up and to the right
     for t, index in _tensor_examples():
         slices = t if t.ndim == 3 else np.atleast_2d(t)[None]
@@ -428,7 +316,7 @@ def _draw_tensors(fig, label, *, highlight):
                 face[(0,) * (2 - len(index[-2:])) + tuple(index[-2:])] = _solid(ORANGE, 0.6)
             top = 0.5 * (slices[d].shape[0] - 3) + shift * d
             size = 9 if t.ndim == 3 else 11
-            _cells(ax, slices[d], x0 + shift * d, top, face=face, size=size, zorder=2 - 0.1 * d)
+            cells(ax, slices[d], x0 + shift * d, top, face=face, size=size, zorder=2 - 0.1 * d)
         width = slices.shape[-1] + shift * (len(slices) - 1)
         ax.text(
             x0 + width / 2,

@@ -1,8 +1,5 @@
-"""Figures for the data entries: scaling, buckets, augmentation, resampling and splits.
-
-Every number in these drawings comes from a dlterms function (``min_max_transform``,
-``quantile_edges``, ``random_oversample``, ``k_fold_indices``, ...); numpy only makes
-the synthetic data. Build-only: imports matplotlib through dlterms.kb.figures.
+"""Figures for dlterms.data: encoding, scaling, bucketing, augmentation, resampling,
+splits, bootstrapping, sparse features and epochs.
 """
 
 from __future__ import annotations
@@ -11,23 +8,135 @@ import numpy as np
 
 import dlterms
 from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, figure
+from dlterms.kb.gallery._draw import EDGE, INK, MUTED, PALE, arrow, cells, diagram, tint
 
 __all__: list[str] = []
 
-INK = "#222222"  # text
-EDGE = "#555555"  # cell borders
-MUTED = "#9e9e9e"  # zeros, reference lines
+
+# --------------------------------------------------------------------------- encoding and epochs
+
+
+@figure(
+    "one-hot-encoding",
+    alt="The labels (1, 0, 2, 1), meaning dog, cat, lizard, dog, become a 4 × 3 grid of 0s "
+    "and 1s with columns cat (0), dog (1) and lizard (2): rows (0, 1, 0), (1, 0, 0), "
+    "(0, 0, 1) and (0, 1, 0), each with a single highlighted 1 in the column of its class.",
+    caption="One-hot encoding turns each class index into a row with a single 1 in that "
+    "class's column, so no class counts as bigger than another.",
+    size=(6.4, 2.8),
+)
+def _one_hot(fig):
+    ax = diagram(fig, xlim=(-1.8, 8.2), ylim=(-0.2, 6.4))
+    names = ["cat", "dog", "lizard"]
+    labels = np.array([1, 0, 2, 1])
+    encoded = dlterms.one_hot(labels, n_classes=3)
+    cells(ax, labels[:, None], 0, 4, fmt="{:d}", face=tint(PURPLE, 0.2), title="label")
+    for i, label in enumerate(labels):
+        ax.text(-0.2, 3.5 - i, names[label], ha="right", va="center", color=INK)
+    arrow(ax, (1.3, 2), (3.7, 2), label="one_hot")
+    hot = encoded == 1
+    cells(
+        ax,
+        encoded,
+        4,
+        4,
+        fmt="{:.0f}",
+        face=np.where(hot, tint(BLUE, 0.35), "white"),
+        ink=np.where(hot, INK, MUTED),
+        bold=hot,
+    )
+    ax.text(5.5, 5.75, "one-hot rows", ha="center", va="bottom")
+    for c, name in enumerate(names):
+        ax.text(4.5 + c, 4.85, f"{name}\n{c}", ha="center", va="bottom", fontsize=9, color=INK)
+
+
+@figure(
+    "epoch",
+    alt="Loss per step of a logistic-regression model trained with mini-batch gradient "
+    "descent for 5 epochs on 60 examples in batches of 16: iterations_per_epoch(60, 16) "
+    "= 4 (batches of 16, 16, 16 and 12), so dashed lines every 4 steps mark the epoch "
+    "boundaries. The mini-batch cross-entropy starts at 0.69 (ln 2) and falls noisily, "
+    "jumping between 0.07 and 0.38 in the later epochs; the whole-set loss at the end "
+    "of each epoch falls steadily: 0.36, 0.30, 0.28, 0.26, 0.25.",
+    caption="An epoch is one full pass over the training data: 60 examples in batches of "
+    "16 make 4 weight updates per epoch.",
+)
+def _epoch(fig):
+    ax = fig.subplots()
+    rng = np.random.default_rng(2)
+    n, batch, epochs = 60, 16, 5
+    y = np.repeat([0, 1], n // 2)
+    x = np.column_stack([rng.normal(0.7 * (2 * y - 1), 1.0, (2, n)).T, np.ones(n)])  # bias column
+    w = np.zeros((3, 2))
+    per_epoch = dlterms.iterations_per_epoch(n, batch)
+    batch_loss, epoch_loss = [], []
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        for k in range(per_epoch):
+            rows = order[k * batch : (k + 1) * batch]  # the last batch may be smaller
+            xb, yb = x[rows], y[rows]
+            batch_loss.append(dlterms.cross_entropy(xb @ w, yb))
+            grad = xb.T @ (dlterms.softmax(xb @ w) - dlterms.one_hot(yb, 2)) / len(yb)
+            w = dlterms.gradient_descent_step(w, grad, learning_rate=0.3)
+        epoch_loss.append(dlterms.cross_entropy(x @ w, y))
+    steps = np.arange(1, len(batch_loss) + 1)
+    ends = per_epoch * np.arange(1, epochs + 1)
+    ax.plot(steps, batch_loss, "o-", ms=4, lw=1.5, label="mini-batch loss at each step")
+    ax.plot(ends, epoch_loss, "s", color=ORANGE, ms=7, label="whole training set, end of epoch")
+    for e in range(epochs):
+        if e:
+            ax.axvline(per_epoch * e + 0.5, color=MUTED, ls="--", lw=0.9)
+        ax.text(
+            per_epoch * (e + 0.5) + 0.5,
+            1.0,
+            f"epoch {e + 1}",
+            ha="center",
+            va="top",
+            transform=ax.get_xaxis_transform(),
+            fontsize=9,
+            color=INK,
+        )
+    ax.set(
+        xlabel="step (weight update)",
+        ylabel="cross-entropy",
+        xticks=steps,
+        xlim=(0.3, steps[-1] + 0.7),
+        ylim=(0, None),
+    )
+    ax.legend(loc="lower left")
+
+
+# --------------------------------------------------------------------------- undersampling
+
+
+@figure(
+    "undersampling",
+    alt="Two scatter plots of the same imbalanced 2-D data set. Left, before: 160 examples "
+    "of class 0 (blue dots) around the origin and 20 of class 1 (orange triangles) up "
+    "and to the right. Right, after random_undersample: all 20 class-1 examples and a "
+    "random 20 of the class-0 ones remain; the 140 dropped ones are grey.",
+    caption="Random undersampling keeps a random subset of the majority class, as large as "
+    "the minority class, and the whole minority class.",
+)
+def _undersampling(fig):
+    left, right = fig.subplots(1, 2, sharex=True, sharey=True)
+    rng = np.random.default_rng(6)
+    y = np.repeat([0, 1], [160, 20])
+    x = rng.normal(0.0, 1.0, (y.size, 2)) + 2.0 * y[:, None]  # the minority sits up-right
+    x_res, y_res = dlterms.random_undersample(x, y, rng=1)
+    right.plot(*x[y == 0].T, "o", color=PALE, ms=4, ls="none", label="dropped")
+    for ax, xs, ys, when in ((left, x, y, "before"), (right, x_res, y_res, "after")):
+        for label, color, marker in ((0, BLUE, "o"), (1, ORANGE, "^")):
+            ax.plot(
+                *xs[ys == label].T, marker, color=color, ms=4, ls="none", label=f"class {label}"
+            )
+        counts = np.bincount(ys, minlength=2)
+        ax.set(title=f"{when}: {counts[0]} + {counts[1]} examples", xlabel="x₁", aspect="equal")
+    left.set_ylabel("x₂")
+    fig.legend(*right.get_legend_handles_labels(), loc="outside lower center", ncols=3)
+
+
 PART_COLORS = {"training": BLUE, "validation": ORANGE, "test": GREEN}
-
-
-def _tint(color: str, alpha: float = 0.3) -> str:
-    """`color` (``#rrggbb``) made translucent, which reads as a light tint on white."""
-    return f"{color}{round(alpha * 255):02x}"
-
-
-def _fmt(value, spec="g") -> str:
-    """A number as text, with a real minus sign."""
-    return format(value, spec).replace("-", "−")
 
 
 def _strip_row(ax, values, y, color, *, hollow=False, label=None):
@@ -55,13 +164,6 @@ def _cell_row(ax, values, x, y, faces, *, fmt="{:g}", ink=INK, size=9, width=1.0
         ax.text(
             x + width * (i + 0.5), y + 0.5, text, ha="center", va="center", fontsize=size, color=ink
         )
-
-
-def _diagram(fig, xlim, ylim):
-    ax = fig.subplots()
-    ax.set(xlim=xlim, ylim=ylim, aspect="equal")
-    ax.axis("off")
-    return ax
 
 
 # --------------------------------------------------------------------------- scaling
@@ -161,7 +263,7 @@ def _bucketing(fig):
         (top, dlterms.uniform_edges(income, 4), "equal width", BLUE),
         (bottom, dlterms.quantile_edges(income, 4), "quantiles", ORANGE),
     ):
-        ax.hist(income, bins, color=_tint(color, 0.55), edgecolor="white", linewidth=0.3)
+        ax.hist(income, bins, color=tint(color, 0.55), edgecolor="white", linewidth=0.3)
         counts = np.bincount(dlterms.bucketize(income, edges), minlength=edges.size - 1)
         for edge in edges:
             ax.axvline(edge, color=color, linewidth=1.6)
@@ -251,7 +353,7 @@ def _oversampling(fig):
         after - before,
         width=0.38,
         bottom=before,
-        color=_tint(BLUE, 0.25),
+        color=tint(BLUE, 0.25),
         edgecolor=BLUE,
         hatch="///",
         linewidth=0.8,
@@ -284,7 +386,7 @@ def _oversampling(fig):
     size=(6.4, 2.2),
 )
 def _training_set(fig):
-    ax = _diagram(fig, (-4.2, 20.3), (-0.4, 4.2))
+    ax = diagram(fig, (-4.2, 20.3), (-0.4, 4.2))
     x, y = np.arange(20).reshape(20, 1), np.arange(20)
     for row, (label, kwargs) in enumerate(
         [("in order", {"shuffle": False}), ("shuffled", {"rng": 5})]
@@ -293,7 +395,7 @@ def _training_set(fig):
         part_of = np.empty(20, dtype=object)
         for name, (_, labels) in zip(PART_COLORS, parts, strict=True):
             part_of[labels] = name
-        faces = [_tint(PART_COLORS[p], 0.45) for p in part_of]
+        faces = [tint(PART_COLORS[p], 0.45) for p in part_of]
         bottom = 2.3 - 2.0 * row
         _cell_row(ax, y, 0, bottom, faces)
         ax.text(-0.3, bottom + 0.5, label, ha="right", va="center", fontsize=10)
@@ -304,7 +406,7 @@ def _training_set(fig):
             width=0.5,
             bottom=3.6,
             align="edge",
-            color=_tint(color, 0.45),
+            color=tint(color, 0.45),
             edgecolor=EDGE,
             linewidth=0.8,
         )
@@ -333,10 +435,10 @@ def _cross_validation(fig):
 
     folds = dlterms.k_fold_indices(20, 5)
     scores = dlterms.cross_val_score(nearest_mean, x, y, k=5)
-    ax = _diagram(fig, (-3.2, 25.5), (-1.4, 6.0))
+    ax = diagram(fig, (-3.2, 25.5), (-1.4, 6.0))
     for f, (_, val) in enumerate(folds):
-        faces = np.full(20, _tint(BLUE, 0.45), dtype=object)
-        faces[val] = _tint(ORANGE, 0.75)
+        faces = np.full(20, tint(BLUE, 0.45), dtype=object)
+        faces[val] = tint(ORANGE, 0.75)
         bottom = 4 - f
         _cell_row(ax, [""] * 20, 0, bottom, list(faces))
         ax.text(-0.3, bottom + 0.5, f"round {f + 1}", ha="right", va="center", fontsize=9)
@@ -351,7 +453,7 @@ def _cross_validation(fig):
             width=0.6,
             bottom=-1.0,
             align="edge",
-            color=_tint(color, 0.6),
+            color=tint(color, 0.6),
             edgecolor=EDGE,
             linewidth=0.8,
         )
@@ -379,7 +481,7 @@ def _bootstrapping(fig):
     ax.hist(
         means,
         bins=40,
-        color=_tint(PURPLE, 0.55),
+        color=tint(PURPLE, 0.55),
         edgecolor="white",
         linewidth=0.3,
         label="means of 2,000 resamples",
@@ -390,7 +492,7 @@ def _bootstrapping(fig):
     ax.axvspan(
         low,
         high,
-        color=_tint(ORANGE, 0.12),
+        color=tint(ORANGE, 0.12),
         zorder=0,
         label=f"95 % interval [{low:.2f}, {high:.2f}]",
     )
@@ -416,8 +518,8 @@ def _sparse_feature(fig):
     sparse = dlterms.to_dense([3, 14], [1.0, 2.0], 20)
     indices, values = dlterms.to_sparse(sparse)
     dense = np.array([0.3, -1.2, 0.8, 0.5, -0.4, 1.1, -0.7, 0.2])
-    ax = _diagram(fig, (-6.5, 20.2), (-0.3, 6.4))
-    faces = [_tint(ORANGE, 0.6) if v else "#f2f2f2" for v in sparse]
+    ax = diagram(fig, (-6.5, 20.2), (-0.3, 6.4))
+    faces = [tint(ORANGE, 0.6) if v else "#f2f2f2" for v in sparse]
     inks = [INK if v else MUTED for v in sparse]
     for i, (v, face, ink) in enumerate(zip(sparse, faces, inks, strict=True)):
         _cell_row(ax, [v], i, 4.6, [face], ink=ink)
@@ -429,12 +531,12 @@ def _sparse_feature(fig):
         va="center",
         fontsize=9,
     )
-    _cell_row(ax, indices, 4, 2.9, [_tint(ORANGE, 0.3)] * 2)
-    _cell_row(ax, values, 9, 2.9, [_tint(ORANGE, 0.6)] * 2)
+    _cell_row(ax, indices, 4, 2.9, [tint(ORANGE, 0.3)] * 2)
+    _cell_row(ax, values, 9, 2.9, [tint(ORANGE, 0.6)] * 2)
     ax.text(3.8, 3.4, "indices", ha="right", va="center", fontsize=9)
     ax.text(8.8, 3.4, "values", ha="right", va="center", fontsize=9)
     ax.text(11.4, 3.4, "4 numbers instead of 20", va="center", fontsize=9, color=INK)
-    _cell_row(ax, dense, 0, 0.4, [_tint(BLUE, 0.45)] * dense.size, width=1.6)
+    _cell_row(ax, dense, 0, 0.4, [tint(BLUE, 0.45)] * dense.size, width=1.6)
     ax.text(
         -0.4,
         0.9,

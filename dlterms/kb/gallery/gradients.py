@@ -1,8 +1,5 @@
-"""Figures for gradient health and fitting: gradients through depth, initialisation,
-clipping, a backward pass, polynomial fits and early stopping, computed with
-dlterms.gradients (and dlterms.training for a real training run).
-
-Build-only: imports matplotlib through dlterms.kb.figures.
+"""Figures for dlterms.gradients: vanishing and exploding gradients, initialisation,
+clipping, backpropagation, under- and overfitting, generalisation and early stopping.
 """
 
 from __future__ import annotations
@@ -12,17 +9,12 @@ from matplotlib.patches import FancyBboxPatch, Rectangle
 
 import dlterms
 from dlterms.kb.figures import BLUE, GREEN, ORANGE, RED, figure
+from dlterms.kb.gallery._draw import INK, MUTED, num
 
 __all__: list[str] = []
 
-INK = "#222222"
-MUTED = "#9e9e9e"
+
 DEPTH, WIDTH = 20, 128
-
-
-def _num(value, fmt="g") -> str:
-    """A number as text, with a real minus sign."""
-    return format(value, fmt).replace("-", "−")
 
 
 # --------------------------------------------------------------------------- gradients and depth
@@ -163,9 +155,9 @@ def _clipping(fig):
         (
             by_value,
             ORANGE,
-            f"by value: ({_num(by_value[0])}, {_num(by_value[1])}), direction changed",
+            f"by value: ({num(by_value[0])}, {num(by_value[1])}), direction changed",
         ),
-        (by_norm, BLUE, f"by norm: ({_num(by_norm[0])}, {_num(by_norm[1])}), length 5"),
+        (by_norm, BLUE, f"by norm: ({num(by_norm[0])}, {num(by_norm[1])}), length 5"),
     ]
     for vector, color, label in arrows:
         ax.annotate(
@@ -205,13 +197,13 @@ def _node(ax, xy, name, value, grad, color=BLUE):
     )
     top, bottom = (xy[1] + 0.16, xy[1] - 0.18) if grad is not None else (xy[1], None)
     ax.text(
-        xy[0], top, f"{name} = {_num(value)}", ha="center", va="center", fontsize=9.5, color=color
+        xy[0], top, f"{name} = {num(value)}", ha="center", va="center", fontsize=9.5, color=color
     )
     if grad is not None:
         ax.text(
             xy[0],
             bottom,
-            f"∂ℓ/∂{name} = {_num(grad)}",
+            f"∂ℓ/∂{name} = {num(grad)}",
             ha="center",
             va="center",
             fontsize=9,

@@ -1,55 +1,149 @@
-"""Figures for the loss entries: each curve is computed by the dlterms loss functions.
-
-Mean squared error, mean absolute error and cross-entropy have their figures in
-core.py. Build-only: imports matplotlib through dlterms.kb.figures.
-"""
+"""Figures for dlterms.losses: regression, probabilistic, margin and similarity losses."""
 
 from __future__ import annotations
 
 import numpy as np
 
 import dlterms
-from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, figure
+from dlterms.kb.gallery._draw import MUTED, num
 
 __all__: list[str] = []
 
-MUTED = "#9e9e9e"  # reference curves drawn for comparison
+
+# --------------------------------------------------------------------------- MSE, MAE, CE
+
+
+def _loss_curves(ax, main, other, labels, example_errors):
+    """The loss of one prediction against its error: `main` bold, `other` faint."""
+
+    def loss(fn, errors):
+        return [fn([0.0], [e]) for e in errors]  # target 0, prediction e
+
+    errors = np.linspace(-3, 3, 121)
+    ax.plot(errors, loss(other, errors), color=MUTED, lw=1.2, ls="--", label=labels[1])
+    ax.plot(errors, loss(main, errors), color=BLUE, label=labels[0])
+    ax.plot(example_errors, loss(main, example_errors), "o", color=ORANGE, label="worked example")
+    ax.set(xlabel="error  ŷ − y", ylabel="loss of one prediction", ylim=(-0.2, 6.2))
+    ax.legend(loc="upper center")
+
+
+@figure(
+    "mean-squared-error",
+    alt="Left: the squared error of one prediction is a parabola in the error, beside the "
+    "V of the absolute error; at error 1 both cost 1, at error 2 the square costs 4 "
+    "against 2. Right: the worked example with errors 1, 0, −2 and 0.5 has squared errors "
+    "1, 0, 4 and 0.25; the error of −2 supplies 4 of the total 5.25, and the MSE is 1.3125.",
+    caption="Squaring makes the loss grow with the square of the error, so the largest "
+    "errors dominate the mean.",
+)
+def _mse(fig):
+    left, right = fig.subplots(1, 2)
+    y_true, y_pred = np.array([2.0, 0.0, 4.0, 1.0]), np.array([3.0, 0.0, 2.0, 1.5])
+    _loss_curves(
+        left,
+        dlterms.mean_squared_error,
+        dlterms.mean_absolute_error,
+        ("squared error", "absolute error"),
+        y_pred - y_true,
+    )
+    each = [dlterms.mean_squared_error([t], [p]) for t, p in zip(y_true, y_pred, strict=True)]
+    bars = right.bar(np.arange(4), each, color=BLUE)
+    right.set_axisbelow(True)
+    right.bar_label(bars, labels=[f"{v:g}" for v in each], padding=2)
+    mse = dlterms.mean_squared_error(y_true, y_pred)
+    right.axhline(mse, color=ORANGE, ls="--", lw=1.5, label=f"MSE = their mean = {mse:g}")
+    right.set(
+        xticks=np.arange(4),
+        xticklabels=[num(e) for e in y_pred - y_true],
+        xlabel="error of each example",
+        ylabel="squared error",
+        ylim=(0, 4.8),
+        title="worked example",
+    )
+    right.legend(loc="upper left")
+
+
+@figure(
+    "mean-absolute-error",
+    alt="Left: the absolute error of one prediction is a V in the error, beside the steeper "
+    "parabola of the squared error; at error 2 the V costs 2 and the parabola 4. Right: in "
+    "the worked example, doubling one error from 2 to 4 raises the MAE from 0.875 to 1.375 "
+    "but the MSE from 1.3125 to 4.3125.",
+    caption="The absolute error grows only linearly, so one outlier moves the MAE far less "
+    "than the MSE.",
+)
+def _mae(fig):
+    left, right = fig.subplots(1, 2)
+    y_true = np.array([2.0, 0.0, 4.0, 1.0])
+    before, after = np.array([3.0, 0.0, 2.0, 1.5]), np.array([3.0, 0.0, 0.0, 1.5])
+    _loss_curves(
+        left,
+        dlterms.mean_absolute_error,
+        dlterms.mean_squared_error,
+        ("absolute error", "squared error"),
+        before - y_true,
+    )
+    where = np.arange(2)
+    right.set_axisbelow(True)
+    for k, (fn, name, color) in enumerate(
+        ((dlterms.mean_absolute_error, "MAE", BLUE), (dlterms.mean_squared_error, "MSE", MUTED))
+    ):
+        values = [fn(y_true, before), fn(y_true, after)]
+        bars = right.bar(where + (k - 0.5) * 0.38, values, width=0.36, color=color, label=name)
+        right.bar_label(bars, labels=[f"{v:g}" for v in values], padding=2, fontsize=9)
+    right.set(
+        xticks=where,
+        xticklabels=["errors (1, 0, −2, 0.5)", "−2 doubled to −4"],
+        ylabel="loss over the 4 examples",
+        ylim=(0, 5),
+        title="one outlier",
+    )
+    right.legend(loc="upper left")
+
+
+@figure(
+    "cross-entropy-loss",
+    alt="Left: the cross-entropy −log p of the true class against its probability p: 0 at "
+    "p = 1, 0.69 at p = 0.5, 2.13 at p = 0.12 and 4.02 at p = 0.018, shooting up as p "
+    "approaches 0. Right: the same loss against the logit margin of the true class over "
+    "the other one, a smooth curve that flattens to 0 for large positive margins and "
+    "grows like a straight line, |margin|, for negative ones.",
+    caption="Cross-entropy charges −log p for the true class: almost nothing for a "
+    "confident right answer and without limit as p → 0.",
+)
+def _cross_entropy(fig):
+    left, right = fig.subplots(1, 2)
+    margin = np.linspace(-7, 7, 281)  # logit of the true class 0 minus the other logit
+    logits = np.column_stack([margin, np.zeros_like(margin)])
+    p_true = dlterms.softmax(logits)[:, 0]
+    loss = np.array([dlterms.cross_entropy(row[None], [0]) for row in logits])
+    left.plot(p_true, loss, label="−log p")
+    right.plot(margin, loss, label="cross-entropy")
+    right.plot(
+        margin, np.maximum(-margin, 0), color=MUTED, lw=1.2, ls="--", label="|margin| when wrong"
+    )
+    for z in (0.0, -2.0, -4.0):
+        row = np.array([[z, 0.0]])
+        p, l_ = dlterms.softmax(row)[0, 0], dlterms.cross_entropy(row, [0])
+        left.plot(p, l_, "o", color=ORANGE)
+        left.annotate(
+            f"p = {p:.2g}: {l_:.2f}", (p, l_), xytext=(8, 2), textcoords="offset points", fontsize=9
+        )
+    left.set(
+        xlabel="p, probability of the true class",
+        ylabel="loss (nats)",
+        title="against the probability",
+        ylim=(-0.2, 7.3),
+    )
+    right.set(xlabel="logit margin of the true class", title="against the logits", ylim=(-0.2, 7.3))
+    left.legend(loc="upper right")
+    right.legend(loc="upper right")
 
 
 def _per_point(loss, y_true, predictions):
     """The loss of one prediction for each value in `predictions` (target `y_true`)."""
     return np.array([loss([y_true], [p]) for p in predictions])
-
-
-# --------------------------------------------------------------------------- loss
-
-
-@figure(
-    "loss",
-    alt="Left: three data points (1, 2), (2, 4) and (3, 7) with the lines y = w·x for "
-    "w = 1, w = 2.21 and w = 3.5. Right: the mean squared error of the line as a function "
-    "of its one parameter w, a parabola whose minimum, 0.12, lies at w = 31/14 ≈ 2.21; "
-    "w = 1 costs 7.00 and w = 3.5 costs 7.83.",
-    caption="A loss function turns every parameter value into one number; training looks "
-    "for the parameter at the bottom of this curve.",
-)
-def _loss(fig):
-    left, right = fig.subplots(1, 2)
-    x, y = np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0, 7.0])
-    w = np.linspace(0.5, 4.0, 141)
-    loss = np.array([dlterms.mean_squared_error(y, wi * x) for wi in w])
-    right.plot(w, loss, label="MSE(w)")
-    grid = np.linspace(0, 3.5, 2)
-    left.plot(x, y, "o", color="#222222", label="data", zorder=3)
-    for wi, color in ((1.0, RED), (31 / 14, GREEN), (3.5, ORANGE)):
-        mse = dlterms.mean_squared_error(y, wi * x)
-        left.plot(grid, wi * grid, color=color, lw=1.5, label=f"w = {wi:.2f}")
-        right.plot(wi, mse, "o", color=color, ms=7)
-        right.annotate(f"{mse:.2f}", (wi, mse), xytext=(6, 4), textcoords="offset points")
-    left.set(xlabel="x", ylabel="y", title="candidate models y = w·x", ylim=(0, 12))
-    right.set(xlabel="parameter w", ylabel="mean squared error", title="loss landscape")
-    left.legend(loc="upper left", fontsize=9)
-    right.legend(loc="upper center")
 
 
 # --------------------------------------------------------------------------- regression

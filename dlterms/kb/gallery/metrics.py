@@ -1,8 +1,5 @@
-"""Figures for the classification and evaluation metrics: ROC, thresholds, F1, boxes.
-
-Every number in these drawings comes from a dlterms function (``roc_curve``,
-``threshold_sweep``, ``iou``, ...); numpy only makes the synthetic data. Build-only:
-imports matplotlib through dlterms.kb.figures.
+"""Figures for dlterms.metrics: the confusion matrix and the scores read from it,
+thresholds, ROC curves, baselines, decision boundaries and bounding boxes.
 """
 
 from __future__ import annotations
@@ -13,17 +10,203 @@ from matplotlib.patches import Rectangle
 
 import dlterms
 from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
+from dlterms.kb.gallery._draw import INK, MUTED, num, shade_regions
 
 __all__: list[str] = []
 
-INK = "#222222"  # text
-MUTED = "#9e9e9e"  # reference lines
+
+# --------------------------------------------------------------------------- confusion matrix
+
+
+def _heatmap(ax, counts, names=None):
+    """A confusion matrix: rows true, columns predicted, counts (and names) in cells."""
+    n = len(counts)
+    ax.pcolormesh(
+        counts, cmap="Blues", vmin=0, vmax=1.3 * counts.max(), edgecolors="white", linewidth=2
+    )
+    for (i, j), c in np.ndenumerate(counts):
+        text = f"{names[i][j]}\n{c}" if names else f"{c}"
+        ink = "white" if c > 0.6 * counts.max() else INK
+        ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=12, color=ink)
+    ticks = np.arange(n) + 0.5
+    ax.set(
+        xticks=ticks,
+        xticklabels=range(n),
+        yticks=ticks,
+        yticklabels=range(n),
+        xlabel="predicted class",
+        ylabel="true class",
+        aspect="equal",
+    )
+    ax.invert_yaxis()
+    ax.grid(False)
+    ax.tick_params(length=0)
+    ax.spines[["left", "bottom"]].set_visible(False)
+
+
+@figure(
+    "confusion-matrix",
+    alt="Two confusion matrices with true classes in rows and predicted classes in columns. "
+    "Left, the binary example y = (1,1,1,1,0,0,0,0,0,0) against "
+    "ŷ = (1,1,1,0,1,1,0,0,0,0): TN = 4 and FP = 2 in the row of class 0, FN = 1 and TP = 3 "
+    "in the row of class 1. Right, three classes: 1, 1 and 2 on the diagonal and a single "
+    "error, a true 1 predicted as 2, in row 1, column 2.",
+    caption="Rows are true classes and columns predictions: the diagonal counts the right "
+    "answers and every other cell is one kind of mistake.",
+    size=(6.4, 3.0),
+)
+def _confusion_matrix(fig):
+    left, right = fig.subplots(1, 2)
+    binary = dlterms.confusion_matrix(
+        [1, 1, 1, 1, 0, 0, 0, 0, 0, 0], [1, 1, 1, 0, 1, 1, 0, 0, 0, 0]
+    )
+    _heatmap(left, binary, names=[["TN", "FP"], ["FN", "TP"]])
+    _heatmap(right, dlterms.confusion_matrix([0, 1, 2, 2, 1], [0, 2, 2, 2, 1]))
+    left.set_title("two classes")
+    right.set_title("three classes")
+
+
+def _threshold_sweep(fig, sigmoid, emphasis):
+    """Scores of 30 synthetic examples, and the three metrics as the threshold moves.
+
+    `emphasis` is the metric function drawn in bold.
+    """
+    rng = np.random.default_rng(24)
+    y = np.repeat([1, 0], [12, 18])
+    scores = sigmoid(np.where(y == 1, 1.0, -1.0) + rng.normal(0.0, 1.2, y.size))
+    thresholds = np.linspace(0.0, 1.0, 401)
+    metrics = {
+        "accuracy": dlterms.accuracy_score,
+        "precision": dlterms.precision_score,
+        "recall": dlterms.recall_score,
+    }
+    colors = {"accuracy": GREEN, "precision": BLUE, "recall": ORANGE}
+    emphasis = next(name for name, fn in metrics.items() if fn is emphasis)
+
+    strip, ax = fig.subplots(2, 1, sharex=True, height_ratios=[1, 3.2])
+    for label, fill in ((1, INK), (0, "white")):
+        s = scores[y == label]
+        strip.plot(s, np.full(s.size, label), "o", ms=5, color=INK, mfc=fill, ls="none")
+    strip.set(yticks=[0, 1], yticklabels=["negative", "positive"], ylim=(-0.6, 1.6))
+    strip.set_title("scores σ(logit) of 30 examples", fontsize=10)
+    strip.grid(axis="y", visible=False)
+
+    predictions = [(scores >= t).astype(int) for t in thresholds]
+    for name, fn in metrics.items():
+        # precision is 0/0 once nothing is predicted positive: leave a gap there
+        values = [np.nan if name == "precision" and not p.any() else fn(y, p) for p in predictions]
+        label, style = name, {"lw": 1.2, "alpha": 0.55}
+        if name == emphasis:
+            at_half = fn(y, (scores >= 0.5).astype(int))
+            ax.plot(0.5, at_half, "o", color=colors[name], zorder=4)
+            label, style = f"{name}: {at_half:.2f} at threshold 0.5", {"lw": 2.5, "zorder": 3}
+        ax.plot(
+            thresholds, values, color=colors[name], label=label, drawstyle="steps-post", **style
+        )
+    for a in (strip, ax):
+        a.axvline(0.5, color=MUTED, lw=0.8, ls="--")
+    ax.set(xlabel="threshold on the score", ylabel="metric", ylim=(-0.03, 1.08), xlim=(0, 1))
+    ax.legend(loc="lower left")
+
+
+@figure(
+    "accuracy",
+    alt="Top: the sigmoid scores of 12 positive examples (filled dots, 0.37 to 0.93) and 18 "
+    "negative ones (hollow, 0.03 to 0.75), overlapping between about 0.35 and 0.75. "
+    "Bottom: accuracy, precision and recall as the classification threshold sweeps from "
+    "0 to 1, accuracy in bold: 0.4, the share of positives, at threshold 0, where "
+    "everything is called positive; a peak of 0.83 near 0.4; 0.8 at threshold 0.5; and "
+    "0.6, the share of negatives, once the threshold passes every score.",
+    caption="Accuracy depends on where the score is cut, and at either extreme it drops to "
+    "the share of one class, the score of always giving the same answer.",
+    size=(6.4, 3.6),
+)
+def _accuracy(fig):
+    _threshold_sweep(fig, dlterms.sigmoid, emphasis=dlterms.accuracy_score)
+
+
+@figure(
+    "precision",
+    alt="Top: the sigmoid scores of 12 positive examples (filled dots, 0.37 to 0.93) and 18 "
+    "negative ones (hollow, 0.03 to 0.75), overlapping between about 0.35 and 0.75. "
+    "Bottom: accuracy, precision and recall as the classification threshold sweeps from "
+    "0 to 1, precision in bold: 0.4 when everything is called positive, 0.75 at "
+    "threshold 0.5, and 1 from 0.76 on, where only positives score that high; above the "
+    "top score nothing is predicted positive and the curve stops.",
+    caption="Raising the threshold makes positive predictions rarer but more trustworthy, "
+    "so precision tends to rise while recall falls.",
+    size=(6.4, 3.6),
+)
+def _precision(fig):
+    _threshold_sweep(fig, dlterms.sigmoid, emphasis=dlterms.precision_score)
+
+
+@figure(
+    "recall",
+    alt="Top: the sigmoid scores of 12 positive examples (filled dots, 0.37 to 0.93) and 18 "
+    "negative ones (hollow, 0.03 to 0.75), overlapping between about 0.35 and 0.75. "
+    "Bottom: accuracy, precision and recall as the classification threshold sweeps from "
+    "0 to 1, recall in bold: 1 while the threshold is below every positive's score, "
+    "0.75 at threshold 0.5, then stepping down to 0 as the threshold passes the "
+    "positives one by one, while precision rises.",
+    caption="Lowering the threshold catches more of the real positives, so recall climbs "
+    "to 1, at the price of more false alarms.",
+    size=(6.4, 3.6),
+)
+def _recall(fig):
+    _threshold_sweep(fig, dlterms.sigmoid, emphasis=dlterms.recall_score)
+
+
+@figure(
+    "prediction-bias",
+    alt="Left: predictions against true values for 30 examples and two models, with the "
+    "diagonal ŷ = y. The noisy model scatters widely on both sides of the diagonal, "
+    "bias −0.09; the shifted model lies close to the diagonal but above it everywhere, "
+    "bias +0.89. Right: each model's errors ŷ − y on a line, with a bar at their mean: "
+    "the noisy model's errors run from about −2.5 to 2.5 but average −0.09, the shifted "
+    "model's all lie between about 0.2 and 1.5 and average +0.89.",
+    caption="Prediction bias is the average error: a model can miss every example and still "
+    "be unbiased, or be precise and yet shifted.",
+)
+def _prediction_bias(fig):
+    left, right = fig.subplots(1, 2)
+    rng = np.random.default_rng(8)
+    y = rng.uniform(1.0, 9.0, 30)
+    models = (
+        ("noisy", y + rng.normal(0.0, 1.0, y.size), BLUE, "o"),
+        ("shifted", y + 0.8 + rng.normal(0.0, 0.3, y.size), ORANGE, "s"),
+    )
+    left.plot([0, 10], [0, 10], color=MUTED, lw=1, ls="--", label="ŷ = y")
+    for row, (name, y_pred, color, marker) in enumerate(models):
+        bias = dlterms.prediction_bias(y, y_pred)
+        label = f"{name}: bias {num(bias, '+.2f')}"
+        left.plot(y, y_pred, marker, color=color, ms=4, ls="none", label=label)
+        right.plot(y_pred - y, np.full(y.size, row), marker, color=color, ms=5, alpha=0.6)
+        right.plot(bias, row, "|", color=INK, ms=22, mew=2.5)
+        right.annotate(
+            f"bias {num(bias, '+.2f')}",
+            (bias, row),
+            xytext=(0, 14),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+        )
+    left.set(
+        xlabel="true value y", ylabel="prediction ŷ", xlim=(0, 10), ylim=(0, 10), aspect="equal"
+    )
+    left.legend(loc="upper left", fontsize=9)
+    right.axvline(0, color=MUTED, lw=1, ls="--")
+    right.set(
+        yticks=[0, 1],
+        yticklabels=[m[0] for m in models],
+        ylim=(-0.6, 1.8),
+        xlabel="error ŷ − y of each example",
+        title="the bias is the mean error",
+    )
+    right.grid(axis="y", visible=False)
+
+
 OUTCOME_COLORS = {"TP": GREEN, "FN": ORANGE, "FP": RED, "TN": BLUE}
-
-
-def _fmt(value, spec=".2f") -> str:
-    """A number as text, with a real minus sign."""
-    return format(value, spec).replace("-", "−")
 
 
 def _scored_examples(n_pos, n_neg, separation, seed):
@@ -317,7 +500,7 @@ def _decision_boundary(fig):
     def linear(p):
         return dlterms.apply_threshold(p @ w + b, threshold=0.0)
 
-    _regions(left, dlterms.decision_regions(linear, xx, yy), xx, yy)
+    shade_regions(left, dlterms.decision_regions(linear, xx, yy), xx, yy)
     x1 = np.array([-1.5, 5.5])
     left.plot(
         x1, dlterms.linear_decision_boundary(w, b, x1), color=INK, lw=2, label="x₁ + 2x₂ − 4 = 0"
@@ -351,7 +534,7 @@ def _decision_boundary(fig):
         return dlterms.apply_threshold(-np.sum((p - [2.0, 1.5]) ** 2, axis=1), threshold=-(1.4**2))
 
     regions = dlterms.decision_regions(circle, xx, yy)
-    _regions(right, regions, xx, yy)
+    shade_regions(right, regions, xx, yy)
     right.contour(xx, yy, regions, levels=[0.5], colors=INK, linewidths=2)
     _points(right, points, y)
     right.set(
@@ -361,23 +544,6 @@ def _decision_boundary(fig):
         aspect="equal",
         title="nonlinear model: a circle",
     )
-
-
-def _regions(ax, regions, xx, yy):
-    """Shade the predicted class of every grid point: light blue 0, light orange 1."""
-    extent = (xx.min(), xx.max(), yy.min(), yy.max())
-    cmap = ListedColormap(["#dfe3f5", "#fbe3cf"])  # BLUE and ORANGE, lightened
-    ax.imshow(
-        regions,
-        extent=extent,
-        origin="lower",
-        cmap=cmap,
-        vmin=0,
-        vmax=1,
-        aspect="auto",
-        interpolation="none",
-    )
-    ax.grid(False)
 
 
 def _points(ax, points, y):

@@ -1,7 +1,5 @@
-"""Figures for layers and architectures: a forward pass, depth against width, residual
-connections and bottlenecks, each computed with dlterms.networks.
-
-Build-only: imports matplotlib through dlterms.kb.figures.
+"""Figures for dlterms.networks: the forward pass, depth and width, residual connections
+and bottleneck layers.
 """
 
 from __future__ import annotations
@@ -11,11 +9,9 @@ from matplotlib.patches import Circle
 
 import dlterms
 from dlterms.kb.figures import BLUE, GREEN, ORANGE, RED, figure
+from dlterms.kb.gallery._draw import INK, MUTED
 
 __all__: list[str] = []
-
-INK = "#222222"
-MUTED = "#9e9e9e"
 
 
 def _fmt_int(n: int) -> str:
@@ -123,6 +119,8 @@ def _neural_network(fig):
 # --------------------------------------------------------------------------- depth and width
 
 DEEP = [16, 20, 20, 20, 20, 4]
+
+
 WIDE = [16, 80, 4]
 
 

@@ -1,9 +1,4 @@
-"""Figures for the activation and neuron entries: tanh, Leaky ReLU, the activation family,
-saturation, the linear function, one neuron and the perceptron.
-
-Every number drawn comes from a dlterms function; numpy only lays out the inputs.
-Build-only: imports matplotlib through dlterms.kb.figures.
-"""
+"""Figures for dlterms.neurons: the neuron, the perceptron and a saturated neuron."""
 
 from __future__ import annotations
 
@@ -11,125 +6,10 @@ import numpy as np
 from matplotlib.patches import Circle
 
 import dlterms
-from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, TEAL, figure
+from dlterms.kb.figures import BLUE, ORANGE, RED, TEAL, figure
+from dlterms.kb.gallery._draw import INK, num, tint
 
 __all__: list[str] = []
-
-INK = "#222222"
-MUTED = "#9e9e9e"
-
-
-def _tint(color: str, alpha: float = 0.25) -> str:
-    """`color` (``#rrggbb``) made translucent: a light tint on white."""
-    return f"{color}{round(alpha * 255):02x}"
-
-
-def _num(value, fmt="g") -> str:
-    """A number as text, with a real minus sign."""
-    return format(value, fmt).replace("-", "−")
-
-
-# --------------------------------------------------------------------------- activations
-
-
-@figure(
-    "tanh",
-    alt="Left: tanh rises from −1 to 1 through 0 at x = 0, beside the sigmoid, which rises "
-    "from 0 to 1 through 0.5. Right: their derivatives; tanh's peaks at 1 at x = 0, the "
-    "sigmoid's at 0.25, and both fall towards 0 beyond |x| ≈ 4.",
-    caption="Tanh is a zero-centred sigmoid with four times its peak slope; both flatten, "
-    "and saturate, for large |x|.",
-)
-def _tanh(fig):
-    left, right = fig.subplots(1, 2, sharex=True)
-    x = np.linspace(-6, 6, 241)
-    left.plot(x, dlterms.tanh(x), label="tanh(x)")
-    left.plot(x, dlterms.sigmoid(x), color=MUTED, ls="--", label="σ(x), sigmoid")
-    right.plot(x, dlterms.tanh_grad(x), label="tanh′(x) = 1 − tanh²(x)")
-    right.plot(x, dlterms.sigmoid_grad(x), color=MUTED, ls="--", label="σ′(x)")
-    for peak, color in ((dlterms.tanh_grad(0.0), BLUE), (dlterms.sigmoid_grad(0.0), MUTED)):
-        right.annotate(
-            f"peak {peak:g}", (0, peak), xytext=(14, 4), textcoords="offset points", color=color
-        )
-    left.axhline(0, color=INK, lw=0.6)
-    left.set(xlabel="x", ylabel="output", title="the function", ylim=(-1.15, 1.35))
-    right.set(xlabel="x", ylabel="derivative", title="its slope", ylim=(-0.05, 1.35))
-    left.legend(loc="upper left")
-    right.legend(loc="upper left", fontsize=9)
-
-
-@figure(
-    "leaky-relu",
-    alt="Left: near x = 0, ReLU is flat at 0 for negative inputs while Leaky ReLU, drawn "
-    "with slope a = 0.1 so the leak is visible, keeps a small downward slope, reaching "
-    "−0.2 at x = −2; for positive inputs both equal x. Right: the derivatives, 0 versus "
-    "0.1 for negative inputs and 1 for both on the positive side.",
-    caption="Leaky ReLU keeps a small slope for negative inputs, so a unit there still gets "
-    "some gradient instead of none.",
-)
-def _leaky_relu(fig):
-    left, right = fig.subplots(1, 2, sharex=True)
-    x = np.linspace(-2, 2, 201)
-    a = 0.1  # exaggerated from the usual 0.01 so the leak shows at this scale
-    left.plot(x, dlterms.relu(x), color=MUTED, ls="--", label="ReLU")
-    left.plot(x, dlterms.leaky_relu(x, negative_slope=a), label=f"Leaky ReLU, a = {a:g}")
-    left.annotate(
-        f"{_num(-2.0)} ↦ {_num(dlterms.leaky_relu(-2.0, negative_slope=a))}",
-        (-2, dlterms.leaky_relu(-2.0, negative_slope=a)),
-        xytext=(4, -14),
-        textcoords="offset points",
-        color=BLUE,
-        fontsize=9,
-    )
-    for side in (x[x <= 0], x[x > 0]):  # the derivative jumps at 0: draw each side alone
-        right.plot(side, dlterms.relu_grad(side), color=MUTED, ls="--")
-        right.plot(side, dlterms.leaky_relu_grad(side, negative_slope=a), color=BLUE)
-    right.plot([], [], color=MUTED, ls="--", label="ReLU′: 0 below zero")
-    right.plot([], [], color=BLUE, label=f"Leaky ReLU′: {a:g} below zero")
-    left.set(xlabel="x", ylabel="output", title="the function", ylim=(-0.5, 2.1))
-    right.set(xlabel="x", ylabel="derivative", title="gradient let through", ylim=(-0.1, 1.4))
-    left.legend(loc="upper left")
-    right.legend(loc="upper left", fontsize=9)
-
-
-ACTIVATIONS = (  # drawn in this order: the wide grey identity first, underneath
-    ("linear", "linear", MUTED, 3.5),
-    ("sigmoid", "sigmoid", BLUE, 2.0),
-    ("tanh", "tanh", ORANGE, 2.0),
-    ("relu", "ReLU", GREEN, 2.0),
-    ("leaky_relu", "Leaky ReLU (0.01)", PURPLE, 1.6),
-)
-
-
-@figure(
-    "activation-function",
-    alt="Left: five activation functions on inputs from −3 to 3: sigmoid between 0 and 1, "
-    "tanh between −1 and 1, ReLU flat at 0 then rising as x, Leaky ReLU almost the same "
-    "with a tiny negative slope, and the linear activation, a straight line. Right: their "
-    "slopes: sigmoid at most 0.25, tanh at most 1 and falling in the tails, ReLU a step "
-    "from 0 to 1, Leaky ReLU a step from 0.01 to 1, and the linear activation constant at 1.",
-    caption="Common activations differ in their range and, for training, in how much slope "
-    "they keep where the input is large.",
-)
-def _activation_family(fig):
-    left, right = fig.subplots(1, 2, sharex=True)
-    z = np.linspace(-3, 3, 241)
-    for name, label, color, width in ACTIVATIONS:
-        style = {"color": color, "lw": width, "ls": "--" if name == "leaky_relu" else "-"}
-        left.plot(z, dlterms.apply_activation(z, name), label=label, **style)
-        for side in (z[z <= 0], z[z > 0]):  # ReLU-type slopes jump at 0
-            right.plot(side, dlterms.apply_activation_grad(side, name), **style)
-    right.annotate(
-        "ReLU, Leaky ReLU, linear: 1",
-        (1.95, 1.0),
-        xytext=(0, -16),
-        textcoords="offset points",
-        ha="center",
-        fontsize=8.5,
-    )
-    left.set(xlabel="pre-activation z", ylabel="f(z)", title="output", ylim=(-1.6, 3.1))
-    right.set(xlabel="pre-activation z", ylabel="f′(z)", title="slope", ylim=(-0.08, 1.15))
-    left.legend(loc="upper left", fontsize=8.5)
 
 
 @figure(
@@ -148,7 +28,7 @@ def _saturated_neuron(fig):
     for ax, name, color in zip(axes, ("sigmoid", "tanh"), (BLUE, ORANGE), strict=True):
         mask = dlterms.saturated_mask(z, activation=name, threshold=threshold)
         ax.fill_between(
-            z, 0, 1, where=mask, color=_tint(RED, 0.15), lw=0, transform=ax.get_xaxis_transform()
+            z, 0, 1, where=mask, color=tint(RED, 0.15), lw=0, transform=ax.get_xaxis_transform()
         )
         ax.plot(z, dlterms.apply_activation_grad(z, name), color=color, label=f"{name}′(z)")
         ax.axhline(threshold, color=INK, lw=0.8, ls=":", label=f"threshold {threshold:g}")
@@ -166,31 +46,6 @@ def _saturated_neuron(fig):
         ax.legend(loc="upper left", fontsize=9)
     axes[0].set(ylabel="slope f′(z)", ylim=(-0.01, 0.32))
     axes[1].set(ylim=(-0.04, 1.28))
-
-
-@figure(
-    "linear-function",
-    alt="Output against input x from −3 to 3 of a tiny network with one input, three "
-    "hidden units and one output. With linear activations the two layers give a straight "
-    "line, and the single layer with weight W1·W2 lies exactly on top of it. With ReLU "
-    "between the same two layers, the output bends at x = −0.5, 1 and 2, where a hidden "
-    "unit switches on or off.",
-    caption="Stacked linear layers collapse into one straight line; a nonlinear activation "
-    "between them lets the output bend.",
-)
-def _linear_function(fig):
-    ax = fig.subplots()
-    x = np.linspace(-3, 3, 241)[:, None]
-    w1, b1 = np.array([[1.0, -1.0, 0.5]]), np.array([0.5, 1.0, -1.0])
-    w2, b2 = np.array([[1.0], [1.5], [-2.0]]), np.array([-0.5])
-    stacked = dlterms.dense(dlterms.linear(dlterms.dense(x, w1, b1)), w2, b2)[:, 0]
-    single = dlterms.dense(x, w1 @ w2, b1 @ w2 + b2)[:, 0]
-    bent = dlterms.dense(dlterms.relu(dlterms.dense(x, w1, b1)), w2, b2)[:, 0]
-    ax.plot(x, stacked, lw=4, color=_tint(BLUE, 0.45), label="two layers, linear activation")
-    ax.plot(x, single, color=BLUE, ls="--", lw=1.5, label="one layer, weight W₁W₂")
-    ax.plot(x, bent, color=ORANGE, label="same two layers with ReLU between")
-    ax.set(xlabel="input x", ylabel="network output")
-    ax.legend(loc="upper right", fontsize=9)
 
 
 # --------------------------------------------------------------------------- neurons
@@ -216,35 +71,33 @@ def _neuron(fig):
     arrow = {"arrowstyle": "->", "color": INK, "lw": 1.3}
     for k, (xk, wk) in enumerate(zip(x, w, strict=True)):
         start = (1.9, 4.0 - 1.7 * k)
-        ax.text(1.7, start[1], f"x{k + 1} = {_num(xk)}", ha="right", va="center", fontsize=11)
+        ax.text(1.7, start[1], f"x{k + 1} = {num(xk)}", ha="right", va="center", fontsize=11)
         end = (sum_at[0] - 0.75, sum_at[1] + 0.25 * (1 - k))
         ax.annotate("", xy=end, xytext=start, arrowprops=arrow)
         ax.text(
             start[0] + 0.35,
             start[1] + 0.15,
-            f"× w{k + 1} = {_num(wk)}",
+            f"× w{k + 1} = {num(wk)}",
             ha="left",
             va="bottom",
             fontsize=10,
             color=BLUE,
         )
-    ax.add_patch(_circle(sum_at, 0.7, _tint(BLUE, 0.18)))
+    ax.add_patch(_circle(sum_at, 0.7, tint(BLUE, 0.18)))
     ax.text(*sum_at, "Σ + b", ha="center", va="center", fontsize=12)
-    ax.text(sum_at[0], sum_at[1] - 0.9, f"b = {_num(b)}", ha="center", va="top", color=ORANGE)
+    ax.text(sum_at[0], sum_at[1] - 0.9, f"b = {num(b)}", ha="center", va="top", color=ORANGE)
     ax.annotate(
         "", xy=(act_at[0] - 0.7, act_at[1]), xytext=(sum_at[0] + 0.75, 2.3), arrowprops=arrow
     )
-    ax.text(
-        (sum_at[0] + act_at[0]) / 2, act_at[1] + 0.2, f"z = {_num(z)}", ha="center", va="bottom"
-    )
-    ax.add_patch(_circle(act_at, 0.65, _tint(ORANGE, 0.18)))
+    ax.text((sum_at[0] + act_at[0]) / 2, act_at[1] + 0.2, f"z = {num(z)}", ha="center", va="bottom")
+    ax.add_patch(_circle(act_at, 0.65, tint(ORANGE, 0.18)))
     ax.text(*act_at, "σ", ha="center", va="center", fontsize=14)
     ax.annotate("", xy=(10.3, act_at[1]), xytext=(act_at[0] + 0.7, act_at[1]), arrowprops=arrow)
     ax.text(10.4, act_at[1], f"y = {y:.4f}", ha="left", va="center", fontsize=11, weight="bold")
     ax.text(
         6.0,
         -0.2,
-        f"z = 0.5·1 − 1·2 + 0.25·3 + 1 = {_num(z)},   y = σ(z) = {y:.4f}",
+        f"z = 0.5·1 − 1·2 + 0.25·3 + 1 = {num(z)},   y = σ(z) = {y:.4f}",
         ha="center",
         va="bottom",
         fontsize=9.5,
@@ -276,7 +129,7 @@ def _perceptron(fig):
     grid = np.column_stack([g1.ravel(), g2.ravel()])
     regions = dlterms.perceptron_predict(grid, w, b).reshape(g1.shape)
     left.contourf(
-        g1, g2, regions, levels=[-0.5, 0.5, 1.5], colors=[_tint(ORANGE, 0.15), _tint(BLUE, 0.15)]
+        g1, g2, regions, levels=[-0.5, 0.5, 1.5], colors=[tint(ORANGE, 0.15), tint(BLUE, 0.15)]
     )
     left.contour(g1, g2, regions, levels=[0.5], colors=INK, linewidths=1.5)
     for label, marker, color in ((1, "o", BLUE), (0, "s", ORANGE)):

@@ -1,7 +1,5 @@
-"""Figures for the optimisation entries, drawn with the dlterms.optim functions.
-
-Gradient descent and the learning rate have their figures in core.py. Build-only:
-imports matplotlib through dlterms.kb.figures.
+"""Figures for dlterms.optim: gradients, gradient descent and its learning rate, SGD and
+mini-batches, convergence, convexity, and the momentum, RMSProp, Adagrad and Adam updates.
 """
 
 from __future__ import annotations
@@ -10,18 +8,94 @@ import numpy as np
 
 import dlterms
 from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
+from dlterms.kb.gallery._draw import INK, MUTED
 
 __all__: list[str] = []
 
-INK = "#222222"
-MUTED = "#9e9e9e"  # contours and the optimizers that are not the subject of a figure
+
+# --------------------------------------------------------------------------- optimisation
+
+
+def _descent_panel(ax, curvature, path, title):
+    """Contours of L(w) = c₁w₁² + c₂w₂² under a gradient-descent path on it."""
+    w1, w2 = np.meshgrid(np.linspace(-5, 5, 121), np.linspace(-3, 3, 81))
+    levels = [1, 4, 9, 16, 25, 36]
+    ax.contour(
+        w1,
+        w2,
+        curvature[0] * w1**2 + curvature[1] * w2**2,
+        levels=levels,
+        colors=MUTED,
+        linewidths=0.8,
+    )
+    ax.plot(path[:, 0], path[:, 1], "o-", color=ORANGE, ms=4, lw=1.5, label="iterates")
+    ax.plot(*path[0], "s", color=ORANGE, mfc="white", mew=1.5, ms=7, label="start")
+    ax.plot(0, 0, "*", color=INK, ms=10, label="minimum")
+    ax.set(xlabel="w₁", ylabel="w₂", aspect="equal", title=title, xlim=(-5, 5), ylim=(-3, 3))
+
+
+@figure(
+    "gradient-descent",
+    alt="Left: circular contours of L = w₁² + w₂² with gradient-descent iterates from "
+    "(4, −2) at learning rate 0.25: (2, −1), (1, −0.5), (0.5, −0.25) and on, halving the "
+    "distance to the minimum at the origin every step. Right: elliptical contours of the "
+    "narrow valley L = w₁² + 8w₂², where iterates from (4, 2) at learning rate 0.1 zigzag "
+    "across the valley while creeping along it towards the origin.",
+    caption="Gradient descent steps straight downhill, across the contour lines: on a "
+    "round bowl it heads for the minimum, in a narrow valley it zigzags.",
+    size=(6.4, 2.7),
+)
+def _gradient_descent(fig):
+    left, right = fig.subplots(1, 2)
+    for ax, c, eta, start, steps in (
+        (left, np.array([1.0, 1.0]), 0.25, [4.0, -2.0], 6),
+        (right, np.array([1.0, 8.0]), 0.1, [4.0, 2.0], 12),
+    ):
+        path = dlterms.gradient_descent(
+            lambda w, c=c: 2 * c * w, np.array(start), learning_rate=eta, n_steps=steps
+        )
+        title = f"L = w₁² + {c[1]:g}w₂², η = {eta:g}".replace(" 1w", " w")
+        _descent_panel(ax, c, path, title)
+    left.legend(loc="lower left", fontsize=9, frameon=True, facecolor="white", edgecolor="none")
+
+
+@figure(
+    "learning-rate",
+    alt="Gradient descent on L(x) = x² from x = 4 with three learning rates. Left, the "
+    "first 6 steps on the parabola: η = 0.05 creeps down one side (4, 3.6, 3.24, …); η "
+    "= 0.35 reaches the bottom in a few steps (4, 1.2, 0.36, …); η = 1.05 overshoots, "
+    "jumping from side to side further each time (4, −4.4, 4.84, −5.32, …). Right, the "
+    "loss per step on a log scale over 12 steps: from 16 down to 1.3, down below 0.0001 "
+    "after 5 steps, and up to 158.",
+    caption="Too small a learning rate wastes steps, a good one converges fast, and one "
+    "above 2 / curvature (here 1) overshoots further at every step and diverges.",
+    size=(6.4, 3.5),
+)
+def _learning_rate(fig):
+    left, right = fig.subplots(1, 2)
+    x = np.linspace(-7.5, 7.5, 301)
+    left.plot(x, x**2, color=MUTED, lw=1.2)
+    rates = ((0.05, "too small", BLUE), (0.35, "good", GREEN), (1.05, "too large", RED))
+    for eta, word, color in rates:
+        path = dlterms.gradient_descent(lambda x: 2 * x, 4.0, learning_rate=eta, n_steps=12)
+        label = f"η = {eta:g} ({word})"
+        left.plot(path[:7], path[:7] ** 2, "o-", color=color, ms=4, lw=1.2, label=label)
+        right.plot(np.arange(path.size), path**2, "o-", color=color, ms=3, label=label)
+    left.set(xlabel="x", ylabel="loss L(x) = x²", title="first 6 steps", ylim=(-2, 58))
+    right.set(xlabel="step", ylabel="loss", yscale="log", ylim=(1e-4, 1e3), xticks=range(0, 13, 2))
+    right.set_title("loss per step")
+    fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=3)
 
 
 # --------------------------------------------------------------------------- optimizer race
 
 # An elongated bowl L(w) = (c1 w1^2 + c2 w2^2) / 2, steep across (w2) and shallow along (w1).
 _CURVATURE = np.array([0.1, 2.0])
+
+
 _START = np.array([-4.5, 1.5])
+
+
 _N_STEPS = 40
 
 

@@ -1,40 +1,16 @@
-"""Figures for the models and learning paradigms: linear and logistic regression, boosting,
-centroids, pseudo-labelling, active learning, exploration vs. exploitation and the
-evolutionary hyperparameter search.
-
-Every fitted line, probability, vote, centroid, query and reward comes from a dlterms
-function; numpy only makes the data and the grids. Build-only: imports matplotlib
-through :mod:`dlterms.kb.figures`.
+"""Figures for dlterms.paradigms: linear and logistic regression, boosting, pseudo-labelling,
+active learning, exploration and evolutionary hyperparameter search.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.colors import ListedColormap
 
 import dlterms
 from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
+from dlterms.kb.gallery._draw import INK, MUTED, shade_regions
 
 __all__: list[str] = []
-
-INK = "#222222"  # text and boundaries
-MUTED = "#9e9e9e"  # reference lines, uncertain points
-REGIONS = ListedColormap(["#dfe3f5", "#fbe3cf"])  # BLUE and ORANGE, lightened
-
-
-def _regions(ax, labels, xx, yy):
-    """Shade a grid of predicted classes 0/1 (or -1/+1): light blue, light orange."""
-    ax.imshow(
-        labels > 0,
-        extent=(xx.min(), xx.max(), yy.min(), yy.max()),
-        origin="lower",
-        cmap=REGIONS,
-        vmin=0,
-        vmax=1,
-        aspect="auto",
-        interpolation="none",
-    )
-    ax.grid(False)
 
 
 def _two_blobs(seed=0, n_labelled=3, n_pool=120):
@@ -170,7 +146,7 @@ def _boosting(fig):
     left.set(title="training error", ylim=(0, None))
 
     xx, yy = np.meshgrid(np.linspace(-2, 2, 201), np.linspace(-2, 2, 201))
-    _regions(
+    shade_regions(
         right,
         dlterms.decision_regions(lambda p: dlterms.adaboost_predict(p, ensemble), xx, yy),
         xx,
@@ -180,41 +156,6 @@ def _boosting(fig):
         right.plot(*x[y == label].T, marker, color=color, ms=4, label=f"class {label:+d}")
     right.set(xlabel="x₁", ylabel="x₂", aspect="equal", title=f"{len(ensemble)} stumps, voting")
     right.legend(loc="upper right", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
-
-
-# --------------------------------------------------------------------------- clustering
-
-
-@figure(
-    "centroid",
-    alt="Three clusters of 15 points each, coloured by cluster, with a large black cross "
-    "at each cluster's centroid, labelled with its coordinates: (−0.16, −0.10), "
-    "(4.00, 0.25) and (2.00, 3.26). Thin lines join every point to its centroid; no "
-    "cross sits on a data point.",
-    caption="A centroid is the mean of its cluster's points, usually not one of them.",
-)
-def _centroid(fig):
-    ax = fig.subplots()
-    rng = np.random.default_rng(5)
-    centres = np.array([[0.0, 0.0], [4.0, 0.5], [2.0, 3.5]])
-    labels = np.repeat(np.arange(3), 15)
-    x = centres[labels] + rng.normal(0.0, 0.6, (45, 2))
-    mu = dlterms.centroids(x, labels)
-    for k, color in enumerate((BLUE, ORANGE, GREEN)):
-        for point in x[labels == k]:
-            ax.plot(*np.stack([point, mu[k]]).T, color=color, lw=0.6, alpha=0.5)
-        ax.plot(*x[labels == k].T, "o", color=color, ms=5, label=f"cluster {k}")
-        ax.annotate(
-            f"({mu[k, 0]:.2f}, {mu[k, 1]:.2f})",
-            mu[k],
-            xytext=(10, 6),
-            textcoords="offset points",
-            fontsize=9,
-        )
-    ax.plot(*mu.T, "X", ms=14, color=INK, mec="white", label="centroid")
-    ax.set(xlabel="x₁", ylabel="x₂", aspect="equal", title="each cross is the mean of its cluster")
-    ax.set_adjustable("datalim")
-    ax.legend(loc="center right", fontsize=9)
 
 
 # --------------------------------------------------------------------------- paradigms
@@ -249,6 +190,13 @@ def _pseudo_labeling(fig):
         ax.plot(
             *pool[indices[labels == label]].T, "o", color=color, ms=4, label=f"pseudo-label {label}"
         )
+    _labelled(ax, labelled, labelled_y)
+    _probability_lines(ax, weight, bias, (-4, 4))
+    _finish(ax, f"{len(indices)} of {len(pool)} unlabelled points pass p ≥ 0.9")
+
+
+def _labelled(ax, labelled, labelled_y):
+    """The few labelled examples, as large outlined markers (squares 0, diamonds 1)."""
     for label, color, marker in ((0, BLUE, "s"), (1, ORANGE, "D")):
         ax.plot(
             *labelled[labelled_y == label].T,
@@ -259,13 +207,16 @@ def _pseudo_labeling(fig):
             mew=1.2,
             label=f"labelled class {label}",
         )
-    _probability_lines(ax, weight, bias, (-4, 4))
+
+
+def _finish(ax, title):
+    """Axes labels, limits, `title` and legend shared by the two semi-supervised plots."""
     ax.set(
         xlabel="x₁",
         ylabel="x₂",
         xlim=(-4, 4),
         ylim=(-3.2, 3.2),
-        title=f"{len(indices)} of {len(pool)} unlabelled points pass p ≥ 0.9",
+        title=title,
     )
     ax.legend(loc="upper left", fontsize=7.5, frameon=True, framealpha=0.9, edgecolor="none")
 
@@ -307,25 +258,9 @@ def _active_learning(fig):
         mew=2,
         label="queried (least confident)",
     )
-    for label, color, marker in ((0, BLUE, "s"), (1, ORANGE, "D")):
-        ax.plot(
-            *labelled[labelled_y == label].T,
-            marker,
-            color=color,
-            ms=9,
-            mec=INK,
-            mew=1.2,
-            label=f"labelled class {label}",
-        )
+    _labelled(ax, labelled, labelled_y)
     _boundary(ax, weight, bias, (-4, 4))
-    ax.set(
-        xlabel="x₁",
-        ylabel="x₂",
-        xlim=(-4, 4),
-        ylim=(-3.2, 3.2),
-        title="8 queries, all near the boundary",
-    )
-    ax.legend(loc="upper left", fontsize=7.5, frameon=True, framealpha=0.9, edgecolor="none")
+    _finish(ax, "8 queries, all near the boundary")
 
 
 @figure(

@@ -1,10 +1,4 @@
-"""Figures for the regularisation entries, computed with dlterms.regularization.
-
-Penalised fits are trained with the dlterms gradients (``mean_squared_error_grad``
-plus ``l1_penalty_grad`` or ``l2_penalty_grad``); errors are measured with
-``mean_squared_error``. Batch normalisation already has its figure in core.py.
-Build-only: imports matplotlib through dlterms.kb.figures.
-"""
+"""Figures for dlterms.regularization: L1 and L2 penalties, weight constraints and noise."""
 
 from __future__ import annotations
 
@@ -12,11 +6,9 @@ import numpy as np
 
 import dlterms
 from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
+from dlterms.kb.gallery._draw import INK, MUTED
 
 __all__: list[str] = []
-
-MUTED = "#9e9e9e"  # reference curves, the "before" state
-INK = "#222222"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -60,13 +52,6 @@ def _loss_grid(x, y, lim, n=81):
         ]
     )
     return w1, w2, loss.reshape(w1.shape)
-
-
-def _polynomial_fits(x, y, degree, x_eval):
-    """Least-squares Legendre fits on [0, 1]; `y` may hold one data set per column."""
-    legendre = np.polynomial.legendre
-    coef = legendre.legfit(2 * x - 1, y, degree)
-    return legendre.legval(2 * x_eval - 1, coef)
 
 
 # --------------------------------------------------------------------------- L1 and L2
@@ -222,86 +207,3 @@ def _noise(fig):
         ax.plot(t, noisy, "o", ms=3.5, color=color, label=f"epoch {seed}: + noise, σ = 0.2")
     ax.set(xlabel="input position", ylabel="value")
     ax.legend(loc="upper right", fontsize=8)
-
-
-# --------------------------------------------------------------------------- capacity
-
-
-@figure(
-    "bias-variance-trade-off",
-    alt="Squared bias, variance and total expected error of polynomial fits of degree 0 "
-    "to 12, each fitted to 300 noisy samples of 15 points of a sine wave, on a log "
-    "scale. Bias squared falls from 0.50 at degree 0 to about 0.0001 for degrees 5 to 11; "
-    "variance rises from 0.006 to 0.50 at degree 12. Their sum plus the noise floor 0.09 "
-    "is U-shaped, 0.59 at degree 0, lowest (0.12) at degree 3 and back to 0.60 at "
-    "degree 12.",
-    caption="Raising model complexity trades bias for variance; the total error is "
-    "lowest in between.",
-)
-def _bias_variance(fig):
-    rng = np.random.default_rng(0)
-    noise, n_sets = 0.3, 300
-    x, x_test = np.linspace(0, 1, 15), np.linspace(0, 1, 201)
-    truth, truth_test = np.sin(2 * np.pi * x), np.sin(2 * np.pi * x_test)
-    samples = truth[:, np.newaxis] + rng.normal(0.0, noise, (x.size, n_sets))
-    degrees = np.arange(13)
-    bias2, variance = [], []
-    for degree in degrees:
-        preds = _polynomial_fits(x, samples, degree, x_test)  # (n_sets, n_test)
-        mean = preds.mean(axis=0)
-        bias2.append(dlterms.mean_squared_error(truth_test, mean))
-        variance.append(dlterms.mean_squared_error(np.broadcast_to(mean, preds.shape), preds))
-    total = np.array(bias2) + np.array(variance) + noise**2
-    ax = fig.subplots()
-    ax.plot(degrees, bias2, "o-", ms=3, label="bias²")
-    ax.plot(degrees, variance, "o-", ms=3, color=ORANGE, label="variance")
-    ax.plot(degrees, total, "o-", ms=3, color=GREEN, label="total = bias² + variance + noise")
-    ax.axhline(noise**2, color=MUTED, ls="--", lw=1, label=f"noise σ² = {noise**2:.2f}")
-    best = int(np.argmin(total))
-    ax.annotate(
-        f"best: degree {best}",
-        (best, total[best]),
-        (best + 1.5, 0.3),
-        arrowprops={"arrowstyle": "->", "color": INK},
-        fontsize=9,
-    )
-    ax.set(
-        yscale="log", xlabel="polynomial degree (model complexity)", ylabel="expected squared error"
-    )
-    ax.legend(loc="lower left", fontsize=8)
-
-
-@figure(
-    "model-capacity",
-    alt="Three panels fitting polynomials to the same 10 noisy points of a sine wave. "
-    "Degree 1, too little capacity: a straight line, training error 0.21 and test error "
-    "0.24. Degree 3: follows the sine, training error 0.06, test error 0.03. Degree 9, "
-    "too much capacity: passes through all 10 points, training error 0.00, but swings "
-    "between them, down to −2.6 near the left edge, test error 0.53.",
-    caption="Too little capacity underfits, too much fits the noise; the right amount "
-    "follows the pattern.",
-    size=(6.4, 2.8),
-)
-def _capacity(fig):
-    rng = np.random.default_rng(2)
-    x = np.linspace(0, 1, 10)
-    y = np.sin(2 * np.pi * x) + rng.normal(0.0, 0.25, x.size)
-    x_test = np.linspace(0, 1, 201)
-    y_test = np.sin(2 * np.pi * x_test)
-    axes = fig.subplots(1, 3, sharey=True)
-    for ax, degree, color in zip(axes, (1, 3, 9), (BLUE, GREEN, ORANGE), strict=True):
-        fit_train = _polynomial_fits(x, y, degree, x)
-        fit_test = _polynomial_fits(x, y, degree, x_test)
-        train = dlterms.mean_squared_error(y, fit_train)
-        test = dlterms.mean_squared_error(y_test, fit_test)
-        ax.plot(x_test, y_test, color=MUTED, lw=1, ls="--", label="true curve")
-        ax.plot(x_test, fit_test, color=color, label="fitted polynomial")
-        ax.plot(x, y, "o", color=INK, ms=3.5, label="training points")
-        ax.set(
-            title=f"degree {degree}\ntrain {train:.2f}, test {test:.2f}",
-            xlabel="x",
-            ylim=(-2.8, 2.8),
-        )
-        ax.title.set_fontsize(9)
-    axes[0].set_ylabel("y")
-    axes[0].legend(loc="lower left", fontsize=7)

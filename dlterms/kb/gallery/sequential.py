@@ -1,7 +1,4 @@
-"""Figures for the Keras walk-through: the training curves of dlterms.sequential.Sequential.
-
-Build-only: imports matplotlib through dlterms.kb.figures.
-"""
+"""Figures for dlterms.sequential: the Keras-style Sequential model's training run."""
 
 from __future__ import annotations
 
@@ -9,11 +6,10 @@ import numpy as np
 
 import dlterms
 from dlterms.kb.figures import BLUE, ORANGE, figure
+from dlterms.kb.gallery._draw import MUTED
 from dlterms.sequential import Dense, Sequential
 
 __all__: list[str] = []
-
-MUTED = "#9e9e9e"
 
 
 def _walkthrough_run():

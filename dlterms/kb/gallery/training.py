@@ -1,8 +1,5 @@
-"""Figures for the training loop: batches and iterations, loss and generalization curves,
-the noise of small batches and resuming from a checkpoint, each from a real run of
-dlterms.training.
-
-Build-only: imports matplotlib through dlterms.kb.figures.
+"""Figures for dlterms.training: data loaders, iterations, batch size, loss and
+generalisation curves, and checkpoints.
 """
 
 from __future__ import annotations
@@ -14,19 +11,12 @@ import numpy as np
 
 import dlterms
 from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, TEAL, figure
+from dlterms.kb.gallery._draw import EDGE, FAINT, INK, MUTED, diagram, tint
 
 __all__: list[str] = []
 
-INK = "#222222"
-EDGE = "#555555"
-MUTED = "#9e9e9e"
-PALE = "#eeeeee"
+
 BATCH_COLORS = (BLUE, ORANGE, GREEN, PURPLE, TEAL, RED)
-
-
-def _tint(color: str, alpha: float = 0.3) -> str:
-    """`color` (``#rrggbb``) made translucent, a light tint on white."""
-    return f"{color}{round(alpha * 255):02x}"
 
 
 def _blobs(n, seed, separation=1.0):
@@ -34,14 +24,6 @@ def _blobs(n, seed, separation=1.0):
     rng = np.random.default_rng(seed)
     y = np.arange(n) % 2
     return rng.normal(size=(n, 2)) + np.c_[(2 * y - 1) * separation, np.zeros(n)], y
-
-
-def _diagram(fig, xlim, ylim):
-    """One axes in data units for a drawing: equal aspect, no frame."""
-    ax = fig.subplots()
-    ax.set(xlim=xlim, ylim=ylim, aspect="equal")
-    ax.axis("off")
-    return ax
 
 
 def _box(ax, x, y, width, text, face, *, height=0.8, ink=INK):
@@ -68,9 +50,9 @@ def _data_loader(fig):
     n, b = 10, 4
     x, y = np.arange(n, dtype=float)[:, None], np.arange(n)
     rng = np.random.default_rng(3)  # one generator: every call draws a fresh order
-    ax = _diagram(fig, (-2.6, n + 2 * 0.4 + 0.2), (-3.1, 1.35))
+    ax = diagram(fig, (-2.6, n + 2 * 0.4 + 0.2), (-3.1, 1.35))
     for i in range(n):
-        _box(ax, i + 0.4, 0.2, 1.0, str(i), PALE)
+        _box(ax, i + 0.4, 0.2, 1.0, str(i), FAINT)
     ax.text(-0.1, 0.6, "data set", ha="right", va="center", fontsize=10, color=INK)
     for row, name in enumerate(("epoch 1", "epoch 2"), start=1):
         batches = dlterms.minibatches(x, y, batch_size=b, rng=rng)
@@ -78,7 +60,7 @@ def _data_loader(fig):
         for k, (_, yb) in enumerate(batches):
             color = BATCH_COLORS[k]
             for j, label in enumerate(yb):
-                _box(ax, left + j, top, 1.0, str(label), _tint(color))
+                _box(ax, left + j, top, 1.0, str(label), tint(color, 0.3))
             ax.text(left + len(yb) / 2, top - 0.05, f"batch {k + 1}", ha="center", va="top",
                     fontsize=8.5, color=color)  # fmt: skip
             left += len(yb) + 0.4
@@ -115,7 +97,7 @@ def _iteration(fig):
             batches = dlterms.minibatches(x, y, batch_size=b, shuffle=False, drop_last=drop_last)
             for _, yb in batches:
                 t += 1
-                _box(ax, left, top, len(yb), f"{t}", _tint(BATCH_COLORS[epoch]))
+                _box(ax, left, top, len(yb), f"{t}", tint(BATCH_COLORS[epoch], 0.3))
                 left += len(yb)
             if drop_last:
                 _box(ax, left, top, n - (left - epoch * (n + 1.5)), "skip", "white", ink=MUTED)
@@ -175,7 +157,7 @@ def _generalization_curve(fig):
     best = int(np.argmin(h.val_loss)) + 1
     gap = dlterms.generalization_gap(h.train_loss, h.val_loss)
     ax = fig.subplots()
-    ax.fill_between(epochs, h.train_loss, h.train_loss + gap, color=_tint(ORANGE, 0.15), lw=0,
+    ax.fill_between(epochs, h.train_loss, h.train_loss + gap, color=tint(ORANGE, 0.15), lw=0,
                     label="generalization gap")  # fmt: skip
     ax.plot(epochs, h.train_loss, color=BLUE, label="training loss (16 examples)")
     ax.plot(epochs, h.val_loss, color=ORANGE, label="validation loss (400 examples)")

@@ -1,0 +1,255 @@
+"""Figures for dlterms.layers: layers and their bias, convolution and pooling layers,
+downsampling, dropout and batch normalisation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import dlterms
+from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
+from dlterms.kb.gallery._draw import (
+    INK,
+    MUTED,
+    PALE,
+    arrow,
+    cells,
+    diagram,
+    num,
+    outline,
+    symbol,
+    tint,
+)
+
+__all__: list[str] = []
+
+
+# --------------------------------------------------------------------------- layers
+
+
+@figure(
+    "convolutional-operation",
+    alt="A 3 × 3 input holding 0 to 8, a 2 × 2 kernel (0, 1; 2, 3) and the 2 × 2 output "
+    "(19, 25; 37, 43). The top-left input window (0, 1; 3, 4) and the output 19 are "
+    "highlighted, with the sum 0·0 + 1·1 + 3·2 + 4·3 = 19 written below.",
+    caption="Each output value is the sum of the kernel times the input window under it; "
+    "sliding the window one step gives the next value.",
+    size=(6.4, 3.0),
+)
+def _convolution(fig):
+    ax = diagram(fig, xlim=(-0.2, 10.2), ylim=(-1.4, 3.9))
+    x = np.arange(9.0).reshape(3, 3)
+    kernel = np.array([[0.0, 1.0], [2.0, 3.0]])
+    out = dlterms.conv2d(x[None, None], kernel[None, None])[0, 0]
+    window = np.zeros((3, 3), bool)
+    window[:2, :2] = True
+    cells(ax, x, 0, 3, face=np.where(window, tint(ORANGE, 0.3), "white"), title="input")
+    outline(ax, 0, 3, 2, 2, ORANGE)
+    symbol(ax, 3.75, 1.5, "⋆", size=30)
+    cells(ax, kernel, 4.5, 2.5, face=tint(BLUE, 0.2), title="kernel")
+    symbol(ax, 7.25, 1.5, "=")
+    first = np.zeros((2, 2), bool)
+    first[0, 0] = True
+    cells(ax, out, 8, 2.5, face=np.where(first, tint(ORANGE, 0.3), "white"), title="output")
+    outline(ax, 8, 2.5, 1, 1, ORANGE)
+    terms = " + ".join(
+        f"{v:g}·{k:g}" for v, k in zip(x[:2, :2].ravel(), kernel.ravel(), strict=True)
+    )
+    ax.text(5, -0.8, f"{terms} = {out[0, 0]:g}", ha="center", va="center", fontsize=12, color=INK)
+
+
+@figure(
+    "pooling",
+    alt="A 4 × 4 input (1, 3, 2, 0; 4, 6, 5, 1; 0, 2, 7, 8; 3, 1, 4, 9) split into four "
+    "coloured 2 × 2 windows, the largest value of each in bold. Max pooling keeps 6, 5, 3 "
+    "and 9; average pooling gives 3.5, 2, 1.5 and 7, each output cell in its window's "
+    "colour.",
+    caption="Pooling sums up each window by one number, its largest value or its mean; "
+    "2 × 2 windows with stride 2 halve the height and the width.",
+    size=(6.4, 3.0),
+)
+def _pooling(fig):
+    ax = diagram(fig, xlim=(-0.2, 11.7), ylim=(-0.2, 4.9))
+    x = np.array([[1.0, 3, 2, 0], [4, 6, 5, 1], [0, 2, 7, 8], [3, 1, 4, 9]])
+    largest = dlterms.max_pool2d(x[None, None], 2)[0, 0]
+    mean = dlterms.avg_pool2d(x[None, None], 2)[0, 0]
+    colors = np.array([[BLUE, ORANGE], [GREEN, PURPLE]], dtype=object)
+    tints = np.vectorize(tint, otypes=[object])(colors, 0.3)
+    is_max = x == np.kron(largest, np.ones((2, 2)))
+    cells(ax, x, 0, 4, face=np.kron(tints, np.ones((2, 2), int)), bold=is_max, title="input")
+    for i, j in np.ndindex(2, 2):
+        outline(ax, 2 * j, 4 - 2 * i, 2, 2, colors[i, j])
+    arrow(ax, (4.3, 2), (5.8, 2), label="2×2")
+    cells(ax, largest, 6, 3, face=tints, bold=True, title="max pool")
+    cells(ax, mean, 9.5, 3, face=tints, title="average pool")
+
+
+@figure(
+    "dropout-regularization",
+    alt="Left: a 4 × 6 grid of activations with values from 1 to 4, mean 2.25. Right: the "
+    "output of dropout with rate 0.5 and a fixed seed: 11 of the 24 units are dropped, "
+    "shown as grey 0 cells, and the 13 kept ones are doubled (1 becomes 2, 3 becomes 6, "
+    "4 becomes 8); the mean is 2.50, equal to the input's in expectation.",
+    caption="Dropout zeroes each unit with probability 0.5 and doubles the survivors, so "
+    "the expected value of every activation stays the same.",
+    size=(6.4, 2.6),
+)
+def _dropout(fig):
+    ax = diagram(fig, xlim=(-0.2, 14.2), ylim=(-1.2, 5.0))
+    x = np.random.default_rng(5).integers(1, 5, size=(4, 6)).astype(float)
+    y = dlterms.dropout(x, 0.5, rng=7)
+    kept = y != 0
+    cells(ax, x, 0, 4, face=tint(BLUE, 0.2), title=f"activations x, mean {x.mean():.2f}")
+    arrow(ax, (6.2, 2), (7.8, 2), label="rate 0.5")
+    cells(
+        ax,
+        y,
+        8,
+        4,
+        face=np.where(kept, tint(GREEN, 0.35), PALE),
+        ink=np.where(kept, INK, MUTED),
+        title=f"dropout(x), mean {y.mean():.2f}",
+    )
+    note = f"{kept.sum()} kept, scaled by 1/(1 − 0.5) = 2;  {(~kept).sum()} dropped to 0"
+    ax.text(11, -0.3, note, ha="center", va="top", fontsize=9, color=INK)
+
+
+@figure(
+    "batch-normalization",
+    alt="Left: histograms of two features of a batch of 400 examples on very different "
+    "scales: feature 1 around 40.4 with standard deviation 7.7, feature 2 skewed to the "
+    "right, around 3.1 with standard deviation 2.3. Right: after batch_norm both have "
+    "mean 0.0 and standard deviation 1.0 and overlap on the same scale; feature 2 is "
+    "still skewed.",
+    caption="Batch normalisation shifts and scales every feature to mean 0 and standard "
+    "deviation 1 over the batch, without changing the shape of its distribution.",
+)
+def _batch_norm(fig):
+    left, right = fig.subplots(1, 2)
+    rng = np.random.default_rng(11)
+    x = np.column_stack([rng.normal(40.0, 8.0, 400), rng.gamma(2.0, 1.5, 400)])
+    y = dlterms.batch_norm(x)
+    for ax, data, title in ((left, x, "before"), (right, y, "after batch_norm")):
+        for f, name, color in ((data[:, 0], "feature 1", BLUE), (data[:, 1], "feature 2", ORANGE)):
+            mean, sd = round(f.mean(), 1) + 0.0, f.std()  # + 0.0: no "-0.0"
+            ax.hist(
+                f, bins=20, color=color, alpha=0.6, label=f"{name}: mean {mean:.1f}, sd {sd:.1f}"
+            )
+        ax.set(xlabel="value", title=title)
+        ax.set_axisbelow(True)
+        ax.set_ylim(top=ax.get_ylim()[1] * 1.35)
+        ax.legend(loc="upper right", fontsize=9)
+    left.set_ylabel("examples")
+
+
+@figure(
+    "downsampling",
+    alt="Three greyscale images. A 16 × 16 input shows a disc filled with one-pixel-wide "
+    "vertical stripes; after 2 × 2 average pooling it is 8 × 8, the disc still visible "
+    "but the stripes merged into a flat grey; after a second pooling it is 4 × 4, only "
+    "a blurred blob where the disc was.",
+    caption="Each 2 × 2 pooling step halves the height and the width, keeping the coarse "
+    "shape of an image and losing its fine detail.",
+    size=(6.4, 2.6),
+)
+def _downsampling(fig):
+    axes = fig.subplots(1, 3)
+    i, j = np.indices((16, 16)) - 7.5
+    stripes = np.indices((16, 16))[1] % 2  # fine detail: one-pixel stripes
+    image = np.where(np.hypot(i, j) < 6.5, 0.3 + 0.7 * stripes, 0.0)  # coarse shape: a disc
+    maps = [image[None, None]]
+    for _ in range(2):
+        maps.append(dlterms.avg_pool2d(maps[-1], 2))
+    for ax, m in zip(axes, maps, strict=True):
+        n = m.shape[-1]
+        ax.imshow(m[0, 0], cmap="Greys", vmin=0, vmax=1, interpolation="nearest")
+        ax.set(xticks=[], yticks=[], title=f"{n} × {n}")
+        ax.grid(False)
+        ax.spines[:].set_visible(True)
+        ax.spines[:].set_color(MUTED)
+    half = dlterms.conv2d_output_size(16, 2, stride=2)
+    axes[1].set_xlabel(f"avg_pool2d, 2 × 2: 16 → {half}")
+    axes[2].set_xlabel(f"again: {half} → {dlterms.conv2d_output_size(half, 2, stride=2)}")
+    axes[0].set_xlabel("input")
+
+
+@figure(
+    "bias-math",
+    alt="Left: the output z = 0.5·x + b of one dense unit for the biases 1.5, 0 and −1: "
+    "three parallel lines, crossing x = 0 at 1.5, 0 and −1; only the one without a bias "
+    "passes through the origin. Right: the same units after a ReLU: each is 0 up to a "
+    "kink and rises after it, the kink at x = −3, 0 and 2 respectively.",
+    caption="The bias shifts a unit's weighted sum up or down, and after a ReLU it moves "
+    "the input at which the unit switches on.",
+)
+def _bias(fig):
+    left, right = fig.subplots(1, 2, sharey=True)
+    x = np.linspace(-4, 4, 161)[:, None]  # one input feature
+    weight = np.array([[0.5]])  # one unit, weight 0.5
+    for b, color in ((1.5, ORANGE), (0.0, BLUE), (-1.0, GREEN)):
+        z = dlterms.dense(x, weight, [b])[:, 0]
+        label = f"b = {num(b)}" + (" (no bias)" if b == 0 else "")
+        left.plot(x, z, color=color, label=label)
+        left.plot(0, dlterms.dense([0.0], weight, [b])[0], "o", color=color)
+        right.plot(x, dlterms.relu(z), color=color, label=label)
+    left.set(xlabel="input x", ylabel="unit output", title="z = 0.5·x + b")
+    right.set(xlabel="input x", title="ReLU(0.5·x + b)")
+    left.legend(loc="upper left", fontsize=9)
+
+
+@figure(
+    "layer",
+    alt="A diagram of a dense layer with 3 inputs and 2 units, with the input x = (1, 0, "
+    "2). Every input is joined to every unit by a line labelled with its weight: 1 and "
+    "0 from the first input, 2 and 1 from the second, 0 and −1 from the third. With "
+    "biases 0 and 1 the units compute z = (1, −1), and a ReLU turns that into the "
+    "output (1, 0).",
+    caption="A dense layer connects every input to every unit: each unit adds up the inputs "
+    "times its own weights, adds its bias, and passes the sum through an activation.",
+    size=(6.4, 3.0),
+)
+def _layer(fig):
+    ax = diagram(fig, xlim=(-1.2, 7.6), ylim=(-0.3, 3.0))
+    x = np.array([1.0, 0.0, 2.0])
+    weight = np.array([[1.0, 0.0], [2.0, 1.0], [0.0, -1.0]])
+    bias = np.array([0.0, 1.0])
+    z = dlterms.dense(x, weight, bias)
+    out = dlterms.relu(z)
+    inputs, units = np.array([2.2, 1.2, 0.2]), np.array([1.7, 0.7])
+    for k, j in np.ndindex(weight.shape):
+        w = weight[k, j]
+        color = BLUE if w > 0 else RED if w < 0 else MUTED
+        ax.plot(
+            [0, 3],
+            [inputs[k], units[j]],
+            color=color,
+            lw=1 + abs(w),
+            alpha=0.7,
+            ls="-" if w else ":",
+        )
+        tx, ty = 0.9, inputs[k] + 0.3 * (units[j] - inputs[k])
+        ax.text(
+            tx,
+            ty,
+            num(w),
+            ha="center",
+            va="center",
+            fontsize=9,
+            color=color,
+            bbox={"fc": "white", "ec": "none", "pad": 0.5},
+        )
+    for j in range(2):
+        ax.annotate(
+            "",
+            xy=(5.4, units[j]),
+            xytext=(3.35, units[j]),
+            arrowprops={"arrowstyle": "->", "color": INK},
+        )
+        ax.text(4.35, units[j] + 0.12, "ReLU", ha="center", va="bottom", fontsize=9)
+        ax.text(3, units[j] - 0.42, f"b = {bias[j]:g}", ha="center", va="top", fontsize=9)
+    for xs, ys, values in ((0, inputs, x), (3, units, z), (5.75, units, out)):
+        ax.plot(np.full(len(ys), xs), ys, "o", ms=26, mfc="white", mec=INK, mew=1.2)
+        for yv, v in zip(ys, values, strict=True):
+            ax.text(xs, yv, num(v), ha="center", va="center", fontsize=11)
+    for xs, text in ((0, "input x"), (3, "z = xW + b"), (5.75, "output")):
+        ax.text(xs, 2.75, text, ha="center", va="bottom", fontsize=10)
