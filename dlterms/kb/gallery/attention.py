@@ -1,6 +1,6 @@
-"""Figures for attention and transformers: a causally masked attention map, positional codes.
+"""Figures for dlterms.attention: a causally masked attention map.
 
-Every number shown comes from dlterms.attention and dlterms.transformer; numpy only
+Every number shown comes from dlterms.attention; numpy only
 builds the toy inputs. Build-only: imports matplotlib through dlterms.kb.figures.
 """
 
@@ -46,26 +46,3 @@ def _causal_attention(fig):
         ax.grid(False)
     axes[0].set_ylabel("query")
     fig.colorbar(image, ax=axes, shrink=0.8, label="attention weight")
-
-
-@figure(
-    "positional-encoding",
-    alt="Left: heat map of the sinusoidal positional encodings for 50 positions (rows) and "
-    "64 dimensions (columns), values from -1 to 1. The first columns change colour from "
-    "row to row, while the last columns are nearly constant: low dimensions oscillate fast, "
-    "high dimensions slowly. Right: the dot product of each position's code with the code of "
-    "position 20 peaks at position 20 and falls off on both sides, symmetrically.",
-    caption="Each pair of dimensions turns at its own speed, from fast to slow; nearby "
-    "positions get similar codes, and similarity depends only on the distance.",
-    size=(6.4, 3.2),
-)
-def _positional_encoding(fig):
-    pe = dlterms.sinusoidal_positional_encoding(50, 64)
-    left, right = fig.subplots(1, 2, width_ratios=(1.2, 1))
-    image = left.imshow(pe, cmap="RdBu_r", vmin=-1.0, vmax=1.0, aspect="auto")
-    left.set(xlabel="dimension", ylabel="position", title="PE[position, dimension]")
-    left.grid(False)
-    fig.colorbar(image, ax=left, shrink=0.8)
-    right.plot(np.arange(50), pe @ pe[20], color="#3f51b5")
-    right.axvline(20, color="#9e9e9e", lw=0.9, ls="--")
-    right.set(xlabel="position", ylabel="PE[p] · PE[20]", title="similarity to position 20")

@@ -1,5 +1,5 @@
-"""Figures for dlterms.convolution: convolution, filters, activation maps, stride and padding,
-and tensors and their rank (``tensor_rank``)."""
+"""Figures for dlterms.convolution: convolution, filters, activation maps, stride, padding,
+convolution layers, pooling and downsampling."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 
 import dlterms
 from dlterms.kb.figures import BLUE, GREEN, ORANGE, PURPLE, RED, figure
-from dlterms.kb.gallery._draw import FAINT, INK, MUTED, cells, diagram, outline, symbol, tint
+from dlterms.kb.gallery._draw import FAINT, INK, MUTED, arrow, cells, diagram, outline, symbol, tint
 
 __all__: list[str] = []
 
@@ -287,84 +287,92 @@ def _padding(fig):
 # --------------------------------------------------------------------------- tensors
 
 
-def _tensor_examples():
-    """A scalar, a vector, a matrix and a rank-3 tensor, with the element to highlight."""
-    return [
-        (np.array(5.0), ()),
-        (np.array([1.0, 2.0, 3.0, 4.0]), (2,)),
-        (np.arange(1.0, 13.0).reshape(3, 4), (1, 2)),
-        (np.arange(1.0, 25.0).reshape(2, 3, 4), (1, 0, 2)),
-    ]
-
-
-def _solid(color: str, alpha: float) -> str:
-    """`color` blended with white: an opaque tint, so cells drawn behind stay hidden."""
-    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(255 - alpha * (255 - c)):02x}" for c in rgb)
-
-
-def _draw_tensors(fig, label, *, highlight):
-    """Draw the four tensors left to right; `label(t, index)` gives the text below each."""
-    ax = diagram(fig, xlim=(-0.3, 17.0), ylim=(-6.4, 1.4))
-    x0, shift = 0.0, 1.0  # a rank-3 tensor's back slice sits up and to the right
-    for t, index in _tensor_examples():
-        slices = t if t.ndim == 3 else np.atleast_2d(t)[None]
-        for d in range(len(slices) - 1, -1, -1):  # back slice first
-            face = np.full(slices[d].shape, _solid(GREEN if t.ndim == 3 else BLUE, 0.25))
-            face = face.astype(object)
-            if highlight and (t.ndim < 3 or d == index[0]):
-                face[(0,) * (2 - len(index[-2:])) + tuple(index[-2:])] = _solid(ORANGE, 0.6)
-            top = 0.5 * (slices[d].shape[0] - 3) + shift * d
-            size = 9 if t.ndim == 3 else 11
-            cells(ax, slices[d], x0 + shift * d, top, face=face, size=size, zorder=2 - 0.1 * d)
-        width = slices.shape[-1] + shift * (len(slices) - 1)
-        ax.text(
-            x0 + width / 2,
-            -3.6,
-            label(t, index),
-            ha="center",
-            va="top",
-            fontsize=10,
-            color=INK,
-            linespacing=1.5,
-        )
-        x0 += width + 1.3
-    ax.set_xlim(-0.3, x0 - 1.0)
+# --------------------------------------------------------------------------- layers, pooling
 
 
 @figure(
-    "tensor",
-    alt="Four tensors drawn as boxes of numbers: a scalar 5, shape (), 1 element; a "
-    "vector 1, 2, 3, 4, shape (4,), 4 elements; a 3 × 4 matrix of 1 to 12, shape "
-    "(3, 4), 12 elements; and a rank-3 tensor of 1 to 24 drawn as two stacked 3 × 4 "
-    "slices, shape (2, 3, 4), 24 elements.",
-    caption="A tensor is an array with any number of axes: scalars, vectors and matrices "
-    "are the first three cases, and the shape lists the length of every axis.",
-    size=(6.4, 2.6),
+    "convolutional-operation",
+    alt="A 3 × 3 input holding 0 to 8, a 2 × 2 kernel (0, 1; 2, 3) and the 2 × 2 output "
+    "(19, 25; 37, 43). The top-left input window (0, 1; 3, 4) and the output 19 are "
+    "highlighted, with the sum 0·0 + 1·1 + 3·2 + 4·3 = 19 written below.",
+    caption="Each output value is the sum of the kernel times the input window under it; "
+    "sliding the window one step gives the next value.",
+    size=(6.4, 3.0),
 )
-def _tensor(fig):
-    def label(t, index):
-        kind = ["scalar", "vector", "matrix", "3-D tensor"][dlterms.tensor_rank(t)]
-        return f"{kind}\nshape {t.shape}\n{t.size} element{'s' if t.size > 1 else ''}"
-
-    _draw_tensors(fig, label, highlight=False)
+def _convolutional_operation(fig):
+    ax = diagram(fig, xlim=(-0.2, 10.2), ylim=(-1.4, 3.9))
+    x = np.arange(9.0).reshape(3, 3)
+    kernel = np.array([[0.0, 1.0], [2.0, 3.0]])
+    out = dlterms.conv2d(x[None, None], kernel[None, None])[0, 0]
+    window = np.zeros((3, 3), bool)
+    window[:2, :2] = True
+    cells(ax, x, 0, 3, face=np.where(window, tint(ORANGE, 0.3), "white"), title="input")
+    outline(ax, 0, 3, 2, 2, ORANGE)
+    symbol(ax, 3.75, 1.5, "⋆", size=30)
+    cells(ax, kernel, 4.5, 2.5, face=tint(BLUE, 0.2), title="kernel")
+    symbol(ax, 7.25, 1.5, "=")
+    first = np.zeros((2, 2), bool)
+    first[0, 0] = True
+    cells(ax, out, 8, 2.5, face=np.where(first, tint(ORANGE, 0.3), "white"), title="output")
+    outline(ax, 8, 2.5, 1, 1, ORANGE)
+    terms = " + ".join(
+        f"{v:g}·{k:g}" for v, k in zip(x[:2, :2].ravel(), kernel.ravel(), strict=True)
+    )
+    ax.text(5, -0.8, f"{terms} = {out[0, 0]:g}", ha="center", va="center", fontsize=12, color=INK)
 
 
 @figure(
-    "rank-tensor",
-    alt="The same four tensors as boxes, each with one highlighted element and the index "
-    "that picks it: the scalar 5 is x itself, rank 0; in the vector 1, 2, 3, 4 the "
-    "element 3 is x[2], rank 1; in the 3 × 4 matrix of 1 to 12 the element 7 is "
-    "x[1, 2], rank 2; in the 2 × 3 × 4 tensor of 1 to 24 the element 15 is x[1, 0, 2], "
-    "rank 3.",
-    caption="The rank of a tensor is its number of axes: how many indices it takes to "
-    "pick out one element, whatever the axes' lengths.",
+    "pooling",
+    alt="A 4 × 4 input (1, 3, 2, 0; 4, 6, 5, 1; 0, 2, 7, 8; 3, 1, 4, 9) split into four "
+    "coloured 2 × 2 windows, the largest value of each in bold. Max pooling keeps 6, 5, 3 "
+    "and 9; average pooling gives 3.5, 2, 1.5 and 7, each output cell in its window's "
+    "colour.",
+    caption="Pooling sums up each window by one number, its largest value or its mean; "
+    "2 × 2 windows with stride 2 halve the height and the width.",
+    size=(6.4, 3.0),
+)
+def _pooling(fig):
+    ax = diagram(fig, xlim=(-0.2, 11.7), ylim=(-0.2, 4.9))
+    x = np.array([[1.0, 3, 2, 0], [4, 6, 5, 1], [0, 2, 7, 8], [3, 1, 4, 9]])
+    largest = dlterms.max_pool2d(x[None, None], 2)[0, 0]
+    mean = dlterms.avg_pool2d(x[None, None], 2)[0, 0]
+    colors = np.array([[BLUE, ORANGE], [GREEN, PURPLE]], dtype=object)
+    tints = np.vectorize(tint, otypes=[object])(colors, 0.3)
+    is_max = x == np.kron(largest, np.ones((2, 2)))
+    cells(ax, x, 0, 4, face=np.kron(tints, np.ones((2, 2), int)), bold=is_max, title="input")
+    for i, j in np.ndindex(2, 2):
+        outline(ax, 2 * j, 4 - 2 * i, 2, 2, colors[i, j])
+    arrow(ax, (4.3, 2), (5.8, 2), label="2×2")
+    cells(ax, largest, 6, 3, face=tints, bold=True, title="max pool")
+    cells(ax, mean, 9.5, 3, face=tints, title="average pool")
+
+
+@figure(
+    "downsampling",
+    alt="Three greyscale images. A 16 × 16 input shows a disc filled with one-pixel-wide "
+    "vertical stripes; after 2 × 2 average pooling it is 8 × 8, the disc still visible "
+    "but the stripes merged into a flat grey; after a second pooling it is 4 × 4, only "
+    "a blurred blob where the disc was.",
+    caption="Each 2 × 2 pooling step halves the height and the width, keeping the coarse "
+    "shape of an image and losing its fine detail.",
     size=(6.4, 2.6),
 )
-def _rank_tensor(fig):
-    def label(t, index):
-        picked = t[index]
-        where = "x" if not index else f"x[{', '.join(map(str, index))}]"
-        return f"rank {dlterms.tensor_rank(t)}\n{where} = {picked:g}"
-
-    _draw_tensors(fig, label, highlight=True)
+def _downsampling(fig):
+    axes = fig.subplots(1, 3)
+    i, j = np.indices((16, 16)) - 7.5
+    stripes = np.indices((16, 16))[1] % 2  # fine detail: one-pixel stripes
+    image = np.where(np.hypot(i, j) < 6.5, 0.3 + 0.7 * stripes, 0.0)  # coarse shape: a disc
+    maps = [image[None, None]]
+    for _ in range(2):
+        maps.append(dlterms.avg_pool2d(maps[-1], 2))
+    for ax, m in zip(axes, maps, strict=True):
+        n = m.shape[-1]
+        ax.imshow(m[0, 0], cmap="Greys", vmin=0, vmax=1, interpolation="nearest")
+        ax.set(xticks=[], yticks=[], title=f"{n} × {n}")
+        ax.grid(False)
+        ax.spines[:].set_visible(True)
+        ax.spines[:].set_color(MUTED)
+    half = dlterms.conv2d_output_size(16, 2, stride=2)
+    axes[1].set_xlabel(f"avg_pool2d, 2 × 2: 16 → {half}")
+    axes[2].set_xlabel(f"again: {half} → {dlterms.conv2d_output_size(half, 2, stride=2)}")
+    axes[0].set_xlabel("input")
