@@ -155,6 +155,7 @@ class Entry:
     quiz: tuple[QuizItem, ...] = ()
     frameworks: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     disambiguation: Disambiguation | None = None
+    predict_cards: tuple[str, ...] | None = None
     path: Path | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -208,6 +209,7 @@ class Entry:
             )
             if "disambiguation" in data
             else None,
+            predict_cards=tuple(data["predict_cards"]) if "predict_cards" in data else None,
             path=path,
         )
 
