@@ -678,11 +678,13 @@ def _stamp(records: dict[str, list], key: str, content: str, now: int) -> int:
 
 
 def _write_ledger(ledger: dict[str, dict[str, list]], path: Path) -> None:
-    data = {
-        "about": "Content hash and modification time of every note; see dlterms/kb/deck.py.",
-        **{k: dict(sorted(v.items())) for k, v in ledger.items()},
-    }
-    text = json.dumps(data, indent=0, sort_keys=False) + "\n"
+    """Write the ledger with one record a line, so a diff shows which notes changed."""
+    about = "Content hash and modification time of every note; see dlterms/kb/deck.py."
+    parts = [f'{{\n"about": {json.dumps(about)}']
+    for section, records in ledger.items():
+        lines = ",\n".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in sorted(records.items()))
+        parts.append(f'"{section}": {{\n{lines}\n}}')
+    text = ",\n".join(parts) + "\n}\n"
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(text, encoding="utf-8")
