@@ -379,7 +379,7 @@ def all_snippets(entry: Entry, functions: dict[str, Callable[..., Any]]) -> list
 
 
 def predict_snippets(
-    entry: Entry, functions: dict[str, Callable[..., Any]]
+    entry: Entry, functions: dict[str, Callable[..., Any]], *, taken: Iterable[str] = ()
 ) -> list[Snippet]:
     """The entry's predict cards: at most :data:`MAX_PREDICT_PER_ENTRY`, all answerable.
 
@@ -415,7 +415,7 @@ def predict_snippets(
             picked.append(snippet)
         return picked
     good = [[s for s in g if not s.reason] for g in groups]
-    picked, seen = [], set()
+    picked, seen = [], set(taken)
     for rank in range(max((len(g) for g in good), default=0)):
         for g in good:
             if rank < len(g) and g[rank].code not in seen and len(picked) < MAX_PREDICT_PER_ENTRY:

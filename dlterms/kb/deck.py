@@ -80,6 +80,7 @@ __all__ = [
     "figure_text",
     "formula_cloze",
     "markdown_to_anki",
+    "media_name",
     "note_guid",
     "picture_excluded",
     "site_url",
@@ -528,14 +529,16 @@ def _cloze_notes(ctx: _Context) -> list[Note]:
     return notes
 
 
-def _predict_notes(ctx: _Context, claimed: set[str]) -> list[Note]:
+def _predict_notes(ctx: _Context, claimed: set[str], taken: set[str]) -> list[Note]:
+    """The entry's predict cards; `claimed` functions and `taken` code are not asked twice."""
     entry = ctx.entry
     functions = {}
     for dotted, func in zip(entry.implementation, entry.functions, strict=True):
         if dotted not in claimed:  # a function linked from several entries: one set of cards
             functions[dotted] = func
             claimed.add(dotted)
-    return [
+    snippets = predict_snippets(entry, functions, taken=taken)
+    notes = [
         ctx.note(
             "predict",
             snippet.key,
@@ -548,8 +551,10 @@ def _predict_notes(ctx: _Context, claimed: set[str]) -> list[Note]:
             subdeck=_predict_deck(ctx.subdeck),
             due=ctx.due + 1,  # after the entry's concept cards
         )
-        for snippet in predict_snippets(entry, functions)
+        for snippet in snippets
     ]
+    taken.update(snippet.code for snippet in snippets)
+    return notes
 
 
 def figure_text(svg: Path | str) -> str:
@@ -580,9 +585,14 @@ def picture_excluded(entry: Entry, glossary: Glossary, text: str) -> str:
     return ""
 
 
+def media_name(entry_id: str) -> str:
+    """The figure's file name in Anki: unique, and not the entry id, which would name the term."""
+    return f"{MEDIA_PREFIX}{hashlib.sha256(entry_id.encode()).hexdigest()[:12]}.svg"
+
+
 def _picture_note(ctx: _Context, spec: Any) -> Note:
     entry = ctx.entry
-    media = f"{MEDIA_PREFIX}{entry.id}.svg"
+    media = media_name(entry.id)
     alt = spec.alt
     for name in sorted(entry.names, key=len, reverse=True):  # the alt text must not name it
         alt = re.sub(re.escape(name), "…", alt, flags=re.I)
@@ -614,10 +624,12 @@ def build_notes(
     seeds = _seed_titles(glossary.root)
     notes: list[Note] = []
     claimed: set[str] = set()
+    taken: set[str] = set()
     for n, entry in enumerate(study_order(glossary)):
         ctx = _Context(entry, decks[entry.topic], 2 * n, seeds, _page(entry, base_url))
         term = ctx.note("term", (entry.id,), _term_values(entry))
-        notes += [term, *_qa_notes(ctx), *_cloze_notes(ctx), *_predict_notes(ctx, claimed)]
+        predict = _predict_notes(ctx, claimed, taken)
+        notes += [term, *_qa_notes(ctx), *_cloze_notes(ctx), *predict]
         figure = figures.get(entry.id)
         if isinstance(figure, tuple):
             spec, svg = figure
@@ -719,7 +731,7 @@ def export_deck(
     changes, and the updated ledger is written to every path in `ledger_out`.
 
     `figures` is :func:`dlterms.kb.figures.render_all`'s result; each SVG whose
-    figure may ask for its term is copied into the package as ``dlterms-<id>.svg``.
+    figure may ask for its term is copied into the package (:func:`media_name`).
     """
     import genanki
 
@@ -756,7 +768,7 @@ def export_deck(
     with tempfile.TemporaryDirectory() as tmp:
         media = []
         for entry_id, (_, svg) in sorted((figures or {}).items()):
-            target = Path(tmp) / f"{MEDIA_PREFIX}{entry_id}.svg"
+            target = Path(tmp) / media_name(entry_id)
             if target.name in media_names:
                 shutil.copyfile(svg, target)
                 media.append(str(target))
