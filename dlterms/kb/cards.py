@@ -73,7 +73,7 @@ def stems(names: Iterable[str]) -> set[str]:
     Examples
     --------
     >>> sorted(stems(["Squared hinge loss"]))
-    ['hinge', 'squar']
+    ['hing', 'squar']
     >>> sorted(stems(["Loss"]))
     ['loss']
     """
