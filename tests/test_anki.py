@@ -362,7 +362,7 @@ def test_export_cli(tmp_path, capsys):
     assert "not in the tag vocabulary" in capsys.readouterr().err
 
 
-# --------------------------------------------------------------------------- the whole deck, as studied
+# --------------------------------------------------------------------------- the deck, as studied
 
 _RANDOM = re.compile(r"\brng\b|random|seed|shuffle")
 
@@ -410,9 +410,7 @@ def test_every_card_asks_one_answerable_thing_and_gives_nothing_away(built, col)
 
     # predict cards: self-contained, short, exact, at most two per entry, after its concept cards
     by_term = {e.term: e for e in glossary}
-    term_due = {
-        n["Id"]: min(c.due for c in n.cards()) for n in by_kind["term"]
-    }
+    term_due = {n["Id"]: min(c.due for c in n.cards()) for n in by_kind["term"]}
     per_entry = Counter()
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     parser = doctest.DocTestParser()

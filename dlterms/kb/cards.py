@@ -290,9 +290,7 @@ def reject_reason(code: str, output: str, *, raises: bool = False) -> str:
         return "a random draw"
     if _E_NOTATION.search(code + "\n" + want) or _EDGE_WORDS.search(code + "\n" + want):
         return "float-edge trivia"
-    if any(
-        (v := float(m.group())) >= 1000 or 0 < v < 1e-3 for m in _NUMBER.finditer(code + want)
-    ):
+    if any((v := float(m.group())) >= 1000 or 0 < v < 1e-3 for m in _NUMBER.finditer(code + want)):
         return "float-edge trivia"
     if _LONG_FLOAT.search(want):
         return "a float with 4 or more decimals"

@@ -656,8 +656,7 @@ def deck_description(base_url: str = "") -> str:
         "without code.</p>"
         "<p>To update, import the new <code>dlterms.apkg</code> with <b>Merge note types</b> "
         "ticked. Your history is kept, and notes that did not change stay as you left them; "
-        "a note whose content changed replaces your own edits and tags on that note.</p>"
-        + site
+        "a note whose content changed replaces your own edits and tags on that note.</p>" + site
     )
 
 
