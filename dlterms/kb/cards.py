@@ -37,6 +37,7 @@ from dlterms.kb.safe import defuse_tex
 __all__ = [
     "MAX_PREDICT_PER_ENTRY",
     "Snippet",
+    "all_snippets",
     "formula_cloze",
     "gives_away",
     "predict_snippets",
