@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import ast
+import builtins
 import dataclasses
+import doctest
+import html as html_mod
+import io
 import os
 import re
-from collections import Counter
+import time
+import tokenize
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
 
 from dlterms.kb import deck as deck_mod
+from dlterms.kb.cards import gives_away
 from dlterms.kb.deck import (
     DECK_NAME,
     NOTE_TYPES,
-    _doctest_cards,
+    PREDICT_DECK,
     build_notes,
     export,
     export_deck,
+    figure_text,
     formula_cloze,
+    markdown_to_anki,
+    media_name,
     subdeck_names,
 )
 from dlterms.kb.figures import render_all
@@ -50,14 +61,7 @@ def figures(tmp_path_factory):
 
 
 def expected_counts(glossary: Glossary, figures) -> Counter:
-    functions = {d: f for e in glossary for d, f in zip(e.implementation, e.functions, strict=True)}
-    return Counter(
-        term=len(glossary),
-        cloze=sum(q.cloze for e in glossary for q in e.quiz)
-        + sum(formula_cloze(e.formula) is not None for e in glossary if e.formula),
-        predict=sum(len(_doctest_cards(f)) for f in functions.values()),
-        picture=len(set(figures) & set(glossary.entries)),
-    )
+    return Counter(n.kind for n in build_notes(glossary, figures))
 
 
 def notes_by_kind(col) -> Counter:
@@ -83,6 +87,8 @@ def test_built_deck_has_every_kind_subdecks_tags_and_media(built, col, figures):
     assert notes_by_kind(col) == expected
     assert all(expected[k] > 0 for k in NOTE_TYPES)
     assert len(log.new) == col.note_count() == sum(expected.values())
+    description = col.decks.by_name(DECK_NAME)["desc"]
+    assert "Merge note types" in description and "replaces your own edits" in description
 
     names = {d.name for d in col.decks.all_names_and_ids()}
     subdecks = sorted(set(subdeck_names(glossary).values()))
@@ -93,10 +99,14 @@ def test_built_deck_has_every_kind_subdecks_tags_and_media(built, col, figures):
     assert all(" " not in t for t in tags)
     for prefix in ("topic::", "source::", "card::"):
         assert any(t.startswith(prefix) for t in tags), prefix
+    sources = {t for t in tags if t.startswith("source::")}
+    assert "source::Build_Train_and_Tune_Model" in sources
+    assert not any(re.search(r"\d{3}_[0-9a-f]{8}", t) for t in sources), sources
     assert {f"card::{k}" for k in NOTE_TYPES} <= set(tags)
 
     media = set(os.listdir(col.media.dir()))
-    assert {f"dlterms-{i}.svg" for i in figures} <= media
+    pictures = {col.get_note(n)["Id"] for n in col.find_notes("tag:card::picture")}
+    assert {media_name(i) for i in pictures} <= media
 
 
 def test_subdecks_sort_into_a_study_order(built):
@@ -113,7 +123,7 @@ def test_subdecks_sort_into_a_study_order(built):
 
 
 def _one_note(col, kind, entry_id):
-    nids = [n for n in col.find_notes(f'"note:dlterms {kind} (v1)"')]
+    nids = [n for n in col.find_notes(f"tag:card::{kind}")]
     for nid in nids:
         if col.get_note(nid)["Id"].split("#")[0] == entry_id:
             return col.get_note(nid)
@@ -125,11 +135,13 @@ def test_every_card_kind_renders(built, col):
     _import(col, dist / "dlterms.apkg")
     glossary = default_glossary()
     softmax = glossary["softmax"]
+    qa = next(q for q in softmax.quiz if not q.cloze)
     checks = {
-        ("term", "softmax"): ("Softmax", "\\["),
+        ("term", "softmax"): ("Softmax", "probabilities"),
+        ("qa", "softmax"): (markdown_to_anki(qa.question), markdown_to_anki(qa.answer)),
         ("cloze", "softmax"): ("[...]", "sum to 1"),
-        ("predict", "dlterms.activations.softmax"): ("What does this print?", "0.5"),
-        ("picture", "softmax"): ('src="dlterms-softmax.svg"', "Softmax"),
+        ("predict", "softmax"): ("What does this print?", "0.5"),
+        ("picture", "softmax"): (f'src="{media_name("softmax")}"', "Softmax"),
     }
     for (kind, key), (in_question, in_answer) in checks.items():
         note = _one_note(col, kind, key)
@@ -143,13 +155,16 @@ def test_every_card_kind_renders(built, col):
         card = note.cards()[0]
         assert in_question in _strip_style(card.question()), kind
         assert in_answer in _strip_style(card.answer()), kind
-    # the reverse card asks for the term from the definition
-    term_note = _one_note(col, "term", "softmax")
+    # a reverse card asks for the term from the definition, and only where it gives nothing away
+    nids = col.find_notes("tag:card::term Reverse:1")
+    assert nids
+    term_note = col.get_note(nids[0])
+    entry = glossary[term_note["Id"]]
     assert len(term_note.cards()) == 2
     reverse = term_note.cards()[1]
     assert "Which term is this?" in reverse.question()
-    assert "Softmax" not in _strip_style(reverse.question())
-    assert softmax.term in _strip_style(reverse.answer())
+    assert not gives_away(_strip_style(reverse.question()), entry.names)
+    assert entry.term in _strip_style(reverse.answer())
 
 
 def test_formula_clozes_hide_exactly_the_right_hand_side(built, col):
@@ -163,11 +178,16 @@ def test_formula_clozes_hide_exactly_the_right_hand_side(built, col):
         q = _strip_style(note.cards()[0].question())
         a = _strip_style(note.cards()[0].answer())
         assert re.search(r"= \[\.\.\.\]\\\]", q), (note["Id"], q)  # nothing leaks after
-        formula = a.split('<div class="hint">')[0]  # the Extra field may quote code like [...]
+        formula = a.split('<hr id="answer">')[0]  # the Extra field may quote code like [...]
         assert "[...]" not in formula and "{{" not in a
     text = formula_cloze(r"\sigma(x) = \frac{1}{1 + e^{-x}}")
     assert text.count("{{c1::") == 1 and text.endswith("e^{-x} } }}\\]")
     assert formula_cloze(r"f(x) \propto x") is None
+    # not for a symbol the deck named, nor for a first line that carries on below
+    assert formula_cloze(r"y = f(z)") is None
+    assert formula_cloze(r"\begin{aligned} L &= a + b \\ &+ c \end{aligned}") is None
+    two_lines = formula_cloze(r"z = \sum_i w_i x_i + b \\ \#\text{params} = 3")
+    assert two_lines == r"\[z = {{c1::\sum_i w_i x_i + b}}\]"
 
 
 def test_two_builds_give_identical_notes(figures):
@@ -253,7 +273,7 @@ def test_updates_never_cost_a_learner_their_history(tmp_path, col, figures, monk
     # (d) add a field to a note type: new model id, merged on import
     old = NOTE_TYPES["term"]
     v2 = dataclasses.replace(
-        old, version=2, model_id=old.model_id + 1, fields=(*old.fields, "Mnemonic")
+        old, version=old.version + 1, model_id=old.model_id + 1000, fields=(*old.fields, "Mnemonic")
     )
     monkeypatch.setitem(NOTE_TYPES, "term", v2)
     real_values = deck_mod._term_values
@@ -309,7 +329,7 @@ def test_export_a_tag_as_apkg_csv_and_json(tmp_path, col, figures):
         figures=figures,
     )
     _import(col, apkg)
-    ids = {col.get_note(n)["Id"] for n in col.find_notes('"note:dlterms term (v1)"')}
+    ids = {col.get_note(n)["Id"] for n in col.find_notes("tag:card::term")}
     assert ids == metrics
 
     rows = list(
@@ -340,3 +360,170 @@ def test_export_cli(tmp_path, capsys):
     assert out.read_text(encoding="utf-8").startswith("id,term,aliases")
     assert main(["export", "--tag", "no-such-tag", "--format", "csv", "--output", str(out)]) == 1
     assert "not in the tag vocabulary" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- the deck, as studied
+
+_RANDOM = re.compile(r"\brng\b|random|seed|shuffle")
+
+
+def _text(fragment: str) -> str:
+    return html_mod.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def _kind(note) -> str:
+    return re.match(r"dlterms (\w+) \(v\d+\)", note.note_type()["name"]).group(1)
+
+
+def _undefined_names(source: str) -> set[str]:
+    read, bound = set(), set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            bound.add(node.name)
+    return read - bound - set(dir(builtins))
+
+
+def _comments(source: str) -> list[str]:
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    return [t.string for t in tokens if t.type == tokenize.COMMENT]
+
+
+def test_every_card_asks_one_answerable_thing_and_gives_nothing_away(built, col):
+    _, dist, _ = built
+    glossary = default_glossary()
+    _import(col, dist / "dlterms.apkg")
+    notes = [col.get_note(nid) for nid in col.find_notes("")]
+    by_kind = defaultdict(list)
+    for note in notes:
+        by_kind[_kind(note)].append(note)
+
+    # every question/answer item of the YAML is a card
+    assert {n["Id"] for n in by_kind["qa"]} == {
+        f"{e.id}#{q.id}" for e in glossary for q in e.quiz if not q.cloze
+    }
+
+    # predict cards: self-contained, short, exact, at most two per entry, after its concept cards
+    by_term = {e.term: e for e in glossary}
+    term_due = {n["Id"]: min(c.due for c in n.cards()) for n in by_kind["term"]}
+    per_entry = Counter()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    parser = doctest.DocTestParser()
+    for note in by_kind["predict"]:
+        code, output = _text(note["Code"]), _text(note["Output"])
+        source = "\n".join(line[4:] for line in code.split("\n"))
+        where = (note["Id"], code, output)
+        assert not _undefined_names(source), where
+        assert not _comments(source), where
+        assert not _RANDOM.search(source), where
+        assert "Traceback" not in output and "Error" not in output, where
+        assert not re.search(r"\d\.\d{4,}|e[-+]\d", output), where
+        assert output.strip(), where
+        assert not re.fullmatch(r"(True|False)+", re.sub(r"[\[\](),\s]|array", "", output)), where
+        test = parser.get_doctest(code + "\n" + output + "\n", {}, note["Id"], None, 0)
+        assert runner.run(test, out=lambda _: None, clear_globs=True).failed == 0, where
+        entry = by_term[_text(note["Term"])]
+        per_entry[entry.id] += 1
+        card = note.cards()[0]
+        assert col.decks.name(card.did).startswith(PREDICT_DECK + "::"), where
+        assert card.due > term_due[entry.id], where
+    assert per_entry and max(per_entry.values()) <= 2
+
+    # the first new cards a learner meets are concept cards
+    parent = col.decks.id_for_name(DECK_NAME)
+    col.decks.select(parent)
+    queued = col.sched.get_queued_cards(fetch_limit=30).cards
+    first = [_kind(col.get_card(q.card.id).note()) for q in queued]
+    assert len(first) >= 20 and "predict" not in first, first
+
+    # reverse cards: the definition names neither the term, an alias nor a stem of one
+    for note in by_kind["term"]:
+        entry = glossary[note["Id"]]
+        if note["Reverse"]:
+            front = _text(_strip_style(note.cards()[1].question()))
+            assert not gives_away(front, entry.names), (entry.id, front)
+
+    # cloze cards: the hint never overlaps what is hidden; no two fronts are the same
+    fronts = Counter()
+    for card in (c for n in notes for c in n.cards()):
+        q = _strip_style(card.question())
+        hidden = " ".join(re.findall(r'data-cloze="([^"]*)"', q))
+        hint = re.search(r'<div class="hint">(.*?)</div>', q)
+        if hint and hidden:
+            assert not gives_away(html_mod.unescape(hidden), [_text(hint.group(1))]), q
+        images = re.findall(r'<img src="([^"]+)"', q)  # a picture's front is its image
+        fronts[(_text(re.sub(r'<div class="hint">.*?</div>', "", q)).strip(), *images)] += 1
+    assert [f for f, n in fronts.items() if n > 1] == []
+
+    # pictures: the figure prints neither the term nor an alias
+    media = Path(col.media.dir())
+    for note in by_kind["picture"]:
+        entry = glossary[note["Id"]]
+        words = figure_text(media / media_name(entry.id))
+        assert not gives_away(words, entry.names, whole=True), (entry.id, words)
+        assert entry.term not in note["Figure"]
+
+
+def _note_mods(col) -> dict[int, int]:
+    return dict(col.db.all("select id, mod from notes"))
+
+
+def test_a_rebuild_leaves_a_learners_edits_alone_and_a_correction_still_arrives(
+    tmp_path, col, figures
+):
+    glossary = default_glossary()
+    ledger = tmp_path / "deck-ledger.json"
+
+    def rebuild(g: Glossary, now: int):
+        apkg = tmp_path / f"deck-{now}.apkg"
+        export_deck(g, apkg, timestamp=now, figures=figures, ledger=[ledger], ledger_out=[ledger])
+        return _import(col, apkg)
+
+    start = int(time.time()) - 3600  # published an hour ago
+    rebuild(glossary, start)
+    count = col.note_count()
+    term = _one_note(col, "term", "softmax")
+    studied = term.cards()[0]
+    _study(col, studied)
+    history = _schedule(col, studied.id)
+    qa = _one_note(col, "qa", "softmax")
+    # the learner rewrites a definition in their own words and tags two notes
+    term["Definition"] = "My own words."
+    term.add_tag("mine")
+    col.update_note(term)
+    qa.add_tag("exam")
+    col.update_note(qa)
+    mods = _note_mods(col)
+    kept = ledger.read_bytes()
+
+    # a later rebuild with no content change, e.g. on another machine from the same ledger
+    log = rebuild(glossary, int(time.time()) + 60)
+    assert not log.new and not log.updated and not log.conflicting
+    assert col.note_count() == count  # nothing duplicated
+    assert _note_mods(col) == mods and ledger.read_bytes() == kept
+    term.load()
+    qa.load()
+    assert term["Definition"] == "My own words." and term.has_tag("mine") and qa.has_tag("exam")
+    assert _schedule(col, studied.id) == history
+
+    # a corrected entry updates its notes, and only those that show what changed
+    edited = _edit(glossary, "softmax", definition="A corrected definition of softmax.")
+    log = rebuild(edited, int(time.time()) + 120)
+    assert not log.new and not log.conflicting
+    assert col.note_count() == count
+    updated = {col.get_note(u.id.nid)["Id"] for u in log.updated} if log.updated else set()
+    assert "softmax" in updated and "softmax#formula" in updated
+    assert not any(i.startswith("softmax#") and i != "softmax#formula" for i in updated)
+    term.load()
+    qa.load()
+    assert term["Definition"] == "<p>A corrected definition of softmax.</p>"
+    assert not term.has_tag("mine")  # a changed note replaces local edits, as the README says
+    assert qa.has_tag("exam")
+    assert _schedule(col, studied.id) == history
+    changed = {nid for nid, mod in _note_mods(col).items() if mod != mods[nid]}
+    assert changed == {col.get_note(u.id.nid).id for u in log.updated}

@@ -264,7 +264,7 @@ def _build_into(
     say: Callable[[str], None],
 ) -> None:
     """Build the site and the deck into the generation folder `gen`."""
-    from dlterms.kb.deck import export_deck
+    from dlterms.kb.deck import LEDGER, LEDGER_FILE, export_deck, site_url
     from dlterms.kb.figures import render_all
 
     (gen / "dist").mkdir(parents=True)
@@ -276,7 +276,21 @@ def _build_into(
     say("[3/3] exporting the Anki deck")
     stamp = next_timestamp(dist_dir)
     figures = render_all(project / ".cache" / "figures", glossary.entries)
-    export_deck(glossary, gen / "dist" / DECK_FILE, timestamp=stamp, figures=figures)
+    # Notes keep their modification time until their content changes (see dlterms.kb.deck):
+    # the committed ledger and the last build's shipped one go in, the new one ships in dist/
+    # and, when this build publishes the checkout's own dist/, goes back into the checkout.
+    shipped = gen / "dist" / LEDGER_FILE
+    committed = project / "dlterms" / "kb" / LEDGER.name
+    own_dist = dist_dir.absolute() == (project / "dist").absolute() and committed.parent.is_dir()
+    export_deck(
+        glossary,
+        gen / "dist" / DECK_FILE,
+        timestamp=stamp,
+        figures=figures,
+        ledger=[committed if committed.is_file() else LEDGER, dist_dir / LEDGER_FILE],
+        ledger_out=[shipped, committed] if own_dist else [shipped],
+        base_url=site_url(project),
+    )
     # The same build id in both halves: a reader can check they belong together.
     info = {"build": gen.name, "timestamp": stamp, "entries": len(glossary), "deck": DECK_FILE}
     text = json.dumps(info, indent=2) + "\n"

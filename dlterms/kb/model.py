@@ -133,6 +133,7 @@ class Entry:
     frameworks: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     disambiguation: Disambiguation | None = None
     references: tuple[str, ...] = ()
+    predict_cards: tuple[str, ...] | None = None
     path: Path | None = field(default=None, compare=False, repr=False)
 
     def __repr__(self) -> str:
@@ -196,6 +197,7 @@ class Entry:
             if "disambiguation" in data
             else None,
             references=tuple(data.get("references", ())),
+            predict_cards=tuple(data["predict_cards"]) if "predict_cards" in data else None,
             path=path,
         )
 
@@ -228,12 +230,15 @@ class Entry:
             if self.disambiguation
             else None,
         }
-        return {
+        out = {
             "term": self.term,
             "definition": self.definition,
             "tags": list(self.tags),
             **{k: v for k, v in optional.items() if v},
         }
+        if self.predict_cards is not None:  # an empty list is a choice: no predict cards
+            out["predict_cards"] = list(self.predict_cards)
+        return out
 
 
 def _resolve(dotted: str) -> Callable[..., Any]:

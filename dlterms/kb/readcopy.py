@@ -48,7 +48,7 @@ __all__ = [
 READ_COPY = _PACKAGE_DIR / "_glossary.json"
 """Where the package's read copy lives, in a checkout and in an installed wheel."""
 
-FORMAT = 2
+FORMAT = 3
 """The read copy's layout version; a copy of another version is ignored."""
 
 
