@@ -756,11 +756,11 @@ def uniform_edges(x, n_bins):
 
     These are the edges of ``sklearn.preprocessing.KBinsDiscretizer(strategy=
     "uniform")``, ``np.linspace(min, max, n_bins + 1)``. A range wider than the
-    float range, such as $[-10^{308}, 10^{308}]$, is cut from halves of the endpoints
-    and doubled, which gives the same numbers (halving is exact there) without
-    overflowing. The first and last edges are exactly ``min(x)`` and ``max(x)``. A
-    range that holds fewer than `n_bins` floats (subnormal data) gives repeated edges,
-    i.e. empty buckets; edges never decrease.
+    float range, such as $[-10^{308}, 10^{308}]$, is cut from quarters of the
+    endpoints and multiplied by 4, which gives the same numbers (the scaling is exact
+    for normal numbers) without overflowing. The first and last edges are exactly
+    ``min(x)`` and ``max(x)``. A range that holds fewer than `n_bins` floats (subnormal
+    data) gives repeated edges, i.e. empty buckets; edges never decrease.
     scikit-learn stores $[-\infty, \infty]$ for a constant feature; both put every
     value in bucket 0.
 
@@ -780,9 +780,9 @@ def uniform_edges(x, n_bins):
         return np.array([low, high])
     if np.isfinite(high / 2 - low / 2) and abs(high / 2 - low / 2) <= np.finfo(float).max / 2:
         return np.linspace(low, high, n_bins + 1)
-    # high - low passes the float range: linspace of the halves, doubled (exact for
-    # these normal numbers)
-    edges = 2 * np.linspace(0.5 * low, 0.5 * high, n_bins + 1)
+    # high - low passes the float range: linspace of the quarters, times 4 (exact for
+    # these normal numbers, and no step or product of linspace can overflow)
+    edges = 4 * np.linspace(0.25 * low, 0.25 * high, n_bins + 1)
     edges[[0, -1]] = low, high
     return edges
 
