@@ -33,7 +33,12 @@ __all__ = [
     "check_same_shape",
     "check_shape",
     "check_window_fits",
+    "float_from_scaled",
+    "mean_of_squares",
     "power_of_two_scale",
+    "probability_sum_tolerance",
+    "scaled_difference",
+    "scaled_mean",
     "scalar_or_array",
     "weighted_sum",
 ]
@@ -364,3 +369,63 @@ def weighted_sum(x, weight, bias):
             f"{np.abs(weight).max():g}. Rescale the inputs."
         )
     return z
+
+
+# --- the mean-reduction policy ------------------------------------------------------
+# Every loss that averages terms computes the mean of the terms divided by a power of
+# two near the largest one, then multiplies back with math.ldexp. Dividing by a power of
+# two is exact (terms below 2**-1022 times the scale lose bits, but they are negligible
+# beside the largest term), no partial sum can overflow, and the result is finite
+# whenever the exact mean is; a mean beyond the float64 range raises ValueError.
+
+
+def float_from_scaled(mantissa: float, exponent: int, what: str) -> float:
+    """Return ``mantissa * 2**exponent`` as a float, or raise if it leaves float64."""
+    try:
+        return math.ldexp(float(mantissa), int(exponent))
+    except OverflowError:
+        digits = math.log10(abs(mantissa)) + exponent * math.log10(2.0)
+        raise ValueError(
+            f"{what} must fit in float64 (at most about 1.8e+308); got about "
+            f"{math.copysign(10 ** (digits % 1), mantissa):.2g}e+{int(digits)}. "
+            "Rescale the inputs."
+        ) from None
+
+
+def scaled_mean(terms: np.ndarray, exponent: int = 0, *, what: str = "the mean") -> float:
+    """The mean of finite `terms` times ``2**exponent``, with no overflow on the way."""
+    _, e = np.frexp(np.max(np.abs(terms)))
+    return float_from_scaled(np.mean(np.ldexp(terms, -e)), int(e) + exponent, what)
+
+
+def mean_of_squares(d: np.ndarray, exponent: int = 0, *, what: str = "the mean") -> float:
+    """The mean of ``(d * 2**exponent) ** 2`` for finite `d`, with no overflow on the way."""
+    _, e = np.frexp(np.max(np.abs(d)))
+    u = np.ldexp(d, -e)  # |u| < 1: its square cannot overflow
+    return float_from_scaled(np.mean(u * u), 2 * (int(e) + exponent), what)
+
+
+def scaled_difference(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, int]:
+    """Return ``(d, e)`` with ``a - b == d * 2**e`` and `d` finite.
+
+    ``e`` is 0, and ``d`` the plain difference, unless that overflows; then both
+    arguments are divided by a power of two near their largest magnitude first.
+    """
+    # a - b of finite inputs overflows only past the float range; redone scaled below
+    with np.errstate(over="ignore"):
+        d = a - b
+    if np.all(np.isfinite(d)):
+        return d, 0
+    _, e = np.frexp(max(np.max(np.abs(a)), np.max(np.abs(b))))
+    return np.ldexp(a, -e) - np.ldexp(b, -e), int(e)
+
+
+def probability_sum_tolerance(probabilities, n_classes: int) -> float:
+    """How far from 1 a row of `probabilities` may sum: 1e-6, or the rounding of its dtype.
+
+    Probabilities stored as float16 or float32 carry that precision: three float16 values
+    that are the nearest to 0.1, 0.2 and 0.7 sum to 1.00012.
+    """
+    dtype = np.asarray(probabilities).dtype
+    eps = float(np.finfo(dtype).eps) if dtype.kind == "f" else 0.0
+    return max(1e-6, n_classes * eps)

@@ -635,8 +635,9 @@ def log_softmax(z, *, axis=-1):
 
     The sum is at least 1 (its largest term is $e^0$), so the logarithm is finite.
     Taking ``np.log(softmax(z))`` instead gives ``-inf`` wherever a probability has
-    underflowed to 0, e.g. for $e^{-999}$. Outputs below $-1.8 \times 10^{308}$ are not
-    representable and become ``-inf``.
+    underflowed to 0, e.g. for $e^{-999}$. Outputs below $-1.8 \times 10^{308}$, which
+    only a logit gap wider than the float range gives, are not representable and become
+    ``-inf``, without a warning; every other output is finite.
 
     Examples
     --------
@@ -647,10 +648,15 @@ def log_softmax(z, *, axis=-1):
 
     >>> log_softmax([1000.0, 1.0]).tolist()
     [0.0, -999.0]
+    >>> log_softmax([1.5e308, -1.5e308]).tolist()
+    [0.0, -inf]
     """
     z = as_float_array(z, "z", min_ndim=1)
     axis = check_axis(axis, z.ndim)
-    shifted = z - z.max(axis=axis, keepdims=True)
+    # z - max overflows to -inf only where the exact log-probability is below -1.8e308,
+    # which no float64 can hold; exp(-inf) = 0 then adds nothing to the sum
+    with np.errstate(over="ignore"):
+        shifted = z - z.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 

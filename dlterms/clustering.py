@@ -76,7 +76,11 @@ def kmeans(x, n_clusters, *, init=None, n_iter=100, rng=None):
     $\lVert x - \mu\rVert^2 = \lVert x\rVert^2 - 2x\cdot\mu + \lVert\mu\rVert^2$ so
     that the work is one matrix product, as scikit-learn does, after centring the data
     on their mean so that the expansion does not cancel for data far from the origin.
-    Squares limit coordinates to about $10^{150}$.
+    It runs on the data divided by a power of two at least their largest magnitude (an
+    exact scaling), so squares cannot overflow near $10^{308}$ nor vanish near
+    $10^{-300}$, and multiplying `x` (and `init`) by a power of two multiplies the
+    centroids by it and leaves the labels unchanged. Coordinates that differ by less
+    than about $10^{-308}$ times the largest magnitude count as equal.
     The returned labels always match the returned centroids.
 
     References
@@ -118,15 +122,19 @@ def kmeans(x, n_clusters, *, init=None, n_iter=100, rng=None):
     n_iter = check_int(n_iter, "n_iter", minimum=1)
     rng = as_rng(rng)
     centroids = _initial_centroids(x, k, init, rng)
+    # Lloyd's algorithm on x / 2^e, 2^e >= max |x| (exact): the squares in the
+    # assignment step stay below 1, and the answer does not depend on the scale of x
+    _, e = np.frexp(max(np.max(np.abs(x)), np.max(np.abs(centroids))))
+    z, centroids = np.ldexp(x, -e), np.ldexp(centroids, -e)
 
-    labels = _nearest_centroid(x, centroids)
+    labels = _nearest_centroid(z, centroids)
     for _ in range(n_iter):
-        centroids = _cluster_means(x, labels, centroids)
-        new_labels = _nearest_centroid(x, centroids)
+        centroids = _cluster_means(z, labels, centroids)
+        new_labels = _nearest_centroid(z, centroids)
         if np.array_equal(new_labels, labels):
             break
         labels = new_labels
-    return centroids, new_labels
+    return np.ldexp(centroids, e), new_labels
 
 
 def _initial_centroids(x, k, init, rng):
@@ -223,9 +231,10 @@ def kmeans_plus_plus(x, n_clusters, *, rng=None):
     factor $8(\ln k + 2)$ of the optimum. scikit-learn's ``kmeans_plusplus`` adds a
     greedy step (it draws $2 + \ln k$ candidates and keeps the best), so its choices
     differ from these even with the same seed. Only ratios of distances matter, so
-    they are measured on the data divided by a power of two near its largest
-    magnitude (an exact scaling): squaring coordinates near $10^{308}$ cannot
-    overflow.
+    the draw uses $\exp(2(\log D_i - \max_j \log D_j))$, with each $\log D_i$ taken
+    from the difference divided by its largest coordinate: squaring coordinates near
+    $10^{308}$ cannot overflow, and distances near $10^{-300}$ (whose squares would
+    underflow to 0) still give every distinct point a chance.
 
     References
     ----------
@@ -252,17 +261,36 @@ def kmeans_plus_plus(x, n_clusters, *, rng=None):
     k = check_int(n_clusters, "n_clusters", minimum=1)
     rng = as_rng(rng)
     _distinct_rows(x, k, "for k-means++ seeding")
-    # divide by 2**e >= max |x|: exact, and squared coordinates stay below 1
-    z = np.ldexp(x, -np.frexp(np.max(np.abs(x)))[1])
     indices = [int(rng.integers(len(x)))]
-    d2 = np.sum((z - z[indices[0]]) ** 2, axis=1)
+    log_d = _log_distances(x, x[indices[0]])
     for _ in range(1, k):
-        # P(pick i) = D(x_i)^2 / sum_j D(x_j)^2
-        i = int(rng.choice(len(x), p=d2 / d2.sum()))
+        # P(pick i) = D(x_i)^2 / sum_j D(x_j)^2, with D^2 / max D^2 = exp(2 (log D - max))
+        weights = np.exp(2.0 * (log_d - log_d.max()))
+        i = int(rng.choice(len(x), p=weights / weights.sum()))
         indices.append(i)
-        d2 = np.minimum(d2, np.sum((z - z[i]) ** 2, axis=1))
+        log_d = np.minimum(log_d, _log_distances(x, x[i]))
     indices = np.array(indices, dtype=np.int64)
     return x[indices], indices
+
+
+def _log_distances(x, c):
+    """log ||x_i - c|| for every row i (-inf where x_i == c), without overflow or underflow.
+
+    Each row is divided by its largest |coordinate| before squaring, so its squared
+    norm lies in [1, d]; a difference that passes the float range is formed in halves.
+    """
+    # x - c overflows only past the float range; those rows are redone in halves below
+    with np.errstate(over="ignore"):
+        diff = x - c
+    halved = ~np.all(np.isfinite(diff), axis=1)
+    diff[halved] = 0.5 * x[halved] - 0.5 * c
+    top = np.max(np.abs(diff), axis=1)
+    same = top == 0
+    top[same] = 1.0
+    norm2 = np.sum((diff / top[:, np.newaxis]) ** 2, axis=1)  # in [1, d]
+    norm2[same] = 1.0
+    log_d = np.log(top) + 0.5 * np.log(norm2) + np.where(halved, np.log(2.0), 0.0)
+    return np.where(same, -np.inf, log_d)
 
 
 def centroid(x, *, weights=None):

@@ -26,6 +26,7 @@ from dlterms._validation import (
     check_shape,
     power_of_two_scale,
     scalar_or_array,
+    scaled_difference,
 )
 from dlterms.metrics import accuracy_score
 from dlterms.regularization import gaussian_noise
@@ -540,11 +541,10 @@ def min_max_transform(x, params, *, feature_range=(0, 1)):
       (a, b) = \text{feature\_range}.$$
 
     A constant feature ($x_{\max} = x_{\min}$) is divided by 1 instead of 0, as in
-    scikit-learn's ``MinMaxScaler``, so on the training set it becomes $a$. The
-    differences are formed from halves, $\tfrac12 x - \tfrac12 x_{\min}$ over
-    $\tfrac12 x_{\max} - \tfrac12 x_{\min}$: halving is exact in binary floating point,
-    so the result is the same, but a range such as $[-10^{308}, 10^{308}]$ no
-    longer overflows.
+    scikit-learn's ``MinMaxScaler``, so on the training set it becomes $a$. A
+    difference that would pass the float range, as in $[-10^{308}, 10^{308}]$, is formed
+    from both values divided by a power of two (exact); every other difference is the
+    plain one, so subnormal data such as $[0, 5 \times 10^{-324}]$ keep every bit.
 
     Examples
     --------
@@ -571,9 +571,11 @@ def min_max_transform(x, params, *, feature_range=(0, 1)):
             f"params must have data_min <= data_max; got {data_min!r} and {data_max!r}."
         )
     low, high = _feature_range(feature_range)
-    # Halving is exact, and keeps x - min and max - min finite at +-1e308.
-    half_range = 0.5 * data_max - 0.5 * data_min
-    unit = (0.5 * x - 0.5 * data_min) / np.where(half_range == 0, 0.5, half_range)
+    span, e_span = scaled_difference(data_max, data_min)
+    shift, e_shift = scaled_difference(x, data_min)
+    # (x - min) / (max - min) from the two scaled differences; the plain (unscaled) ones
+    # are used whenever they fit, so subnormal data lose nothing
+    unit = np.ldexp(shift / np.where(span == 0, np.ldexp(1.0, -e_span), span), e_shift - e_span)
     return low + (high - low) * unit
 
 
@@ -731,8 +733,9 @@ def uniform_edges(x, n_bins):
     Returns
     -------
     ndarray of shape (n_bins + 1,)
-        Increasing edges from ``min(x)`` to ``max(x)``; for a constant feature the
-        two edges ``[c, c]`` (one bucket).
+        Non-decreasing edges from ``min(x)`` to ``max(x)``, increasing unless the range
+        holds too few floats (see Notes); for a constant feature the two edges
+        ``[c, c]`` (one bucket).
 
     Raises
     ------
@@ -752,9 +755,12 @@ def uniform_edges(x, n_bins):
     $$e_j = x_{\min} + \frac{j}{B}\,(x_{\max} - x_{\min}), \qquad j = 0, \dots, B.$$
 
     These are the edges of ``sklearn.preprocessing.KBinsDiscretizer(strategy=
-    "uniform")``, ``np.linspace(min, max, n_bins + 1)``. They are computed from
-    halves of the endpoints and doubled, which gives the same numbers (halving is
-    exact) without overflowing for a range such as $[-10^{308}, 10^{308}]$.
+    "uniform")``, ``np.linspace(min, max, n_bins + 1)``. A range wider than the
+    float range, such as $[-10^{308}, 10^{308}]$, is cut from quarters of the
+    endpoints and multiplied by 4, which gives the same numbers (the scaling is exact
+    for normal numbers) without overflowing. The first and last edges are exactly
+    ``min(x)`` and ``max(x)``. A range that holds fewer than `n_bins` floats (subnormal
+    data) gives repeated edges, i.e. empty buckets; edges never decrease.
     scikit-learn stores $[-\infty, \infty]$ for a constant feature; both put every
     value in bucket 0.
 
@@ -772,8 +778,13 @@ def uniform_edges(x, n_bins):
     low, high = float(x.min()), float(x.max())
     if low == high:
         return np.array([low, high])
-    # linspace of the halves, doubled: the same numbers, and high - low cannot overflow.
-    return 2 * np.linspace(0.5 * low, 0.5 * high, n_bins + 1)
+    if np.isfinite(high / 2 - low / 2) and abs(high / 2 - low / 2) <= np.finfo(float).max / 2:
+        return np.linspace(low, high, n_bins + 1)
+    # high - low passes the float range: linspace of the quarters, times 4 (exact for
+    # these normal numbers, and no step or product of linspace can overflow)
+    edges = 4 * np.linspace(0.25 * low, 0.25 * high, n_bins + 1)
+    edges[[0, -1]] = low, high
+    return edges
 
 
 def quantile_edges(x, n_bins, *, method="averaged_inverted_cdf"):
@@ -820,8 +831,11 @@ def quantile_edges(x, n_bins, *, method="averaged_inverted_cdf"):
     ``np.percentile(x, np.linspace(0, 100, B + 1))``. Equal edges are merged, which
     leaves fewer buckets; like scikit-learn, edges closer than $10^{-8}$ (an absolute
     tolerance) count as equal.
-    The quantiles are taken of $x / s$ for a power of two $s$ and multiplied back,
-    which is exact and keeps the interpolation from overflowing near $10^{308}$.
+    When the range of `x` is wider than half the float range, the quantiles are taken
+    of $x / 4$ and multiplied back, which is exact for normal numbers and keeps the
+    interpolation from overflowing near $10^{308}$; otherwise of $x$ itself, so values
+    as small as $10^{-300}$ survive on a feature that also holds $10^{300}$. The first
+    and last edges are exactly ``min(x)`` and ``max(x)``.
 
     Examples
     --------
@@ -838,9 +852,13 @@ def quantile_edges(x, n_bins, *, method="averaged_inverted_cdf"):
     x = _as_feature(x)
     n_bins = check_int(n_bins, "n_bins", minimum=1)
     check_choice(method, "method", QUANTILE_METHODS)
-    scale = power_of_two_scale(x, axis=0)
-    # Quantiles of x / s (exact), multiplied back: interpolation cannot overflow.
+    low, high = x.min(), x.max()
+    # Quantiles of x / 4 (exact for normal numbers), multiplied back, only when the
+    # interpolation b - a could pass the float range; otherwise of x itself, so tiny
+    # values are not flushed to 0.
+    scale = 4.0 if high / 2 - low / 2 > np.finfo(float).max / 4 else 1.0
     edges = np.percentile(x / scale, np.linspace(0, 100, n_bins + 1), method=method) * scale
+    edges[[0, -1]] = low, high
     # Merge edges closer than 1e-8, as scikit-learn does: interpolating between equal
     # values can leave an edge a rounding error away from its twin.
     edges = edges[np.concatenate(([True], np.diff(edges) > 1e-8))]

@@ -208,7 +208,10 @@ def batch_norm(x, gamma=None, beta=None, *, eps=1e-5):
     The variance is the biased one (divide by $m$, not $m - 1$), as in the paper and
     PyTorch's normalisation step. Running averages for inference are not kept here.
     Like PyTorch, a feature with a single value in the batch is refused, since it would
-    always normalise to 0. Squaring limits the inputs to about $|x| < 10^{154}$.
+    always normalise to 0. The statistics are taken of $x$ divided by a power of two
+    near its largest magnitude (an exact scaling), so nothing is squared outside
+    $[0, 1]$: any finite input works, and scaling $x$ by a power of two $c$ gives the
+    same result as keeping $x$ and dividing $\varepsilon$ by $c^2$.
 
     References
     ----------
@@ -236,10 +239,30 @@ def batch_norm(x, gamma=None, beta=None, *, eps=1e-5):
     axes = (0,) if x.ndim == 2 else (0, 2, 3)
     per_feature = (1, n_features) + (1,) * (x.ndim - 2)  # broadcasts along the feature axis
 
-    mean = x.mean(axis=axes, keepdims=True)
-    var = x.var(axis=axes, keepdims=True)  # biased: divides by m, not m - 1
-    x_hat = (x - mean) / np.sqrt(var + eps)
+    x_hat = _normalise(x, axes, eps)
     return gamma.reshape(per_feature) * x_hat + beta.reshape(per_feature)
+
+
+def _normalise(x, axes, eps):
+    r"""$(x - \mu) / \sqrt{\sigma^2 + \varepsilon}$ per feature, at any scale of `x`.
+
+    With $s = 2^e \ge \max|x|$ per feature and $z = x / s$ (exact), the result is
+    $(z - \mu_z) / \sqrt{\sigma_z^2 + (\sqrt\varepsilon / s)^2}$: the squares of $z$ stay
+    below 1, and the hypotenuse never squares $\sqrt\varepsilon / s$.
+    """
+    _, e = np.frexp(np.max(np.abs(x), axis=axes, keepdims=True))
+    z = np.ldexp(x, -e)
+    centred = z - z.mean(axis=axes, keepdims=True)
+    std_z = np.sqrt(np.mean(centred**2, axis=axes, keepdims=True))  # biased: divides by m
+    # sqrt(eps) / s passes the float range only for |x| below ~1e-300 (eps = 1e-5);
+    # those features are finished below without it
+    with np.errstate(over="ignore"):
+        root_eps_z = np.ldexp(np.sqrt(eps), -e)
+    tiny = ~np.isfinite(root_eps_z)
+    root_eps_z[tiny] = 1.0
+    x_hat = centred / np.hypot(std_z, root_eps_z)
+    # there sigma^2 is below eps * 1e-600: (x - mu) / sqrt(eps) to rounding
+    return np.where(tiny, np.ldexp(centred, np.where(tiny, e, 0)) / np.sqrt(eps), x_hat)
 
 
 def _running_stats(running_mean, running_var, n_features: int):

@@ -22,7 +22,10 @@ from dlterms._validation import (
     as_index_array,
     check_axis,
     check_same_shape,
+    mean_of_squares,
     scalar_or_array,
+    scaled_difference,
+    scaled_mean,
 )
 from dlterms.activations import log_softmax, sigmoid, softmax
 
@@ -131,7 +134,8 @@ def mean_squared_error(y_true, y_pred):
     Raises
     ------
     ValueError
-        If the inputs are empty, differ in shape or hold NaN or infinity.
+        If the inputs are empty, differ in shape or hold NaN or infinity, or the mean
+        exceeds the float64 range.
     TypeError
         If an input does not hold real numbers.
 
@@ -146,9 +150,12 @@ def mean_squared_error(y_true, y_pred):
     $$\mathrm{MSE} = \frac{1}{n} \sum_{i=1}^{n} (y_i - \hat y_i)^2.$$
 
     The mean runs over every element, as in scikit-learn (for one output) and
-    ``torch.nn.functional.mse_loss``. Squaring weights large errors heavily. The result
-    overflows to ``inf`` only if the true MSE exceeds the float range, about
-    $1.8 \times 10^{308}$.
+    ``torch.nn.functional.mse_loss``. Squaring weights large errors heavily.
+
+    The mean is taken over the terms divided by a power of two near the largest one
+    and scaled back (an exact scaling), so no difference, square or partial sum
+    overflows: the result is finite whenever the exact mean is at most about
+    $1.8 \times 10^{308}$, and a larger mean raises ``ValueError``.
 
     References
     ----------
@@ -164,7 +171,8 @@ def mean_squared_error(y_true, y_pred):
     y_true = as_float_array(y_true, "y_true")
     y_pred = as_float_array(y_pred, "y_pred")
     check_same_shape(y_true, y_pred, "y_true", "y_pred")
-    return float(np.mean((y_true - y_pred) ** 2))
+    d, e = scaled_difference(y_true, y_pred)
+    return mean_of_squares(d, e, what="the mean squared error")
 
 
 def mean_squared_error_grad(y_true, y_pred):
@@ -230,7 +238,8 @@ def mean_absolute_error(y_true, y_pred):
     Raises
     ------
     ValueError
-        If the inputs are empty, differ in shape or hold NaN or infinity.
+        If the inputs are empty, differ in shape or hold NaN or infinity, or the mean
+        exceeds the float64 range.
     TypeError
         If an input does not hold real numbers.
 
@@ -247,6 +256,11 @@ def mean_absolute_error(y_true, y_pred):
     Minimising MAE over a constant prediction gives the median of `y_true`
     (minimising MSE gives the mean), which is why MAE is robust to outliers.
 
+    The mean is taken over the terms divided by a power of two near the largest one
+    and scaled back (an exact scaling), so no difference, square or partial sum
+    overflows: the result is finite whenever the exact mean is at most about
+    $1.8 \times 10^{308}$, and a larger mean raises ``ValueError``.
+
     References
     ----------
     scikit-learn, ``sklearn.metrics.mean_absolute_error``.
@@ -261,7 +275,8 @@ def mean_absolute_error(y_true, y_pred):
     y_true = as_float_array(y_true, "y_true")
     y_pred = as_float_array(y_pred, "y_pred")
     check_same_shape(y_true, y_pred, "y_true", "y_pred")
-    return float(np.mean(np.abs(y_true - y_pred)))
+    d, e = scaled_difference(y_true, y_pred)
+    return scaled_mean(np.abs(d), e, what="the mean absolute error")
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
@@ -400,7 +415,8 @@ def log_cosh_loss(y_true, y_pred):
     Raises
     ------
     ValueError
-        If the inputs are empty, differ in shape or hold NaN or infinity.
+        If the inputs are empty, differ in shape or hold NaN or infinity, or the mean
+        exceeds the float64 range.
     TypeError
         If an input does not hold real numbers.
 
@@ -425,6 +441,11 @@ def log_cosh_loss(y_true, y_pred):
     softplus). For $a < 1$ that form loses digits to cancellation, so there we use
     $\tfrac12 \log\bigl(1 + \sinh^2 a\bigr)$, which is exact to rounding.
 
+    The mean is taken over the terms divided by a power of two near the largest one
+    and scaled back (an exact scaling), so no difference, square or partial sum
+    overflows: the result is finite whenever the exact mean is at most about
+    $1.8 \times 10^{308}$, and a larger mean raises ``ValueError``.
+
     References
     ----------
     Keras, ``keras.losses.log_cosh``.
@@ -439,14 +460,17 @@ def log_cosh_loss(y_true, y_pred):
     1e+308
     """
     y_true, y_pred = _pair(y_true, y_pred)
-    a = np.abs(y_pred - y_true)
+    d, e = scaled_difference(y_pred, y_true)
+    if e:  # some |a| passed the float range: there log cosh a = a - log 2 to rounding
+        return scaled_mean(np.abs(d), e, what="the log-cosh loss")
+    a = np.abs(d)
     small = np.minimum(a, 1.0)  # the sinh branch only ever sees a < 1
     log_cosh = np.where(
         a < 1.0,
         0.5 * np.log1p(np.sinh(small) ** 2),
         a + np.log1p(np.exp(-a) ** 2) - math.log(2.0),  # exp(-a)^2: -2a could overflow
     )
-    return float(np.mean(log_cosh))
+    return scaled_mean(log_cosh, what="the log-cosh loss")
 
 
 def log_cosh_loss_grad(y_true, y_pred):
@@ -512,7 +536,7 @@ def poisson_loss(y_true, y_pred):
     ------
     ValueError
         If the inputs are empty, differ in shape, hold NaN or infinity, or hold a
-        negative value.
+        negative value, or the mean exceeds the float64 range.
     TypeError
         If an input does not hold real numbers.
 
@@ -533,6 +557,11 @@ def poisson_loss(y_true, y_pred):
     ``poisson_nll_loss(log_input=False)`` adds ``eps=1e-8``, so all three agree to
     within about $y\varepsilon/\hat y$.
 
+    The mean is taken over the terms divided by a power of two near the largest one
+    and scaled back (an exact scaling), so no difference, square or partial sum
+    overflows: the result is finite whenever the exact mean is at most about
+    $1.8 \times 10^{308}$, and a larger mean raises ``ValueError``.
+
     References
     ----------
     Keras, ``keras.losses.poisson``.
@@ -547,7 +576,11 @@ def poisson_loss(y_true, y_pred):
     y_true, y_pred = _pair(y_true, y_pred)
     _check_range(y_true, "y_true", 0.0)
     _check_range(y_pred, "y_pred", 0.0)
-    return float(np.mean(y_pred - y_true * np.log(np.maximum(y_pred, _EPSILON))))
+    # each term over 2^e, a power of two near the largest input: y log(y_pred) could
+    # overflow on its own (|log| <= 710), the scaled term cannot
+    _, e = np.frexp(max(y_true.max(), y_pred.max()))
+    terms = np.ldexp(y_pred, -e) - np.ldexp(y_true, -e) * np.log(np.maximum(y_pred, _EPSILON))
+    return scaled_mean(terms, int(e), what="the Poisson loss")
 
 
 # --------------------------------------------------------------------------- probabilistic
@@ -573,7 +606,7 @@ def binary_cross_entropy(y_true, y_pred):
     ------
     ValueError
         If the inputs are empty, differ in shape, hold NaN or infinity, or hold a
-        value outside $[0, 1]$.
+        value outside $[0, 1]$, or the mean exceeds the float64 range.
     TypeError
         If an input does not hold real numbers.
 
@@ -597,6 +630,11 @@ def binary_cross_entropy(y_true, y_pred):
     at $-100$ instead. Unlike ``log(p + eps)``, the clip adds no bias to unclipped
     values. $\log(1 - p)$ is taken as ``np.log1p(-p)``.
 
+    The mean is taken over the terms divided by a power of two near the largest one
+    and scaled back (an exact scaling), so no difference, square or partial sum
+    overflows: the result is finite whenever the exact mean is at most about
+    $1.8 \times 10^{308}$, and a larger mean raises ``ValueError``.
+
     References
     ----------
     Keras, ``keras.losses.binary_crossentropy``.
@@ -617,7 +655,8 @@ def binary_cross_entropy(y_true, y_pred):
     _check_range(y_true, "y_true", 0.0, 1.0)
     _check_range(y_pred, "y_pred", 0.0, 1.0)
     p = np.clip(y_pred, _EPSILON, 1.0 - _EPSILON)
-    return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log1p(-p))) + 0.0
+    terms = -(y_true * np.log(p) + (1.0 - y_true) * np.log1p(-p))
+    return scaled_mean(terms, what="the binary cross-entropy") + 0.0
 
 
 def binary_cross_entropy_with_logits(y_true, logits):
@@ -639,7 +678,7 @@ def binary_cross_entropy_with_logits(y_true, logits):
     ------
     ValueError
         If the inputs are empty, differ in shape, hold NaN or infinity, or `y_true`
-        holds a value outside $[0, 1]$.
+        holds a value outside $[0, 1]$, or the mean exceeds the float64 range.
     TypeError
         If an input does not hold real numbers.
 
@@ -664,6 +703,11 @@ def binary_cross_entropy_with_logits(y_true, logits):
     log: a logit of $-1000$ for a positive example costs exactly 1000, where
     ``log(sigmoid(z) + eps)`` would cap it and bias every other value.
 
+    The mean is taken over the terms divided by a power of two near the largest one
+    and scaled back (an exact scaling), so no difference, square or partial sum
+    overflows: the result is finite whenever the exact mean is at most about
+    $1.8 \times 10^{308}$, and a larger mean raises ``ValueError``.
+
     References
     ----------
     PyTorch, ``torch.nn.functional.binary_cross_entropy_with_logits``.
@@ -679,7 +723,8 @@ def binary_cross_entropy_with_logits(y_true, logits):
     """
     y_true, z = _pair(y_true, logits, "logits")
     _check_range(y_true, "y_true", 0.0, 1.0)
-    return float(np.mean(y_true * _softplus(-z) + (1.0 - y_true) * _softplus(z)))
+    terms = y_true * _softplus(-z) + (1.0 - y_true) * _softplus(z)
+    return scaled_mean(terms, what="the binary cross-entropy")
 
 
 def binary_cross_entropy_with_logits_grad(y_true, logits):
@@ -753,7 +798,7 @@ def cross_entropy(logits, target, *, axis=-1):
     ValueError
         If `logits` is not 2-D or is empty, an input holds NaN or infinity, `target`
         has the wrong shape, an index is out of range, or probabilities are negative or
-        do not sum to 1.
+        do not sum to 1, or the mean exceeds the float64 range.
     TypeError
         If an input does not hold real numbers.
 
@@ -781,6 +826,11 @@ def cross_entropy(logits, target, *, axis=-1):
     at $-\log \varepsilon$ and bias every other value. This logit form is the
     recommended one; the probability forms exist to mirror Keras.
 
+    The mean is taken over the terms divided by a power of two near the largest one
+    and scaled back (an exact scaling), so no difference, square or partial sum
+    overflows: the result is finite whenever the exact mean is at most about
+    $1.8 \times 10^{308}$, and a larger mean raises ``ValueError``.
+
     References
     ----------
     PyTorch, ``torch.nn.functional.cross_entropy``.
@@ -802,14 +852,32 @@ def cross_entropy(logits, target, *, axis=-1):
     logits = as_float_array(logits, "logits", ndim=2, layout="(n, k)")
     axis = check_axis(axis, logits.ndim)
     target = as_class_target(target, logits, axis)
-    log_p = log_softmax(logits, axis=axis)
+    log_p, e = _scaled_log_softmax(logits, axis)
     if target.ndim == 1:
         # pick log p[i, y_i] for each example i
         log_p_true = np.take_along_axis(log_p, np.expand_dims(target, axis), axis=axis)
-        loss = -np.mean(log_p_true)
+        loss = scaled_mean(-log_p_true, e, what="the cross-entropy")
     else:
-        loss = -np.mean(np.sum(target * log_p, axis=axis))
-    return float(loss) + 0.0  # + 0.0 turns the -0.0 of a perfect prediction into 0.0
+        loss = scaled_mean(-np.sum(target * log_p, axis=axis), e, what="the cross-entropy")
+    return loss + 0.0  # + 0.0 turns the -0.0 of a perfect prediction into 0.0
+
+
+def _scaled_log_softmax(logits, axis):
+    r"""Return ``(l, e)`` with ``log_softmax(logits) == l * 2**e`` and `l` finite.
+
+    ``e`` is 0 unless a logit gap passes the float range; then the log-probabilities
+    are formed in quarters, $z/4 - m/4 - \tfrac14 \log \sum e^{z - m}$, so that
+    neither a gap nor a weighted sum of them can overflow.
+    """
+    m = logits.max(axis=axis, keepdims=True)
+    with np.errstate(over="ignore"):  # a gap past the float range is redone in quarters
+        gap = logits - m
+    if np.all(np.isfinite(gap)):
+        return log_softmax(logits, axis=axis), 0
+    quarter_gap = 0.25 * logits - 0.25 * m
+    # exp(4 * gap / 4); gaps below -1000 give exp = 0 exactly, so clip them first
+    total = np.sum(np.exp(4.0 * np.maximum(quarter_gap, -1000.0)), axis=axis, keepdims=True)
+    return quarter_gap - 0.25 * np.log(total), 2
 
 
 def cross_entropy_grad(logits, target, *, axis=-1):
@@ -901,7 +969,8 @@ def categorical_cross_entropy(y_true, y_pred):
     ------
     ValueError
         If an input is not 2-D, is empty, holds NaN or infinity, has a value outside
-        $[0, 1]$ or a row that does not sum to 1, or the shapes differ.
+        $[0, 1]$ or a row that does not sum to 1, or the shapes differ, or the mean
+        exceeds the float64 range.
     TypeError
         If an input does not hold real numbers.
 
@@ -925,6 +994,11 @@ def categorical_cross_entropy(y_true, y_pred):
     clip caps one example's loss at $-\log\varepsilon \approx 16.12$; starting from
     logits with ``cross_entropy`` needs no clip and keeps full precision.
 
+    The mean is taken over the terms divided by a power of two near the largest one
+    and scaled back (an exact scaling), so no difference, square or partial sum
+    overflows: the result is finite whenever the exact mean is at most about
+    $1.8 \times 10^{308}$, and a larger mean raises ``ValueError``.
+
     References
     ----------
     Keras, ``keras.losses.categorical_crossentropy``.
@@ -944,7 +1018,8 @@ def categorical_cross_entropy(y_true, y_pred):
     y_true = as_float_array(y_true, "y_true", ndim=2, layout="(n, k)")
     check_same_shape(y_pred, y_true, "y_pred", "y_true")
     _check_distributions(y_true, "y_true")
-    return float(-np.mean(np.sum(y_true * np.log(p), axis=-1))) + 0.0
+    terms = -np.sum(y_true * np.log(p), axis=-1)
+    return scaled_mean(terms, what="the categorical cross-entropy") + 0.0
 
 
 def sparse_categorical_cross_entropy(labels, y_pred):
@@ -968,7 +1043,8 @@ def sparse_categorical_cross_entropy(labels, y_pred):
     ValueError
         If `y_pred` is not 2-D, an input is empty or holds NaN or infinity, a
         probability is outside $[0, 1]$ or a row does not sum to 1, `labels` has the
-        wrong length, or a label is negative, fractional or $\ge k$.
+        wrong length, or a label is negative, fractional or $\ge k$, or the mean exceeds the
+        float64 range.
     TypeError
         If an input does not hold numbers.
 
@@ -986,6 +1062,11 @@ def sparse_categorical_cross_entropy(labels, y_pred):
 
     It is categorical cross-entropy with the one-hot rows left implicit: same value,
     but the labels take $n$ integers instead of $n \times k$ floats.
+
+    The mean is taken over the terms divided by a power of two near the largest one
+    and scaled back (an exact scaling), so no difference, square or partial sum
+    overflows: the result is finite whenever the exact mean is at most about
+    $1.8 \times 10^{308}$, and a larger mean raises ``ValueError``.
 
     References
     ----------
@@ -1008,7 +1089,8 @@ def sparse_categorical_cross_entropy(labels, y_pred):
         )
     if labels.max() >= k:
         raise ValueError(f"labels must be < {k}, the number of classes; got {labels.max()}.")
-    return float(-np.mean(np.log(p[np.arange(n), labels]))) + 0.0
+    terms = -np.log(p[np.arange(n), labels])
+    return scaled_mean(terms, what="the sparse categorical cross-entropy") + 0.0
 
 
 def kl_divergence(p, q):
@@ -1032,7 +1114,8 @@ def kl_divergence(p, q):
     ------
     ValueError
         If an input is not 1-D or 2-D, is empty, holds NaN or infinity, has a value
-        outside $[0, 1]$ or a row that does not sum to 1, or the shapes differ.
+        outside $[0, 1]$ or a row that does not sum to 1, or the shapes differ, or the mean
+        exceeds the float64 range.
     TypeError
         If an input does not hold real numbers.
 
@@ -1055,6 +1138,11 @@ def kl_divergence(p, q):
     $q_c \ge \varepsilon$ for every class with $p_c > 0$. The clip can make the result
     negative by at most about $k\varepsilon$. The divergence is not symmetric:
     $D_{\mathrm{KL}}(p\,\|\,q) \ne D_{\mathrm{KL}}(q\,\|\,p)$ in general.
+
+    The mean is taken over the terms divided by a power of two near the largest one
+    and scaled back (an exact scaling), so no difference, square or partial sum
+    overflows: the result is finite whenever the exact mean is at most about
+    $1.8 \times 10^{308}$, and a larger mean raises ``ValueError``.
 
     References
     ----------
@@ -1080,7 +1168,7 @@ def kl_divergence(p, q):
     p_clipped = np.clip(p, _EPSILON, 1.0)
     q_clipped = np.clip(q, _EPSILON, 1.0)
     terms = np.where(p > 0, p_clipped * (np.log(p_clipped) - np.log(q_clipped)), 0.0)
-    return float(np.mean(np.sum(terms, axis=-1))) + 0.0
+    return scaled_mean(np.sum(terms, axis=-1), what="the KL divergence") + 0.0
 
 
 # --------------------------------------------------------------------------- margin
@@ -1108,7 +1196,7 @@ def hinge_loss(y_true, y_pred):
     ------
     ValueError
         If the inputs are empty, differ in shape, hold NaN or infinity, or `y_true`
-        holds a value that is not a label.
+        holds a value that is not a label, or the mean exceeds the float64 range.
     TypeError
         If an input does not hold real numbers.
 
@@ -1131,6 +1219,11 @@ def hinge_loss(y_true, y_pred):
     here anything other than those two label sets raises. scikit-learn's
     ``hinge_loss`` computes the same mean for binary labels.
 
+    The mean is taken over the terms divided by a power of two near the largest one
+    and scaled back (an exact scaling), so no difference, square or partial sum
+    overflows: the result is finite whenever the exact mean is at most about
+    $1.8 \times 10^{308}$, and a larger mean raises ``ValueError``.
+
     References
     ----------
     Keras, ``keras.losses.hinge``.
@@ -1147,7 +1240,7 @@ def hinge_loss(y_true, y_pred):
     1e+308
     """
     gap, _ = _margin_gap(y_true, y_pred)
-    return float(np.mean(np.maximum(gap, 0.0)))
+    return scaled_mean(np.maximum(gap, 0.0), what="the hinge loss")
 
 
 def hinge_loss_grad(y_true, y_pred):
@@ -1219,7 +1312,7 @@ def squared_hinge_loss(y_true, y_pred):
     ------
     ValueError
         If the inputs are empty, differ in shape, hold NaN or infinity, or `y_true`
-        holds a value that is not a label.
+        holds a value that is not a label, or the mean exceeds the float64 range.
     TypeError
         If an input does not hold real numbers.
 
@@ -1233,8 +1326,12 @@ def squared_hinge_loss(y_true, y_pred):
 
     Squaring makes the loss differentiable at the hinge (its slope there is 0) and
     punishes badly wrong scores quadratically rather than linearly, which makes it
-    more sensitive to mislabelled examples. The result overflows only when the
-    true loss exceeds the float range.
+    more sensitive to mislabelled examples.
+
+    The mean is taken over the terms divided by a power of two near the largest one
+    and scaled back (an exact scaling), so no difference, square or partial sum
+    overflows: the result is finite whenever the exact mean is at most about
+    $1.8 \times 10^{308}$, and a larger mean raises ``ValueError``.
 
     References
     ----------
@@ -1250,7 +1347,7 @@ def squared_hinge_loss(y_true, y_pred):
     0.0
     """
     gap, _ = _margin_gap(y_true, y_pred)
-    return float(np.mean(np.maximum(gap, 0.0) ** 2))
+    return mean_of_squares(np.maximum(gap, 0.0), what="the squared hinge loss")
 
 
 def categorical_hinge_loss(y_true, y_pred):
@@ -1272,7 +1369,7 @@ def categorical_hinge_loss(y_true, y_pred):
     ------
     ValueError
         If an input is not 2-D, is empty or holds NaN or infinity, the shapes differ,
-        or a row of `y_true` is not one-hot.
+        or a row of `y_true` is not one-hot, or the mean exceeds the float64 range.
     TypeError
         If an input does not hold real numbers.
 
@@ -1295,6 +1392,11 @@ def categorical_hinge_loss(y_true, y_pred):
     probabilities, that is the Crammer-Singer multi-class hinge
     $\max(0, 1 + \max_{c \ne t}\hat y_c - \hat y_t)$; when every wrong-class score is
     negative the two differ.
+
+    The mean is taken over the terms divided by a power of two near the largest one
+    and scaled back (an exact scaling), so no difference, square or partial sum
+    overflows: the result is finite whenever the exact mean is at most about
+    $1.8 \times 10^{308}$, and a larger mean raises ``ValueError``.
 
     References
     ----------
@@ -1322,7 +1424,9 @@ def categorical_hinge_loss(y_true, y_pred):
         )
     pos = np.sum(y_true * y_pred, axis=-1)
     neg = np.max((1.0 - y_true) * y_pred, axis=-1)
-    return float(np.mean(np.maximum(neg - pos + 1.0, 0.0)))
+    # halves: neg - pos can pass the float range when both are near it
+    margin = np.maximum(0.5 * neg - 0.5 * pos + 0.5, 0.0)
+    return scaled_mean(margin, 1, what="the categorical hinge loss")
 
 
 # --------------------------------------------------------------------------- similarity

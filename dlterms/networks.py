@@ -17,6 +17,7 @@ from dlterms._validation import (
     as_dense_params,
     as_float_array,
     as_rng,
+    as_vector,
     check_bool,
     check_choice,
     check_int,
@@ -594,6 +595,8 @@ def _residual_parts(x, weight1, bias1, weight2, bias2):
             f"weight2 must have shape (k, d) = {expected}, so the branch returns the "
             f"{x.shape[-1]} features of x; got {weight2.shape}."
         )
+    if bias2 is not None:  # residual_block_grad never uses bias2; check it all the same
+        as_vector(bias2, "bias2", x.shape[-1])
     z = dense(x, weight1, bias1)
     return x, weight1, weight2, z
 

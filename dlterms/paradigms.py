@@ -24,6 +24,7 @@ from dlterms._validation import (
     check_real,
     check_shape,
     power_of_two_scale,
+    probability_sum_tolerance,
     weighted_sum,
 )
 from dlterms.activations import sigmoid
@@ -1146,7 +1147,8 @@ def _as_probabilities(probabilities):
     if p.shape[1] < 2:
         raise ValueError(f"probabilities must cover at least 2 classes; got shape {p.shape}.")
     sums = p.sum(axis=1)
-    if not np.allclose(sums, 1.0, rtol=0, atol=1e-6):
+    tolerance = probability_sum_tolerance(probabilities, p.shape[1])
+    if not np.allclose(sums, 1.0, rtol=0, atol=tolerance):
         raise ValueError(
             "probabilities must sum to 1 along each row; "
             f"got sums from {sums.min():g} to {sums.max():g}."
@@ -1199,6 +1201,10 @@ def pseudo_label(probabilities, *, threshold=0.9):
     model is trained again on both. The threshold $\tau$ trades how many examples
     are added against how many of their labels are wrong: a wrong pseudo-label is
     learned as if it were true. Ties in the arg max go to the lowest class.
+
+    Rows must sum to 1 within $10^{-6}$, or within $k$ times the machine epsilon of
+    the input's dtype when that is larger: float16 or float32 probabilities, which
+    cannot sum to 1 exactly, are accepted.
 
     Examples
     --------
@@ -1268,6 +1274,10 @@ def uncertainty_query(probabilities, n, *, strategy="least_confident"):
     person labels next, preferring those near its decision boundary, where a label
     teaches it most. With two classes the three strategies rank the examples the
     same way. The entropy uses $0 \log 0 = 0$.
+
+    Rows must sum to 1 within $10^{-6}$, or within $k$ times the machine epsilon of
+    the input's dtype when that is larger: float16 or float32 probabilities, which
+    cannot sum to 1 exactly, are accepted.
 
     References
     ----------

@@ -11,6 +11,8 @@ arrays (a model's weight tensors); no input is ever modified.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from dlterms._validation import (
@@ -20,6 +22,7 @@ from dlterms._validation import (
     check_bool,
     check_real,
     check_same_shape,
+    float_from_scaled,
     scalar_or_array,
 )
 
@@ -383,8 +386,8 @@ def activity_penalty(activations, *, l1=0.0, l2=0.0):
     Raises
     ------
     ValueError
-        If `activations` is 0-D or empty or holds NaN or infinity, or a factor is
-        negative or not finite.
+        If `activations` is 0-D or empty or holds NaN or infinity, a factor is
+        negative or not finite, or the penalty exceeds the float64 range.
     TypeError
         If `activations` does not hold real numbers or a factor is not a number.
 
@@ -405,7 +408,10 @@ def activity_penalty(activations, *, l1=0.0, l2=0.0):
     of January 2026 (keras-team/keras issue 22018) did not, and gave $N$ times this
     value. An L1 activity penalty pushes most outputs to exactly zero, which gives
     sparse representations, for example in sparse autoencoders. Sums use the same
-    overflow-free scaling as :func:`l1_penalty`.
+    overflow-free scaling as :func:`l1_penalty`, and the products with $\lambda$ and
+    $1/N$ are formed as mantissa and power of two: the result is finite whenever the
+    exact penalty is at most about $1.8 \times 10^{308}$, and a larger penalty raises
+    ``ValueError``.
 
     Examples
     --------
@@ -422,7 +428,23 @@ def activity_penalty(activations, *, l1=0.0, l2=0.0):
     n = a.shape[0]
     m, s1 = _power_sum([a], 1)
     _, s2 = _power_sum([a], 2)
-    return (l1 * m * s1 + l2 * m * m * s2) / n
+    # (l1 m s1 + l2 m^2 s2) / n with every product kept as mantissa * 2^exponent:
+    # l2 m^2 alone can pass the float range although the mean does not
+    terms = [_frexp_product(l1, m, s1, 1.0 / n), _frexp_product(l2, m, m, s2, 1.0 / n)]
+    top = max(e for mantissa, e in terms if mantissa) if any(t[0] for t in terms) else 0
+    total = sum(math.ldexp(mantissa, e - top) for mantissa, e in terms)
+    return float_from_scaled(total, top, "the activity penalty")
+
+
+def _frexp_product(*factors: float) -> tuple[float, int]:
+    """``(mantissa, exponent)`` with ``prod(factors) == mantissa * 2**exponent``, exactly
+    as a float product would round but without overflow or underflow on the way."""
+    mantissa, exponent = 1.0, 0
+    for factor in factors:
+        f, e = math.frexp(factor)
+        mantissa, e2 = math.frexp(mantissa * f)
+        exponent += e + e2
+    return mantissa, exponent
 
 
 def activity_penalty_grad(activations, *, l1=0.0, l2=0.0):

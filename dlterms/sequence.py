@@ -66,15 +66,21 @@ def _rnn_inputs(xs, h0, weights, *, per_step=False):
     x_name, h_name, lead = ("x_t", "h_prev", 0) if per_step else ("xs", "h0", 1)
     layout = "(n, d_in) or (d_in,)" if per_step else "(T, n, d_in) or (T, d_in)"
     xs = as_float_array(xs, x_name, ndim=(1 + lead, 2 + lead), layout=layout)
-    h0 = as_float_array(h0, h_name, ndim=xs.ndim - lead, layout="(n, hidden) or (hidden,)")
+    h0 = as_float_array(h0, h_name, ndim=(1, 2), layout="(n, hidden) or (hidden,)")
     if xs.shape[-1] != w_xh.shape[0]:
         raise ValueError(
             f"w_xh must have one row per input feature, {xs.shape[-1]}; "
             f"got w_xh of shape {w_xh.shape} for {x_name} of shape {xs.shape}."
         )
     unbatched = xs.ndim == 1 + lead
-    layout = "(hidden,)" if unbatched else "(n, hidden)"
-    check_shape(h0, xs.shape[lead:-1] + (w_xh.shape[1],), h_name, layout)
+    expected = xs.shape[lead:-1] + (w_xh.shape[1],)
+    if h0.shape != expected:
+        # the batch size comes from the input and the hidden size from w_xh: name all three
+        raise ValueError(
+            f"{h_name} must have shape {expected} to match {x_name} of shape {xs.shape} "
+            f"and w_xh of shape {w_xh.shape}; got {h0.shape}. Check {x_name} and {h_name} "
+            "for a missing or extra batch axis."
+        )
     if unbatched:  # add a batch axis of 1
         xs, h0 = np.expand_dims(xs, lead), h0[np.newaxis]
     if per_step:  # add a time axis of 1

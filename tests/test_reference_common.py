@@ -203,3 +203,165 @@ def test_no_public_name_disappears():
     assert not missing, f"dlterms.__all__ lost {missing}; keep each name importable"
     added = sorted(set(dlterms.__all__) - set(expected))
     assert not added, f"record the new public names in reference_cases/public_api.txt: {added}"
+
+
+# --- generated extremes ------------------------------------------------------------
+# Every export's VALID row, with its float arrays pushed to the edges of the float
+# range: scaled together to a largest magnitude near MAX or deep in the subnormals,
+# one entry set to +-MAX or a subnormal, every entry scaled by its own power of two
+# (mixed scales), or cast to float16/float32. The call must warn about nothing and
+# either return finite values or raise the documented ValueError from a dlterms
+# `raise` statement (an argument check, or a result beyond the float64 range).
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_MAX = np.finfo(np.float64).max
+
+
+def _float_arrays(value, path=()):
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.size:
+        yield path
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _float_arrays(item, (*path, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _float_arrays(item, (*path, key))
+
+
+def _replace(value, path, new):
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict):
+        return {**value, head: _replace(value[head], rest, new)}
+    items = list(value)
+    items[head] = _replace(items[head], rest, new)
+    return value._make(items) if hasattr(value, "_make") else type(value)(items)
+
+
+@st.composite
+def _extreme(draw, array):
+    kind = draw(st.sampled_from(["huge", "tiny", "entry", "mixed", "dtype"]))
+    out = array.copy()
+    top = float(np.max(np.abs(out)))
+    if kind in ("huge", "tiny") and top > 0:
+        target = draw(st.integers(1000, 1023) if kind == "huge" else st.integers(-1074, -1000))
+        out = np.array(np.ldexp(out, target - int(np.frexp(top)[1])))
+    elif kind == "entry":
+        index = draw(st.integers(0, out.size - 1))
+        value = draw(st.sampled_from([_MAX, -_MAX, 1e308, -1e308, 5e-324, -5e-324, 1e-310]))
+        out.flat[index] = value
+    elif kind == "mixed":
+        powers = draw(st.lists(st.integers(-1000, 1000), min_size=out.size, max_size=out.size))
+        with np.errstate(over="ignore", under="ignore"):
+            out = np.array(np.ldexp(out, np.array(powers).reshape(out.shape)))
+        out[~np.isfinite(out)] = _MAX
+    elif kind == "dtype":
+        out = out.astype(draw(st.sampled_from([np.float16, np.float32])))
+    return out
+
+
+def _raised_by_dlterms_check(error) -> bool:
+    """True if `error` comes from a ``raise`` statement in dlterms, ending in a full stop."""
+    import linecache
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    last = frames[-1]
+    line = linecache.getline(last.filename, last.lineno).strip()
+    return (
+        "/dlterms/" in last.filename.replace("\\", "/")
+        and line.startswith("raise ")
+        and str(error).endswith(".")
+    )
+
+
+# What the generated extremes found beyond the classes already fixed: overflow in
+# matrix products, squares and divisions that these functions neither avoid nor report.
+# Each stays listed until it is fixed or documents its range; examples differ between
+# local runs, so the mark is not strict.
+GENERATED_FINDINGS = {
+    "adam_step",
+    "batch_norm_inference",
+    "decode",
+    "dense",
+    "rnn_cell",
+    "autoencoder_loss",
+    "autoencoder_loss_grad",
+    "backprop_check",
+    "batch_norm_train",
+    "bottleneck",
+    "conv2d",
+    "conv2d_backward",
+    "conv_layer",
+    "convolve2d_true",
+    "dropout",
+    "encode",
+    "evolutionary_search",
+    "has_converged",
+    "is_convex_on",
+    "l2_penalty",
+    "linear_decision_boundary",
+    "linear_regression_closed_form",
+    "mean_absolute_percentage_error",
+    "mlp_backward",
+    "mlp_forward",
+    "numerical_gradient",
+    "one_boosting_round",
+    "partial_derivative",
+    "polynomial_fit_errors",
+    "polynomial_predict",
+    "reconstruct",
+    "residual",
+    "residual_block",
+    "residual_block_grad",
+    "rnn_bptt",
+    "rnn_forward",
+    "sequential_forward",
+    "sequential_loss_grad",
+    "standardize_transform",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            n, marks=pytest.mark.xfail(n in GENERATED_FINDINGS, reason="found", strict=False)
+        )
+        for n in PUBLIC
+    ],
+)
+def test_generated_extremes_give_finite_output_or_the_documented_error(name):
+    function = getattr(dlterms, name)
+    valid = VALID[name]
+    paths = list(_float_arrays((valid.args, valid.kwargs)))
+    if not paths:
+        pytest.skip(f"{name} takes no float arrays")
+    outcomes = []
+
+    @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(data=st.data())
+    def run(data):
+        chosen = data.draw(st.sets(st.sampled_from(paths), min_size=1), label="arrays")
+        args = (valid.args, valid.kwargs)
+        for path in chosen:
+            current = args
+            for key in path:
+                current = current[key]
+            args = _replace(args, path, data.draw(_extreme(current), label=str(path)))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                result = function(*args[0], **args[1])
+            except ValueError as error:
+                assert _raised_by_dlterms_check(error), f"{name}: {error!r}"
+                outcomes.append("refused")
+                return
+        assert _all_finite(result), f"{name} returned non-finite values: {result!r}"
+        outcomes.append("finite")
+
+    run()
+    assert "finite" in outcomes, f"{name} refused every generated extreme: {outcomes}"
