@@ -72,3 +72,8 @@ def sk_metrics():
 @pytest.fixture(scope="session")
 def sk_cluster():
     return pytest.importorskip("sklearn.cluster")
+
+
+@pytest.fixture(scope="session")
+def sk_linear():
+    return pytest.importorskip("sklearn.linear_model")
