@@ -50,3 +50,30 @@ def built(tmp_path_factory):
     messages: list[str] = []
     build(ROOT, site_dir=out / "site", dist_dir=out / "dist", say=messages.append)
     return out / "site", out / "dist", messages
+
+
+# Oracle libraries for the reference tests. A missing library skips the tests that
+# ask for it instead of failing them; strategies and helpers live in _strategies.py.
+@pytest.fixture(scope="session")
+def torch():
+    return pytest.importorskip("torch")
+
+
+@pytest.fixture(scope="session")
+def special():
+    return pytest.importorskip("scipy.special")
+
+
+@pytest.fixture(scope="session")
+def sk_metrics():
+    return pytest.importorskip("sklearn.metrics")
+
+
+@pytest.fixture(scope="session")
+def sk_cluster():
+    return pytest.importorskip("sklearn.cluster")
+
+
+@pytest.fixture(scope="session")
+def sk_linear():
+    return pytest.importorskip("sklearn.linear_model")

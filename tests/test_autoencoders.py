@@ -39,11 +39,6 @@ def problems(draw):
     return arr(n, d), arr(n, d), (arr(d, h), arr(h), arr(h, d), arr(d))
 
 
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
 def close(actual, expected):
     np.testing.assert_allclose(actual, expected, rtol=1e-9, atol=1e-12)
 

@@ -10,13 +10,25 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _strategies import (
+    ORACLE,
+    PROPERTY,
+    as_tensor,
+    assert_close,
+    eighths,
+    images,
+    moderate,
+    small,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from dlterms import (
+    avg_pool2d,
     conv2d,
     conv2d_backward,
+    conv2d_output_size,
     conv_layer,
     convolve2d_true,
     max_pool2d,
@@ -32,25 +44,13 @@ FAST = settings(
     max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
 FEW = settings(max_examples=10, deadline=None, database=None)
-small = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
 pairs = st.integers(1, 2) | st.tuples(st.integers(1, 3), st.integers(1, 3))
 paddings = st.integers(0, 2) | st.tuples(st.integers(0, 2), st.integers(0, 2))
 
 
 @pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
-@pytest.fixture(scope="module")
 def signal():
     return pytest.importorskip("scipy.signal")
-
-
-def _t(torch, array, grad=False):
-    """A float64 torch tensor from a numpy array."""
-    t = torch.from_numpy(np.array(array, dtype=np.float64))
-    return t.requires_grad_(grad)
 
 
 def close(actual, expected, rtol=1e-10, atol=1e-10):
@@ -99,9 +99,9 @@ def central_difference(f, x, h=1e-5):
 def test_conv2d_backward_matches_torch_autograd(torch, data):
     F = torch.nn.functional
     x, weight, grad_out, stride, padding = conv_problem(data)
-    tx, tw = _t(torch, x, grad=True), _t(torch, weight, grad=True)
-    tb = _t(torch, np.zeros(weight.shape[0]), grad=True)
-    F.conv2d(tx, tw, tb, stride=stride, padding=padding).backward(_t(torch, grad_out))
+    tx, tw = as_tensor(torch, x, grad=True), as_tensor(torch, weight, grad=True)
+    tb = as_tensor(torch, np.zeros(weight.shape[0]), grad=True)
+    F.conv2d(tx, tw, tb, stride=stride, padding=padding).backward(as_tensor(torch, grad_out))
     grad_x, grad_weight, grad_bias = conv2d_backward(
         x, weight, grad_out, stride=stride, padding=padding
     )
@@ -171,8 +171,8 @@ def test_max_pool2d_backward_matches_torch_including_ties(torch, data):
     F = torch.nn.functional
     # few distinct values, so windows often hold their maximum twice
     x, grad_out, kernel, stride = pool_problem(data, st.integers(-3, 3).map(float))
-    tx = _t(torch, x, grad=True)
-    F.max_pool2d(tx, kernel, stride=stride).backward(_t(torch, grad_out))
+    tx = as_tensor(torch, x, grad=True)
+    F.max_pool2d(tx, kernel, stride=stride).backward(as_tensor(torch, grad_out))
     close(max_pool2d_backward(x, grad_out, kernel, stride=stride), tx.grad.numpy())
 
 
@@ -241,7 +241,7 @@ def test_pad2d_matches_numpy_and_torch_and_conv2d_padding(torch, data):
     p_h, p_w = _pair(padding)
     expected = np.pad(x, ((0, 0), (0, 0), (p_h, p_h), (p_w, p_w)), constant_values=value)
     np.testing.assert_array_equal(pad2d(x, padding, value=value), expected)
-    theirs = F.pad(_t(torch, x), (p_w, p_w, p_h, p_h), value=value).numpy()
+    theirs = F.pad(as_tensor(torch, x), (p_w, p_w, p_h, p_h), value=value).numpy()
     np.testing.assert_array_equal(pad2d(x, padding, value=value), theirs)
     close(
         conv2d(pad2d(x, padding), weight, stride=stride),
@@ -265,7 +265,13 @@ def test_conv_layer_matches_torch(torch, data, activation):
     F = torch.nn.functional
     x, weight, _, stride, padding = conv_problem(data)
     bias = data.draw(hnp.arrays(np.float64, weight.shape[0], elements=small))
-    z = F.conv2d(_t(torch, x), _t(torch, weight), _t(torch, bias), stride=stride, padding=padding)
+    z = F.conv2d(
+        as_tensor(torch, x),
+        as_tensor(torch, weight),
+        as_tensor(torch, bias),
+        stride=stride,
+        padding=padding,
+    )
     expected = {"relu": F.relu, "sigmoid": torch.sigmoid, "linear": lambda t: t}[activation](z)
     ours = conv_layer(x, weight, bias, stride=stride, padding=padding, activation=activation)
     close(ours, expected.numpy())
@@ -337,3 +343,135 @@ def test_tensor_rank_counts_axes_not_matrix_rank():
     assert tensor_rank(True) == 0
     with pytest.raises(TypeError, match="numbers, booleans or strings"):
         tensor_rank([{"a": 1}])
+
+
+# --- against independent implementations -----------------------------------
+
+
+@ORACLE
+@given(st.data())
+def test_conv2d_matches_torch(torch, data):
+    F = torch.nn.functional
+    x = images(data)
+    stride = data.draw(st.integers(1, 3) | st.tuples(st.integers(1, 3), st.integers(1, 3)))
+    padding = data.draw(st.integers(0, 2) | st.tuples(st.integers(0, 2), st.integers(0, 2)))
+    p_h, p_w = (padding, padding) if isinstance(padding, int) else padding
+    k_h = data.draw(st.integers(1, x.shape[2] + 2 * p_h))
+    k_w = data.draw(st.integers(1, x.shape[3] + 2 * p_w))
+    c_out = data.draw(st.integers(1, 3))
+    weight = data.draw(hnp.arrays(np.float64, (c_out, x.shape[1], k_h, k_w), elements=small))
+    bias = data.draw(st.none() | hnp.arrays(np.float64, c_out, elements=small))
+    expected = F.conv2d(
+        as_tensor(torch, x),
+        as_tensor(torch, weight),
+        None if bias is None else as_tensor(torch, bias),
+        stride=stride,
+        padding=padding,
+    ).numpy()
+    assert_close(conv2d(x, weight, bias, stride=stride, padding=padding), expected)
+
+
+def _conv2d_loop(x, weight, stride, padding):
+    """The textbook definition, one output pixel at a time."""
+    x = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    c_out, _, k_h, k_w = weight.shape
+    h_out = (x.shape[2] - k_h) // stride + 1
+    w_out = (x.shape[3] - k_w) // stride + 1
+    y = np.zeros((x.shape[0], c_out, h_out, w_out))
+    for n in range(x.shape[0]):
+        for o in range(c_out):
+            for i in range(h_out):
+                for j in range(w_out):
+                    patch = x[n, :, i * stride : i * stride + k_h, j * stride : j * stride + k_w]
+                    y[n, o, i, j] = np.sum(patch * weight[o])
+    return y
+
+
+@ORACLE
+@given(st.data())
+def test_conv2d_matches_a_plain_loop(data):
+    x = images(data, max_side=5)
+    stride, padding = data.draw(st.integers(1, 2)), data.draw(st.integers(0, 1))
+    k = data.draw(st.integers(1, min(x.shape[2:]) + 2 * padding))
+    weight = data.draw(hnp.arrays(np.float64, (2, x.shape[1], k, k), elements=small))
+    expected = _conv2d_loop(x, weight, stride, padding)
+    assert_close(conv2d(x, weight, stride=stride, padding=padding), expected)
+
+
+@ORACLE
+@given(st.data())
+def test_max_and_avg_pool2d_match_torch(torch, data):
+    F = torch.nn.functional
+    x = images(data, max_side=8, elements=moderate)
+    kernel = data.draw(st.tuples(st.integers(1, x.shape[2]), st.integers(1, x.shape[3])))
+    stride = data.draw(st.none() | st.tuples(st.integers(1, 3), st.integers(1, 3)))
+    for ours, theirs in [
+        (max_pool2d, F.max_pool2d),
+        (avg_pool2d, F.avg_pool2d),
+    ]:
+        expected = theirs(as_tensor(torch, x), kernel, stride=stride).numpy()
+        assert_close(ours(x, kernel, stride=stride), expected)
+
+
+# --- properties ---------------------------------------------------------------
+
+
+conv_sizes = st.tuples(
+    st.integers(1, 2), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3)
+)
+
+
+@PROPERTY
+@given(conv_sizes, st.integers(1, 3), st.integers(0, 2), st.data())
+def test_conv2d_is_linear_in_x_and_sized_by_the_formula(sizes, stride, padding, data):
+    n, c_in, c_out, k_h, k_w = sizes
+    h = data.draw(st.integers(max(1, k_h - 2 * padding), 7))
+    w = data.draw(st.integers(max(1, k_w - 2 * padding), 7))
+    x1, x2 = (data.draw(hnp.arrays(np.float64, (n, c_in, h, w), elements=eighths)) for _ in "12")
+    weight = data.draw(hnp.arrays(np.float64, (c_out, c_in, k_h, k_w), elements=eighths))
+    a, b = data.draw(eighths), data.draw(eighths)
+
+    def f(x):
+        return conv2d(x, weight, stride=stride, padding=padding)
+
+    np.testing.assert_allclose(f(a * x1 + b * x2), a * f(x1) + b * f(x2), rtol=1e-9, atol=1e-6)
+    h_out = conv2d_output_size(h, k_h, stride=stride, padding=padding)
+    w_out = conv2d_output_size(w, k_w, stride=stride, padding=padding)
+    assert f(x1).shape == (n, c_out, h_out, w_out)
+
+
+@PROPERTY
+@given(st.integers(1, 50), st.integers(1, 50), st.integers(1, 5), st.integers(0, 5))
+def test_conv2d_output_size_counts_window_positions(n, k, s, p):
+    if k > n + 2 * p:
+        with pytest.raises(ValueError, match="kernel_size"):
+            conv2d_output_size(n, k, stride=s, padding=p)
+    else:
+        assert conv2d_output_size(n, k, stride=s, padding=p) == len(range(0, n + 2 * p - k + 1, s))
+
+
+@PROPERTY
+@given(
+    hnp.arrays(np.float64, hnp.array_shapes(min_dims=4, max_dims=4, max_side=6), elements=moderate),
+    st.data(),
+)
+def test_pooling_shape_matches_output_size_and_max_bounds_mean(x, data):
+    k = (data.draw(st.integers(1, x.shape[2])), data.draw(st.integers(1, x.shape[3])))
+    stride = data.draw(st.none() | st.tuples(st.integers(1, 3), st.integers(1, 3)))
+    s = k if stride is None else stride
+    expected = (
+        *x.shape[:2],
+        conv2d_output_size(x.shape[2], k[0], stride=s[0]),
+        conv2d_output_size(x.shape[3], k[1], stride=s[1]),
+    )
+    biggest, mean = max_pool2d(x, k, stride=stride), avg_pool2d(x, k, stride=stride)
+    assert biggest.shape == mean.shape == expected
+    assert np.all(biggest >= mean - 1e-9 * np.abs(mean))
+    np.testing.assert_allclose(avg_pool2d(x, 1), x)
+
+
+def test_avg_pool_of_equal_tiny_values_is_exact():
+    """Regression: dividing subnormals before summing rounded the mean above the max."""
+    tiny = np.full((1, 1, 1, 2), 1.5e-323)
+    assert avg_pool2d(tiny, (1, 2)).item() == 1.5e-323
+    assert avg_pool2d(np.full((1, 1, 2, 2), -1.7e308), 2).item() == -1.7e308

@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _strategies import PROPERTY, eighths
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -28,6 +29,7 @@ from dlterms import (
     cross_val_score,
     flip_horizontal,
     flip_vertical,
+    iterations_per_epoch,
     k_fold_indices,
     min_max_fit,
     min_max_transform,
@@ -36,6 +38,7 @@ from dlterms import (
     quantile_edges,
     random_crop,
     random_oversample,
+    random_undersample,
     sparsity,
     standardize_fit,
     standardize_transform,
@@ -49,7 +52,6 @@ FAST = settings(
     max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
 # Eighths in [-1000, 1000]: exact in binary, so distinct values differ by at least 1/8.
-eighths = st.integers(-8000, 8000).map(lambda i: i / 8)
 small_ints = st.integers(-3, 3).map(float)  # many ties and constant columns
 fractions = st.sampled_from([0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 1 / 3, 0.4])
 
@@ -528,3 +530,68 @@ def test_quantile_edges_merge_rounding_twins():
 
     x = np.array([0.0] * 11 + [0.125] * 2)
     assert quantile_edges(x, 6, method="linear").tolist() == [0.0, 0.125]
+
+
+# --- properties ---------------------------------------------------------------
+
+
+@PROPERTY
+@given(hnp.arrays(np.int64, st.integers(1, 30), elements=st.integers(0, 9)), st.integers(0, 3))
+def test_one_hot_round_trips_through_argmax(labels, extra_classes):
+    n_classes = int(labels.max()) + 1 + extra_classes
+    encoded = one_hot(labels, n_classes)
+    assert encoded.shape == (labels.size, n_classes) and encoded.dtype == np.float64
+    np.testing.assert_array_equal(encoded.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(encoded.argmax(axis=1), labels)
+
+
+@PROPERTY
+@given(st.integers(1, 10**6), st.integers(1, 10**4))
+def test_iterations_per_epoch_cover_the_data_exactly_once(n, b):
+    ceil, floor = iterations_per_epoch(n, b), iterations_per_epoch(n, b, drop_last=True)
+    assert (ceil - 1) * b < n <= ceil * b
+    assert floor * b <= n < (floor + 1) * b
+    assert ceil - floor == (n % b != 0)
+
+
+@PROPERTY
+@given(
+    hnp.arrays(np.int64, st.integers(1, 40), elements=st.integers(0, 3)),
+    st.floats(1.0, 4.0),
+    st.integers(0, 2**32),
+)
+def test_random_undersample_caps_classes_and_keeps_a_subset_in_order(y, ratio, seed):
+    x = np.arange(y.size * 2).reshape(y.size, 2)  # row i is (2i, 2i + 1): its own id
+    x_res, y_res = random_undersample(x, y, rng=seed, ratio=ratio)
+    kept = x_res[:, 0] // 2
+    assert np.all(np.diff(kept) > 0)  # distinct rows, in their original order
+    np.testing.assert_array_equal(x_res, x[kept])
+    np.testing.assert_array_equal(y_res, y[kept])
+    classes, counts = np.unique(y, return_counts=True)
+    cap = int(np.floor(ratio * counts.min()))
+    for label, count in zip(classes, counts, strict=True):
+        assert np.sum(y_res == label) == min(count, cap)
+    # the minority class is kept whole
+    minority = classes[counts == counts.min()]
+    np.testing.assert_array_equal(
+        np.sort(kept[np.isin(y_res, minority)]), np.flatnonzero(np.isin(y, minority))
+    )
+    # the same seed gives the same draw; a ratio above the imbalance keeps everything
+    np.testing.assert_array_equal(random_undersample(x, y, rng=seed, ratio=ratio)[0], x_res)
+    x_all, y_all = random_undersample(x, y, rng=seed, ratio=counts.max() / counts.min())
+    np.testing.assert_array_equal(x_all, x)
+    np.testing.assert_array_equal(y_all, y)
+
+
+def test_random_undersample_keeps_each_majority_row_equally_often():
+    y = np.array(["a", "b", "a", "a", "b", "a", "a", "a"])  # six "a", two "b"
+    x = np.arange(y.size)
+    n_draws = 3000
+    kept = np.zeros(y.size)
+    rng = np.random.default_rng(2024)
+    for _ in range(n_draws):
+        kept[random_undersample(x, y, rng=rng)[0]] += 1
+    np.testing.assert_array_equal(kept[y == "b"], n_draws)
+    # each "a" survives with probability 2 / 6; 5 standard errors of a binomial
+    p = 2 / 6
+    assert np.all(np.abs(kept[y == "a"] / n_draws - p) < 5 * np.sqrt(p * (1 - p) / n_draws))

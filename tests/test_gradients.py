@@ -50,11 +50,6 @@ gradients = hnp.arrays(
 )
 
 
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
 # --- 1. oracles ------------------------------------------------------------------------
 
 

@@ -13,6 +13,16 @@ import math
 
 import numpy as np
 import pytest
+from _strategies import (
+    ORACLE,
+    PROPERTY,
+    as_tensor,
+    eighths,
+    float_arrays,
+    label_arrays,
+    moderate,
+    small,
+)
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -31,6 +41,7 @@ from dlterms import (
     kl_divergence,
     log_cosh_loss,
     log_cosh_loss_grad,
+    log_softmax,
     mean_absolute_error,
     mean_absolute_percentage_error,
     mean_squared_error,
@@ -52,8 +63,6 @@ FAST = settings(
 )
 EPS = 1e-7  # Keras' backend.epsilon()
 
-small = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
-moderate = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 unit = st.floats(0, 1, allow_nan=False, allow_infinity=False)
 non_negative = st.floats(0, 1e3, allow_nan=False, allow_infinity=False)
 shapes = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5)
@@ -82,25 +91,6 @@ def distributions(draw, n=None, k=None, spread=10.0):
     return softmax(logits, axis=1)
 
 
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
-@pytest.fixture(scope="module")
-def sk_metrics():
-    return pytest.importorskip("sklearn.metrics")
-
-
-@pytest.fixture(scope="module")
-def special():
-    return pytest.importorskip("scipy.special")
-
-
-def _t(torch, array):
-    return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float64))
-
-
 def approx(expected, rel=1e-10, abs=1e-12):
     return pytest.approx(expected, rel=rel, abs=abs)
 
@@ -113,7 +103,7 @@ def approx(expected, rel=1e-10, abs=1e-12):
 def test_mse_and_mae_match_torch(torch, pair):
     F = torch.nn.functional
     y_true, y_pred = pair
-    t, p = _t(torch, y_true), _t(torch, y_pred)
+    t, p = as_tensor(torch, y_true), as_tensor(torch, y_pred)
     assert mean_squared_error(y_true, y_pred) == approx(F.mse_loss(p, t).item())
     assert mean_absolute_error(y_true, y_pred) == approx(F.l1_loss(p, t).item())
 
@@ -122,7 +112,7 @@ def test_mse_and_mae_match_torch(torch, pair):
 @given(pairs(moderate))
 def test_mape_matches_the_keras_formula_in_torch_and_sklearn(torch, sk_metrics, pair):
     y_true, y_pred = pair
-    t, p = _t(torch, y_true), _t(torch, y_pred)
+    t, p = as_tensor(torch, y_true), as_tensor(torch, y_pred)
     expected = 100 * ((t - p).abs() / t.abs().clamp(min=EPS)).mean().item()
     assert mean_absolute_percentage_error(y_true, y_pred) == approx(expected)
     if np.all(np.abs(y_true) >= EPS):  # sklearn clips at machine epsilon, not at 1e-7
@@ -134,7 +124,7 @@ def test_mape_matches_the_keras_formula_in_torch_and_sklearn(torch, sk_metrics, 
 @given(pairs(non_negative))
 def test_msle_matches_torch_and_sklearn(torch, sk_metrics, pair):
     y_true, y_pred = pair
-    t, p = _t(torch, y_true), _t(torch, y_pred)
+    t, p = as_tensor(torch, y_true), as_tensor(torch, y_pred)
     expected = ((torch.log1p(t) - torch.log1p(p)) ** 2).mean().item()
     assert mean_squared_logarithmic_error(y_true, y_pred) == approx(expected)
     sk = sk_metrics.mean_squared_log_error(y_true.ravel(), y_pred.ravel())
@@ -145,7 +135,7 @@ def test_msle_matches_torch_and_sklearn(torch, sk_metrics, pair):
 @given(pairs(st.floats(-150, 150)))
 def test_log_cosh_matches_torch_log_of_cosh(torch, pair):
     y_true, y_pred = pair
-    expected = torch.log(torch.cosh(_t(torch, y_pred - y_true))).mean().item()
+    expected = torch.log(torch.cosh(as_tensor(torch, y_pred - y_true))).mean().item()
     assert log_cosh_loss(y_true, y_pred) == approx(expected, rel=1e-12, abs=1e-15)
 
 
@@ -156,7 +146,7 @@ def test_poisson_matches_torch_poisson_nll_loss_without_eps(torch, pair):
     y_true, y_pred = pair
     # with eps=0 torch computes y_pred - y_true * log(y_pred): no clip is reached here
     expected = F.poisson_nll_loss(
-        _t(torch, y_pred), _t(torch, y_true), log_input=False, full=False, eps=0.0
+        as_tensor(torch, y_pred), as_tensor(torch, y_true), log_input=False, full=False, eps=0.0
     ).item()
     assert poisson_loss(y_true, y_pred) == approx(expected)
 
@@ -169,8 +159,8 @@ def test_poisson_matches_torch_poisson_nll_loss_without_eps(torch, pair):
 def test_binary_cross_entropy_matches_torch_on_clipped_probabilities(torch, pair):
     F = torch.nn.functional
     y_true, y_pred = pair
-    clipped = _t(torch, y_pred).clamp(EPS, 1 - EPS)  # Keras' clip, then torch's own loss
-    expected = F.binary_cross_entropy(clipped, _t(torch, y_true)).item()
+    clipped = as_tensor(torch, y_pred).clamp(EPS, 1 - EPS)  # Keras' clip, then torch's own loss
+    expected = F.binary_cross_entropy(clipped, as_tensor(torch, y_true)).item()
     assert binary_cross_entropy(y_true, y_pred) == approx(expected)
 
 
@@ -179,7 +169,9 @@ def test_binary_cross_entropy_matches_torch_on_clipped_probabilities(torch, pair
 def test_binary_cross_entropy_with_logits_matches_torch(torch, pair):
     F = torch.nn.functional
     y_true, logits = pair
-    expected = F.binary_cross_entropy_with_logits(_t(torch, logits), _t(torch, y_true)).item()
+    expected = F.binary_cross_entropy_with_logits(
+        as_tensor(torch, logits), as_tensor(torch, y_true)
+    ).item()
     assert binary_cross_entropy_with_logits(y_true, logits) == approx(expected)
 
 
@@ -190,11 +182,11 @@ def test_categorical_cross_entropies_match_torch(torch, n, k, data):
     y_pred = data.draw(distributions(n, k, spread=20.0))
     y_soft = data.draw(distributions(n, k))
     labels = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, k - 1)))
-    log_p = torch.log(_t(torch, y_pred).clamp(EPS, 1 - EPS))
+    log_p = torch.log(as_tensor(torch, y_pred).clamp(EPS, 1 - EPS))
     expected = F.nll_loss(log_p, torch.from_numpy(labels)).item()
     assert sparse_categorical_cross_entropy(labels, y_pred) == approx(expected)
     assert categorical_cross_entropy(one_hot(labels, k), y_pred) == approx(expected)
-    expected = -(_t(torch, y_soft) * log_p).sum(dim=1).mean().item()
+    expected = -(as_tensor(torch, y_soft) * log_p).sum(dim=1).mean().item()
     assert categorical_cross_entropy(y_soft, y_pred) == approx(expected)
 
 
@@ -208,7 +200,7 @@ def test_kl_divergence_matches_torch_kl_div_and_scipy_rel_entr(torch, special, d
     p_clipped = np.where(p > 0, np.clip(p, EPS, 1.0), 0.0)
     q_clipped = np.clip(q, EPS, 1.0)
     expected = F.kl_div(
-        torch.log(_t(torch, q_clipped)), _t(torch, p_clipped), reduction="batchmean"
+        torch.log(as_tensor(torch, q_clipped)), as_tensor(torch, p_clipped), reduction="batchmean"
     ).item()
     assert kl_divergence(p, q) == approx(expected, abs=1e-10)
     expected = special.rel_entr(p_clipped, q_clipped).sum(axis=1).mean()
@@ -219,7 +211,7 @@ def test_kl_divergence_matches_torch_kl_div_and_scipy_rel_entr(torch, special, d
 
 
 def _keras_hinge_in_torch(torch, y_true, y_pred, power):
-    t, p = _t(torch, y_true), _t(torch, y_pred)
+    t, p = as_tensor(torch, y_true), as_tensor(torch, y_pred)
     return (torch.clamp(1 - t * p, min=0) ** power).mean().item()
 
 
@@ -244,7 +236,7 @@ def test_categorical_hinge_matches_the_keras_formula_in_torch(torch, n, k, data)
     labels = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, k - 1)))
     y_true = one_hot(labels, k)
     y_pred = data.draw(arrays(small, (n, k)))
-    t, p = _t(torch, y_true), _t(torch, y_pred)
+    t, p = as_tensor(torch, y_true), as_tensor(torch, y_pred)
     pos = (t * p).sum(dim=1)
     neg = ((1 - t) * p).max(dim=1).values
     expected = torch.clamp(neg - pos + 1, min=0).mean().item()
@@ -279,7 +271,7 @@ def test_cosine_similarity_loss_is_minus_torch_cosine_similarity(torch, pair):
     a, b = a[:n], b[:n]
     # torch guards the norms with 1e-8 and Keras with 1e-6: compare away from both
     assume(np.all(np.linalg.norm(a, axis=1) > 1e-3) and np.all(np.linalg.norm(b, axis=1) > 1e-3))
-    expected = -F.cosine_similarity(_t(torch, a), _t(torch, b), dim=1).mean().item()
+    expected = -F.cosine_similarity(as_tensor(torch, a), as_tensor(torch, b), dim=1).mean().item()
     assert cosine_similarity_loss(a, b) == approx(expected, abs=1e-12)
 
 
@@ -481,3 +473,49 @@ def test_invalid_values_raise_clear_value_errors(function, args, message):
         function(*args)
     assert message in str(info.value)
     assert str(info.value).endswith(".")
+
+
+# --- against independent implementations -----------------------------------
+
+
+@ORACLE
+@given(st.integers(1, 6), st.integers(1, 6), st.data())
+def test_cross_entropy_matches_torch_for_index_and_probability_targets(torch, n, k, data):
+    F = torch.nn.functional
+    logits = data.draw(hnp.arrays(np.float64, (n, k), elements=moderate))
+    index = data.draw(label_arrays(n, k))
+    scores = data.draw(hnp.arrays(np.float64, (n, k), elements=small))
+    probabilities = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    expected = F.cross_entropy(as_tensor(torch, logits), torch.from_numpy(index)).item()
+    assert cross_entropy(logits, index) == pytest.approx(expected, rel=1e-10, abs=1e-12)
+    expected = F.cross_entropy(as_tensor(torch, logits), as_tensor(torch, probabilities)).item()
+    assert cross_entropy(logits, probabilities) == pytest.approx(expected, rel=1e-10, abs=1e-12)
+
+
+# --- properties ---------------------------------------------------------------
+
+
+@PROPERTY
+@given(st.data())
+def test_mse_and_mae_are_nonnegative_zero_iff_equal_and_ordered(data):
+    a = data.draw(float_arrays(elements=eighths))
+    b = data.draw(hnp.arrays(np.float64, a.shape, elements=eighths))
+    mse, mae = mean_squared_error(a, b), mean_absolute_error(a, b)
+    assert mse >= 0 and mae >= 0
+    assert (mse == 0) == np.array_equal(a, b) == (mae == 0)
+    assert mean_squared_error(a, a) == 0.0
+    assert mae <= np.sqrt(mse) * (1 + 1e-12)  # Jensen: mean|d| <= sqrt(mean d^2)
+
+
+@PROPERTY
+@given(st.data())
+def test_cross_entropy_index_and_one_hot_targets_agree_on_either_axis(data):
+    n, k = data.draw(st.integers(1, 6)), data.draw(st.integers(1, 6))
+    logits = data.draw(hnp.arrays(np.float64, (n, k), elements=moderate))
+    target = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, k - 1)))
+    loss = cross_entropy(logits, target)
+    assert loss >= 0
+    assert loss == pytest.approx(cross_entropy(logits, one_hot(target, k)), rel=1e-12)
+    assert loss == pytest.approx(cross_entropy(logits.T, target, axis=0), rel=1e-12)
+    expected = -np.mean(log_softmax(logits)[np.arange(n), target])
+    assert loss == pytest.approx(expected, rel=1e-12, abs=1e-300)

@@ -14,6 +14,17 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from _strategies import (
+    ORACLE,
+    PROPERTY,
+    SINGLE_LABEL_OK,
+    any_finite,
+    eighths,
+    float_arrays,
+    label_arrays,
+    label_pairs,
+    moderate,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -24,6 +35,7 @@ from dlterms import (
     bounding_box,
     class_balance,
     confusion_counts,
+    confusion_matrix,
     decision_regions,
     f1_score,
     false_positive_rate,
@@ -32,6 +44,7 @@ from dlterms import (
     linear_decision_boundary,
     majority_class_predict,
     precision_score,
+    prediction_bias,
     recall_score,
     roc_auc_score,
     roc_curve,
@@ -45,26 +58,11 @@ FAST = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-moderate = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
-any_finite = st.floats(allow_nan=False, allow_infinity=False)
 away_from_zero = st.tuples(st.sampled_from([-1.0, 1.0]), st.floats(1e-3, 1e3)).map(
     lambda t: t[0] * t[1]
 )
 # Quarters in [0, 2]: few distinct values, so ties between scores are common.
 quarters = st.integers(0, 8).map(lambda i: i / 4)
-
-
-@pytest.fixture(scope="module")
-def sk_metrics():
-    pytest.importorskip("sklearn")
-    return pytest.importorskip("sklearn.metrics")
-
-
-def label_pairs(max_size=30):
-    """Pairs (y_true, y_pred) of equal-length 0/1 label arrays."""
-    return st.integers(1, max_size).flatmap(
-        lambda n: st.tuples(*[hnp.arrays(np.int64, n, elements=st.integers(0, 1))] * 2)
-    )
 
 
 @st.composite
@@ -337,3 +335,107 @@ def test_bounding_box_is_the_tightest_box_around_the_points(points):
     assert np.all((points[:, 1] >= y_min) & (points[:, 1] <= y_max))
     for value, column in ((x_min, 0), (y_min, 1), (x_max, 0), (y_max, 1)):
         assert value in points[:, column]
+
+
+# --- against independent implementations -----------------------------------
+
+
+@SINGLE_LABEL_OK
+@ORACLE
+@given(st.integers(1, 30).flatmap(lambda n: st.tuples(label_arrays(n, 4), label_arrays(n, 4))))
+def test_accuracy_and_confusion_matrix_match_sklearn(sk_metrics, pair):
+    y_true, y_pred = pair
+    assert accuracy_score(y_true, y_pred) == sk_metrics.accuracy_score(y_true, y_pred)
+    np.testing.assert_array_equal(
+        confusion_matrix(y_true, y_pred), sk_metrics.confusion_matrix(y_true, y_pred)
+    )
+
+
+@SINGLE_LABEL_OK
+@ORACLE
+@given(
+    st.integers(1, 30).flatmap(lambda n: st.tuples(label_arrays(n, 5), label_arrays(n, 5))),
+    st.permutations(range(6)).flatmap(lambda p: st.integers(1, 6).map(lambda k: list(p[:k]))),
+)
+def test_confusion_matrix_with_labels_matches_sklearn(sk_metrics, pair, labels):
+    y_true, y_pred = pair
+    labels = [*labels, int(y_true[0])] if y_true[0] not in labels else labels
+    np.testing.assert_array_equal(
+        confusion_matrix(y_true, y_pred, labels=labels),
+        sk_metrics.confusion_matrix(y_true, y_pred, labels=labels),
+    )
+
+
+@SINGLE_LABEL_OK
+@ORACLE
+@given(
+    st.integers(1, 30).flatmap(lambda n: st.tuples(label_arrays(n, 2), label_arrays(n, 2))),
+    st.sampled_from([0, 1]),
+)
+def test_precision_and_recall_match_sklearn_with_zero_division_0(sk_metrics, pair, pos_label):
+    y_true, y_pred = pair
+    for ours, theirs in [
+        (precision_score, sk_metrics.precision_score),
+        (recall_score, sk_metrics.recall_score),
+    ]:
+        expected = theirs(y_true, y_pred, pos_label=pos_label, zero_division=0)
+        assert ours(y_true, y_pred, pos_label=pos_label) == expected
+
+
+@ORACLE
+@given(st.data())
+def test_prediction_bias_matches_the_difference_of_numpy_means(data):
+    y_true = data.draw(hnp.arrays(np.float64, hnp.array_shapes(max_dims=3), elements=moderate))
+    y_pred = data.draw(hnp.arrays(np.float64, y_true.shape, elements=moderate))
+    expected = np.mean(y_pred) - np.mean(y_true)
+    assert prediction_bias(y_true, y_pred) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+# --- properties ---------------------------------------------------------------
+
+
+@PROPERTY
+@given(label_pairs(), st.sampled_from([0, 1]))
+def test_binary_metrics_lie_in_unit_interval(pair, pos_label):
+    y_true, y_pred = pair
+    for metric in (precision_score, recall_score):
+        assert 0.0 <= metric(y_true, y_pred, pos_label=pos_label) <= 1.0
+    assert 0.0 <= accuracy_score(y_true, y_pred) <= 1.0
+
+
+@PROPERTY
+@given(label_pairs(n_labels=4))
+def test_confusion_matrix_counts_and_trace_give_accuracy(pair):
+    y_true, y_pred = pair
+    cm = confusion_matrix(y_true, y_pred)
+    labels = np.union1d(y_true, y_pred)
+    assert cm.shape == (labels.size, labels.size) and cm.dtype == np.int64
+    assert cm.sum() == y_true.size
+    np.testing.assert_array_equal(cm.sum(axis=1), [np.sum(y_true == c) for c in labels])
+    assert np.trace(cm) / y_true.size == pytest.approx(accuracy_score(y_true, y_pred))
+
+
+@PROPERTY
+@given(label_pairs())
+def test_precision_and_recall_read_off_the_confusion_matrix(pair):
+    y_true, y_pred = pair
+    (tn, fp), (fn, tp) = confusion_matrix(y_true, y_pred, labels=[0, 1])
+    assert precision_score(y_true, y_pred) == (tp / (tp + fp) if tp + fp else 0.0)
+    assert recall_score(y_true, y_pred) == (tp / (tp + fn) if tp + fn else 0.0)
+
+
+@PROPERTY
+@given(st.data())
+def test_prediction_bias_shifts_with_the_predictions_and_has_the_sign_of_the_error(data):
+    y_true = data.draw(float_arrays(elements=eighths))
+    y_pred = data.draw(hnp.arrays(np.float64, y_true.shape, elements=eighths))
+    c = data.draw(eighths)
+    bias = prediction_bias(y_true, y_pred)
+    assert prediction_bias(y_true, y_true) == 0.0
+    assert prediction_bias(y_pred, y_true) == -bias
+    assert prediction_bias(y_true, y_pred + c) == pytest.approx(bias + c, rel=1e-12, abs=1e-9)
+    assert prediction_bias(y_true + c, y_pred) == pytest.approx(bias - c, rel=1e-12, abs=1e-9)
+    # predicting at least the label everywhere gives a bias >= 0, and > 0 if ever above
+    above = np.maximum(y_pred, y_true)
+    assert prediction_bias(y_true, above) >= 0.0
+    assert (prediction_bias(y_true, above) > 0.0) == bool(np.any(above > y_true))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _strategies import as_tensor
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,15 +31,6 @@ FAST = settings(max_examples=30, deadline=None, database=None)
 
 layer_sizes = st.lists(st.integers(1, 6), min_size=2, max_size=5)
 seeds = st.integers(0, 2**32 - 1)
-
-
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
-def _t(torch, array, grad=False):
-    return torch.tensor(np.asarray(array, dtype=np.float64), requires_grad=grad)
 
 
 def _random_params(sizes, seed, scale=1.0):
@@ -65,8 +57,11 @@ def _block(d, k, seed):
 
 def _torch_block(torch, x, w1, b1, w2, b2, skip):
     f = torch.nn.functional
-    branch = f.linear(torch.relu(f.linear(x, _t(torch, w1).T, _t(torch, b1))), _t(torch, w2).T)
-    branch = branch + _t(torch, b2)
+    branch = f.linear(
+        torch.relu(f.linear(x, as_tensor(torch, w1).T, as_tensor(torch, b1))),
+        as_tensor(torch, w2).T,
+    )
+    branch = branch + as_tensor(torch, b2)
     return x + branch if skip else branch
 
 
@@ -95,9 +90,9 @@ def _torch_activation(torch, name, h):
 def test_mlp_forward_matches_a_torch_linear_chain(torch, sizes, seed, act, out_act, n):
     params = _random_params(sizes, seed)
     x = np.random.default_rng(seed + 1).normal(size=(n, sizes[0]))
-    h = _t(torch, x)
+    h = as_tensor(torch, x)
     for i, (w, b) in enumerate(params):
-        h = torch.nn.functional.linear(h, _t(torch, w).T, _t(torch, b))
+        h = torch.nn.functional.linear(h, as_tensor(torch, w).T, as_tensor(torch, b))
         h = _torch_activation(torch, out_act if i == len(params) - 1 else act, h)
     ours = mlp_forward(x, params, activation=act, output_activation=out_act)
     np.testing.assert_allclose(ours, h.numpy(), rtol=1e-10, atol=1e-12)
@@ -105,10 +100,10 @@ def test_mlp_forward_matches_a_torch_linear_chain(torch, sizes, seed, act, out_a
 
 def _torch_mlp(torch, x, params, act, out_act):
     """The forward pass as a torch graph; returns the output and the leaf tensors."""
-    leaves = [_t(torch, x, grad=True)]
+    leaves = [as_tensor(torch, x, grad=True)]
     h = leaves[0]
     for i, (w, b) in enumerate(params):
-        wt, bt = _t(torch, w, grad=True), _t(torch, b, grad=True)
+        wt, bt = as_tensor(torch, w, grad=True), as_tensor(torch, b, grad=True)
         leaves += [wt, bt]
         h = torch.nn.functional.linear(h, wt.T, bt)
         h = _torch_activation(torch, out_act if i == len(params) - 1 else act, h)
@@ -129,7 +124,7 @@ def test_mlp_backward_matches_torch_autograd(torch, sizes, seed, act, out_act, n
     x = rng.normal(size=(n, sizes[0]) if n else sizes[0])  # n = 0: a single 1-D example
     g = rng.normal(size=(n, sizes[-1]) if n else sizes[-1])
     out, leaves = _torch_mlp(torch, x, params, act, out_act)
-    (out * _t(torch, g)).sum().backward()
+    (out * as_tensor(torch, g)).sum().backward()
     grad_x, grads = mlp_backward(x, params, g, activation=act, output_activation=out_act)
     ours = [grad_x, *(a for pair in grads for a in pair)]
     for mine, leaf in zip(ours, leaves, strict=True):
@@ -149,9 +144,9 @@ def test_count_parameters_matches_torch_linear_layers(torch, sizes, bias):
 @given(st.integers(1, 5), st.integers(1, 5), seeds, st.booleans())
 def test_residual_block_and_its_gradient_match_torch_autograd(torch, d, k, seed, skip):
     x, w1, b1, w2, b2, g = _block(d, k, seed)
-    xt = _t(torch, x, grad=True)
+    xt = as_tensor(torch, x, grad=True)
     yt = _torch_block(torch, xt, w1, b1, w2, b2, skip)
-    (yt * _t(torch, g)).sum().backward()
+    (yt * as_tensor(torch, g)).sum().backward()
     np.testing.assert_allclose(
         residual_block(x, w1, b1, w2, b2, skip=skip), yt.detach().numpy(), rtol=1e-12, atol=1e-12
     )
@@ -174,12 +169,12 @@ def test_bottleneck_matches_torch(torch, d, extra, seed, skip):
     wu, bu = rng.normal(size=(k, d_out)), rng.normal(size=d_out)
     f = torch.nn.functional
     expected = f.linear(
-        torch.relu(f.linear(_t(torch, x), _t(torch, wd).T, _t(torch, bd))),
-        _t(torch, wu).T,
-        _t(torch, bu),
+        torch.relu(f.linear(as_tensor(torch, x), as_tensor(torch, wd).T, as_tensor(torch, bd))),
+        as_tensor(torch, wu).T,
+        as_tensor(torch, bu),
     )
     if skip:
-        expected = expected + _t(torch, x)
+        expected = expected + as_tensor(torch, x)
     np.testing.assert_allclose(
         bottleneck(x, wd, wu, bd, bu, skip=skip), expected.numpy(), rtol=1e-12, atol=1e-12
     )

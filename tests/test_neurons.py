@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _strategies import any_finite, as_tensor, eighths, moderate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -39,11 +40,7 @@ from dlterms import (
 FAST = settings(
     max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
-moderate = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 small = st.floats(-5, 5, allow_nan=False, allow_infinity=False)
-any_finite = st.floats(allow_nan=False, allow_infinity=False)
-# Eighths: exact in binary, so products and sums of a few of them are exact too.
-eighths = st.integers(-8000, 8000).map(lambda i: i / 8)
 slopes = st.floats(0.0, 1.0, allow_nan=False)
 UNIT = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 SMOOTH = {"sigmoid": sigmoid_grad, "tanh": tanh_grad, "linear": linear_grad}
@@ -63,21 +60,6 @@ def central_difference(f, x, h=1e-6):
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
-@pytest.fixture(scope="module")
-def sk_linear():
-    return pytest.importorskip("sklearn.linear_model")
-
-
-def _t(torch, array, grad=False):
-    t = torch.from_numpy(np.ascontiguousarray(array, dtype=np.float64))
-    return t.requires_grad_(grad)
-
-
 def separable(data, n_max=30, d_max=3):
     """A linearly separable set with both classes: labels from a random hyperplane."""
     n, d = data.draw(st.integers(2, n_max)), data.draw(st.integers(1, d_max))
@@ -95,13 +77,13 @@ def separable(data, n_max=30, d_max=3):
 @FAST
 @given(arrays(elements=any_finite))
 def test_tanh_matches_torch(torch, x):
-    close(tanh(x), torch.tanh(_t(torch, x)).numpy(), rtol=1e-14, atol=1e-300)
+    close(tanh(x), torch.tanh(as_tensor(torch, x)).numpy(), rtol=1e-14, atol=1e-300)
 
 
 @FAST
 @given(arrays(elements=small))
 def test_tanh_grad_matches_torch_autograd(torch, x):
-    t = _t(torch, x, grad=True)
+    t = as_tensor(torch, x, grad=True)
     torch.tanh(t).sum().backward()
     close(tanh_grad(x), t.grad.numpy(), rtol=1e-12, atol=1e-15)
 
@@ -117,14 +99,14 @@ def test_tanh_grad_keeps_relative_precision_in_the_tails(x):
 @given(arrays(elements=any_finite), slopes)
 def test_leaky_relu_matches_torch(torch, x, a):
     F = torch.nn.functional
-    expected = F.leaky_relu(_t(torch, x), negative_slope=a).numpy()
+    expected = F.leaky_relu(as_tensor(torch, x), negative_slope=a).numpy()
     np.testing.assert_array_equal(leaky_relu(x, negative_slope=a), expected)
 
 
 @FAST
 @given(arrays(elements=st.sampled_from([-2.0, -0.5, 0.0, 0.5, 3.0]) | moderate), slopes)
 def test_leaky_relu_grad_matches_torch_autograd_including_zero(torch, x, a):
-    t = _t(torch, x, grad=True)
+    t = as_tensor(torch, x, grad=True)
     torch.nn.functional.leaky_relu(t, negative_slope=a).sum().backward()
     np.testing.assert_array_equal(leaky_relu_grad(x, negative_slope=a), t.grad.numpy())
 
@@ -146,7 +128,11 @@ def test_neuron_and_its_gradients_match_torch(torch, n, d, activation, data):
     x = data.draw(hnp.arrays(np.float64, (n, d), elements=small))
     w = data.draw(hnp.arrays(np.float64, d, elements=small))
     b = data.draw(small)
-    tx, tw, tb = _t(torch, x, True), _t(torch, w, True), _t(torch, np.array(b), True)
+    tx, tw, tb = (
+        as_tensor(torch, x, True),
+        as_tensor(torch, w, True),
+        as_tensor(torch, np.array(b), True),
+    )
     y = _torch_activation(torch, activation)(tx @ tw + tb)
     close(neuron(x, w, b, activation=activation), y.detach().numpy())
     y.sum().backward()  # each output depends on its own row: sum the per-example grads

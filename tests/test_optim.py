@@ -13,12 +13,14 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import pytest
+from _strategies import PROPERTY, small
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -55,7 +57,6 @@ FAST = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-small = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
 shapes = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)
 
 
@@ -67,11 +68,6 @@ def runs(draw, max_steps=5):
     n_steps = draw(st.integers(1, max_steps))
     grads = [draw(hnp.arrays(np.float64, shape, elements=small)) for _ in range(n_steps)]
     return params, grads
-
-
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
 
 
 @pytest.fixture(scope="module")
@@ -475,3 +471,36 @@ def test_has_converged_with_fewer_changes_than_patience():
     from dlterms import has_converged
 
     assert has_converged([0.0, 0.0, 0.0, 0.0], tol=0.005, patience=5) is None
+
+
+# --- properties ---------------------------------------------------------------
+
+
+@PROPERTY
+@given(
+    hnp.arrays(np.float64, st.integers(1, 4), elements=st.floats(0.1, 10)),
+    hnp.arrays(np.float64, 4, elements=st.floats(-100, 100)),
+    st.floats(0.01, 1.0),
+)
+def test_gradient_descent_converges_on_a_quadratic_for_small_steps(a, x0, fraction):
+    # f(x) = sum(a x^2) / 2 has gradient a x; a step of eta < 1 / max(a) contracts.
+    x0 = x0[: a.size]
+    eta = fraction / a.max()
+    path = gradient_descent(lambda x: a * x, x0, learning_rate=eta, n_steps=200)
+    assert path.shape == (201, a.size)
+    np.testing.assert_array_equal(path[0], x0)
+    assert np.all(np.diff(np.abs(path), axis=0) <= 0)
+    bound = (1 - eta * a.min()) ** 200 * np.abs(x0)
+    assert np.all(np.abs(path[-1]) <= bound * (1 + 1e-9) + 1e-300)
+    np.testing.assert_array_equal(path[1], gradient_descent_step(x0, a * x0, learning_rate=eta))
+
+
+@PROPERTY
+@given(st.floats(2.5, 100), st.floats(0.1, 10))
+def test_gradient_descent_reports_divergence_with_the_step(factor, a):
+    # eta > 2 / a makes |x| grow by |1 - eta a| > 1 per step, until it overflows.
+    with pytest.raises(ValueError, match=r"diverged at step \d+ .*too large") as info:
+        gradient_descent(lambda x: a * x, 1.0, learning_rate=factor / a, n_steps=100_000)
+    step = int(re.search(r"step (\d+)", str(info.value)).group(1))
+    # |x_t| = (factor - 1)^t passes 1e300 (where a * x or eta * grad may overflow) no sooner
+    assert step >= np.log(1e300) / np.log(factor - 1)

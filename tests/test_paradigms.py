@@ -80,11 +80,6 @@ def classification_data(draw, n_max=30, d_max=3):
     return x, y, w, draw(st.floats(-3, 3))
 
 
-@pytest.fixture(scope="module")
-def sk_linear():
-    return pytest.importorskip("sklearn.linear_model")
-
-
 def _logistic_set(n=200, seed=0):
     """Standardised inputs and labels drawn from a logistic model: not separable."""
     rng = np.random.default_rng(seed)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _strategies import as_tensor, moderate
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -36,7 +37,6 @@ from dlterms import (
 FAST = settings(
     max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
-moderate = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 small = st.floats(-5, 5, allow_nan=False, allow_infinity=False)
 strengths = st.floats(0.0, 10.0, allow_nan=False)
 shapes = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5)
@@ -55,18 +55,9 @@ def close(actual, expected, rtol=1e-12, atol=1e-12):
     np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol)
 
 
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
-def _t(torch, array, grad=False):
-    return torch.tensor(np.asarray(array, dtype=np.float64), requires_grad=grad)
-
-
 def _autograd(torch, penalty, weights):
     """Value and gradients of a torch penalty of a list of tensors."""
-    tensors = [_t(torch, w, grad=True) for w in weights]
+    tensors = [as_tensor(torch, w, grad=True) for w in weights]
     value = penalty(tensors)
     value.backward()
     return value.item(), [t.grad.numpy() for t in tensors]
@@ -101,8 +92,8 @@ def test_l2_penalty_and_gradient_match_torch_autograd(torch, weights, lam):
 )
 def test_weight_decay_step_matches_torch_sgd_weight_decay(torch, pair, lr, decay):
     params, grad = pair
-    p = torch.nn.Parameter(_t(torch, params))
-    p.grad = _t(torch, grad)
+    p = torch.nn.Parameter(as_tensor(torch, params))
+    p.grad = as_tensor(torch, grad)
     torch.optim.SGD([p], lr=lr, weight_decay=decay).step()
     ours = weight_decay_step(params, grad, learning_rate=lr, weight_decay=decay)
     close(ours, p.detach().numpy(), rtol=1e-12, atol=1e-9)
@@ -127,7 +118,7 @@ def test_activity_penalty_matches_the_keras_formula_in_torch(torch, a, l1, l2):
 )
 def test_max_norm_matches_torch_renorm_on_a_dense_kernel(torch, w, c, axis):
     # renorm's dim is the axis that is kept, the other one is summed over
-    expected = torch.renorm(_t(torch, w), p=2, dim=1 - axis, maxnorm=c).numpy()
+    expected = torch.renorm(as_tensor(torch, w), p=2, dim=1 - axis, maxnorm=c).numpy()
     close(max_norm(w, c, axis=axis), expected, rtol=1e-6, atol=1e-6)  # renorm adds 1e-7
 
 
@@ -135,7 +126,7 @@ def test_max_norm_matches_torch_renorm_on_a_dense_kernel(torch, w, c, axis):
 @given(arrays(small, hnp.array_shapes(min_dims=4, max_dims=4, max_side=3)), st.floats(0.1, 3.0))
 def test_max_norm_matches_torch_renorm_per_conv_filter(torch, w, c):
     # a Keras conv kernel (rows, cols, in, out): one norm per output filter
-    expected = torch.renorm(_t(torch, w), p=2, dim=3, maxnorm=c).numpy()
+    expected = torch.renorm(as_tensor(torch, w), p=2, dim=3, maxnorm=c).numpy()
     close(max_norm(w, c, axis=(0, 1, 2)), expected, rtol=1e-6, atol=1e-6)
 
 
@@ -158,13 +149,13 @@ def batches(draw, elements=small):
 @given(batches(), st.floats(0.0, 1.0), st.floats(1e-5, 1e-1))
 def test_batch_norm_train_matches_torch_with_updated_buffers(torch, case, momentum, eps):
     x, gamma, beta, running_mean, running_var = case
-    mean_buf, var_buf = _t(torch, running_mean), _t(torch, running_var)
+    mean_buf, var_buf = as_tensor(torch, running_mean), as_tensor(torch, running_var)
     expected = torch.nn.functional.batch_norm(
-        _t(torch, x),
+        as_tensor(torch, x),
         mean_buf,
         var_buf,
-        _t(torch, gamma),
-        _t(torch, beta),
+        as_tensor(torch, gamma),
+        as_tensor(torch, beta),
         training=True,
         momentum=momentum,
         eps=eps,
@@ -182,11 +173,11 @@ def test_batch_norm_train_matches_torch_with_updated_buffers(torch, case, moment
 def test_batch_norm_inference_matches_torch_eval_mode(torch, case, eps):
     x, gamma, beta, running_mean, running_var = case
     expected = torch.nn.functional.batch_norm(
-        _t(torch, x),
-        _t(torch, running_mean),
-        _t(torch, running_var),
-        _t(torch, gamma),
-        _t(torch, beta),
+        as_tensor(torch, x),
+        as_tensor(torch, running_mean),
+        as_tensor(torch, running_var),
+        as_tensor(torch, gamma),
+        as_tensor(torch, beta),
         training=False,
         eps=eps,
     )
@@ -200,13 +191,15 @@ def test_batch_norm_layer_running_stats_after_several_steps_match_torch(torch):
     mean, var = np.zeros(3), np.ones(3)
     for _ in range(4):
         x = rng.normal(2.0, 3.0, size=(4, 3, 2, 2))
-        layer(_t(torch, x))
+        layer(as_tensor(torch, x))
         _, mean, var = batch_norm_train(x, None, None, mean, var, momentum=0.2)
     close(mean, layer.running_mean.numpy())
     close(var, layer.running_var.numpy())
     layer.eval()
     x = rng.normal(size=(1, 3, 2, 2))
-    close(batch_norm_inference(x, None, None, mean, var), layer(_t(torch, x)).detach().numpy())
+    close(
+        batch_norm_inference(x, None, None, mean, var), layer(as_tensor(torch, x)).detach().numpy()
+    )
 
 
 def test_gaussian_noise_is_normal_with_the_given_stddev():

@@ -34,11 +34,6 @@ def rnn_problems(draw, max_steps=6):
     return arr(t, n, d_in), arr(n, hidden), params, arr(t, n, hidden)
 
 
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
 def _torch_rnn(torch, params):
     """torch.nn.RNN in float64 holding our weights (torch stores the transposes)."""
     w_xh, w_hh, b_h = params

@@ -37,11 +37,6 @@ LINE = re.compile(
 )
 
 
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
 @st.composite
 def stacks(draw, *, softmax_last=True):
     """A random stack: inputs, labels, parameters and activation names."""

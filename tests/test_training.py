@@ -36,11 +36,6 @@ FAST = settings(
 seeds = st.integers(0, 2**32 - 1)
 
 
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
 def _blobs(n, seed, separation=1.0):
     """Two overlapping Gaussian classes in 2-D, centred at (-s, 0) and (s, 0)."""
     rng = np.random.default_rng(seed)
