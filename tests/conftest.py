@@ -77,3 +77,13 @@ def sk_cluster():
 @pytest.fixture(scope="session")
 def sk_linear():
     return pytest.importorskip("sklearn.linear_model")
+
+
+@pytest.fixture
+def warnings_are_errors():
+    """Every warning, not only RuntimeWarning, fails the test that uses this."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield

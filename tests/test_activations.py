@@ -23,6 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import dlterms
 from dlterms import log_softmax, relu, relu_grad, sigmoid, sigmoid_grad, softmax, softmax_jvp
 
 # --- against independent implementations -----------------------------------
@@ -129,3 +130,24 @@ def test_softmax_jvp_matches_central_differences(data):
     jvp = softmax_jvp(z, v, axis=axis)
     np.testing.assert_allclose(jvp, numeric, rtol=1e-5, atol=1e-8)
     np.testing.assert_allclose(jvp.sum(axis=axis), 0.0, atol=1e-12)
+
+
+# --- the edges of the float64 range (regression tests; generated extremes for every
+# --- export run in test_reference_common.py) ------------------------------------------
+
+MAX = np.finfo(float).max
+TINY = 5e-324  # the smallest subnormal
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_log_softmax_takes_a_full_range_gap_without_a_warning():
+    assert dlterms.log_softmax(np.array([MAX, -MAX])).tolist() == [0.0, -np.inf]
+    assert dlterms.softmax(np.array([MAX, -MAX])).tolist() == [1.0, 0.0]
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+@pytest.mark.parametrize("name", ["relu", "tanh", "sigmoid", "linear", "leaky_relu"])
+def test_apply_activation_names_its_own_argument(name):
+    for function in (dlterms.apply_activation, dlterms.apply_activation_grad):
+        with pytest.raises(ValueError, match=r"^x must be finite"):
+            function([[np.nan]], name)

@@ -124,10 +124,8 @@ def test_strict_really_is_strict_a_broken_link_publishes_nothing(out, tmp_path):
     shutil.copytree(ROOT / "glossary", glossary)
     path = glossary / "softmax.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace("explanation: |\n", "explanation: |\n  See [the missing page](missing.md).\n", 1),
-        encoding="utf-8",
-    )
+    broken = "explanation: |\n  See [the missing page](missing.md).\n"
+    path.write_text(text.replace("explanation: |\n", broken, 1), encoding="utf-8")
     proc = subprocess.run(_cmd(out, glossary), capture_output=True, text=True)
     assert proc.returncode == 1, proc.stderr
     assert "missing.md" in proc.stderr

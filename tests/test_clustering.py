@@ -8,10 +8,12 @@ centroid, a converged centroid is the mean of its cluster, and a seed fixes the 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from _strategies import ORACLE, PROPERTY, assert_close
 from hypothesis import given
 from hypothesis import strategies as st
 
+import dlterms
 from dlterms import kmeans
 
 # --- against independent implementations -----------------------------------
@@ -68,3 +70,31 @@ def test_kmeans_inertia_never_increases_and_labels_are_nearest(seed, k, n, d):
     first, second = kmeans(x, k, rng=seed), kmeans(x, k, rng=seed)
     np.testing.assert_array_equal(first[0], second[0])  # same seed, same clustering
     np.testing.assert_array_equal(first[1], second[1])
+
+
+# --- the edges of the float64 range (regression tests; generated extremes for every
+# --- export run in test_reference_common.py) ------------------------------------------
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_kmeans_plus_plus_survives_underflowing_squared_distances():
+    x = np.array([[1e-200, 0.0], [2e-200, 0.0], [1e300, 0.0]])
+    for seed in range(5):
+        _, indices = dlterms.kmeans_plus_plus(x, 3, rng=seed)
+        assert sorted(indices.tolist()) == [0, 1, 2]
+        dlterms.kmeans(x, 3, init="k-means++", rng=seed)
+
+
+SQUARE = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+@pytest.mark.parametrize("power", [-1070, -1000, -500, 0, 500, 1000, 1019])
+def test_kmeans_answer_does_not_depend_on_the_scale(power):
+    scale = 2.0**power
+    init = np.array([[0.0, 0.0], [0.0, 1.0]])
+    expected_centroids, expected_labels = dlterms.kmeans(SQUARE, 2, init=init)
+    centroids, labels = dlterms.kmeans(SQUARE * scale, 2, init=init * scale)
+    assert labels.tolist() == expected_labels.tolist()
+    if power > -1000:  # below, the centroids (means) are subnormal and round
+        assert (centroids / scale).tolist() == expected_centroids.tolist()

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.lib.stride_tricks import sliding_window_view
 
+import dlterms
 from dlterms import (
     add_noise,
     bootstrap_confidence_interval,
@@ -595,3 +596,37 @@ def test_random_undersample_keeps_each_majority_row_equally_often():
     # each "a" survives with probability 2 / 6; 5 standard errors of a binomial
     p = 2 / 6
     assert np.all(np.abs(kept[y == "a"] / n_draws - p) < 5 * np.sqrt(p * (1 - p) / n_draws))
+
+
+# --- the edges of the float64 range (regression tests; generated extremes for every
+# --- export run in test_reference_common.py) ------------------------------------------
+
+MAX = np.finfo(float).max
+TINY = 5e-324  # the smallest subnormal
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_min_max_transform_keeps_subnormal_data():
+    x = np.array([[TINY], [2 * TINY], [0.0]])
+    assert dlterms.min_max_transform(x, dlterms.min_max_fit(x)).ravel().tolist() == [
+        0.5,
+        1.0,
+        0.0,
+    ]
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+@pytest.mark.parametrize("n_bins", [1, 2, 3, 4, 7])
+@pytest.mark.parametrize("x", [[0.0, TINY, 3 * TINY], [-2 * TINY, 5 * TINY], [-MAX, MAX]])
+def test_uniform_edges_run_from_min_to_max_and_never_decrease(x, n_bins):
+    edges = dlterms.uniform_edges(np.array(x), n_bins)
+    assert edges[0] == min(x) and edges[-1] == max(x)
+    assert np.all(edges[1:] >= edges[:-1])
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_quantile_edges_keep_tiny_values_on_a_wide_feature():
+    edges = dlterms.quantile_edges(np.array([1e-300, 2e-300, 1e300, 1e-310]), 3)
+    assert edges[0] == 1e-310 and edges[-1] == 1e300
+    edges = dlterms.quantile_edges(np.array([-MAX, 1e-300, MAX]), 2)
+    assert edges.tolist() == [-MAX, 1e-300, MAX]

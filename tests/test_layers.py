@@ -9,6 +9,7 @@ standardises each feature.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from _strategies import (
     FEW,
     ORACLE,
@@ -25,6 +26,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import dlterms
 from dlterms import batch_norm, dense, dropout
 
 # --- against independent implementations -----------------------------------
@@ -123,3 +125,24 @@ def test_batch_norm_standardises_each_feature(shape, seed, data):
     per_feature = (1, -1) + (1,) * (x.ndim - 2)
     affine = gamma.reshape(per_feature) * y + beta.reshape(per_feature)
     np.testing.assert_allclose(batch_norm(x, gamma, beta, eps=eps), affine, rtol=1e-12)
+
+
+# --- the edges of the float64 range (regression tests; generated extremes for every
+# --- export run in test_reference_common.py) ------------------------------------------
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+@pytest.mark.parametrize("power", [200, 500, 1000, 1019])
+def test_batch_norm_answer_does_not_depend_on_a_large_scale(power):
+    x = np.array([[1.0, -3.0], [3.0, 0.5], [4.0, 2.0]])
+    reference = dlterms.batch_norm(x * 2.0**100)  # eps is negligible from here on
+    np.testing.assert_allclose(dlterms.batch_norm(x * 2.0**power), reference, rtol=1e-15)
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+@pytest.mark.parametrize("power", [-1074, -1060, -1000, -600])
+def test_batch_norm_of_tiny_input_is_finite_and_tiny(power):
+    x = np.array([[1.0], [3.0], [4.0]]) * 2.0**power
+    out = dlterms.batch_norm(x)
+    assert np.all(np.isfinite(out)) and np.all(np.abs(out) < 1e-100)
+    np.testing.assert_array_equal(np.sign(out), np.sign(x - x.mean()))

@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import dlterms
 from dlterms import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -519,3 +520,68 @@ def test_cross_entropy_index_and_one_hot_targets_agree_on_either_axis(data):
     assert loss == pytest.approx(cross_entropy(logits.T, target, axis=0), rel=1e-12)
     expected = -np.mean(log_softmax(logits)[np.arange(n), target])
     assert loss == pytest.approx(expected, rel=1e-12, abs=1e-300)
+
+
+# --- the edges of the float64 range (regression tests; generated extremes for every
+# --- export run in test_reference_common.py) ------------------------------------------
+
+MAX = np.finfo(float).max
+TINY = 5e-324  # the smallest subnormal
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_cross_entropy_takes_a_full_range_gap():
+    logits = np.array([[MAX, -MAX], [0.0, 0.0]])
+    assert dlterms.cross_entropy(logits, np.array([0, 0])) == pytest.approx(np.log(2) / 2)
+    # the exact mean (2 MAX + 0) / 2 = MAX is representable
+    halves = np.array([[MAX / 2, -MAX / 2], [0.0, 0.0]])
+    assert dlterms.cross_entropy(halves, np.array([1, 0])) == pytest.approx(MAX / 2)
+    soft = np.array([[0.5, 0.5], [1.0, 0.0]])
+    assert np.isfinite(dlterms.cross_entropy(halves, soft))
+    with pytest.raises(ValueError, match="cross-entropy must fit in float64"):
+        dlterms.cross_entropy(np.array([[MAX, -MAX]]), np.array([1]))
+
+
+# (function, arguments whose exact mean is representable, that exact mean)
+REPRESENTABLE = [
+    ("mean_squared_error", ([1e200, 0.0], [0.0, 0.0]), None),
+    ("mean_squared_error", ([1e154, 1e154], [0.0, 0.0]), 1e308),
+    ("mean_absolute_error", ([MAX, 0.0], [-MAX, 0.0]), MAX),
+    ("mean_absolute_error", ([1e308, 1e308], [0.0, 0.0]), 1e308),
+    ("hinge_loss", ([1.0, 1.0], [-1e308, -1e308]), 1e308),
+    ("squared_hinge_loss", ([1, 1], [-1e154, -1e154]), 1e308),
+    ("log_cosh_loss", ([0.0, 0.0], [1e308, 1e308]), 1e308),
+    ("log_cosh_loss", ([MAX, 0.0], [-MAX, 0.0]), MAX),
+    ("binary_cross_entropy_with_logits", ([1.0, 1.0], [-1e308, -1e308]), 1e308),
+    ("poisson_loss", ([0.0, 0.0], [1e308, 1e308]), 1e308),
+    ("categorical_hinge_loss", ([[1.0, 0.0], [1.0, 0.0]], [[-1e308, 1e308]] * 2), None),
+]
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+@pytest.mark.parametrize(("name", "args", "exact"), REPRESENTABLE)
+def test_mean_reductions_are_finite_where_the_exact_mean_is(name, args, exact):
+    arrays = [np.array(a) for a in args]
+    try:
+        result = getattr(dlterms, name)(*arrays)
+    except ValueError as error:  # only a mean beyond float64 may be refused
+        assert exact is None and "must fit in float64" in str(error)
+        return
+    assert np.isfinite(result)
+    if exact is not None:
+        assert result == pytest.approx(exact, rel=1e-12)
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_mean_reduction_beyond_float64_raises_a_clear_error():
+    with pytest.raises(ValueError, match=r"mean squared error must fit in float64.*4e\+616"):
+        dlterms.mean_squared_error(np.array([1e308, -1e308]), np.array([-1e308, 1e308]))
+    with pytest.raises(ValueError, match="mean absolute error must fit in float64"):
+        dlterms.mean_absolute_error(np.array([MAX]), np.array([-MAX]))
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_mean_reductions_are_exact_at_ordinary_scale():
+    assert dlterms.mean_squared_error([1.0, 2.0, 3.0], [1.0, 2.0, 5.0]) == 4 / 3
+    assert dlterms.mean_squared_error([TINY, 0.0], [0.0, 0.0]) == 0.0  # TINY^2 / 2 rounds to 0
+    assert dlterms.mean_absolute_error([TINY * 4, 0.0], [0.0, 0.0]) == TINY * 2

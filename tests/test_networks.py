@@ -13,6 +13,7 @@ from _strategies import as_tensor
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import dlterms
 from dlterms import (
     bottleneck,
     count_parameters,
@@ -408,3 +409,15 @@ def test_mlp_backward_refuses_a_gradient_of_the_wrong_shape():
     params = _random_params([3, 2], 0)
     with pytest.raises(ValueError, match=r"grad_output must have the same shape"):
         mlp_backward(np.ones((2, 3)), params, np.ones((2, 3)))
+
+
+# --- the edges of the float64 range (regression tests; generated extremes for every
+# --- export run in test_reference_common.py) ------------------------------------------
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_residual_block_grad_validates_bias2():
+    w1, w2 = np.ones((2, 3)), np.ones((3, 2))
+    for bad, match in [([np.nan, 1.0], "bias2 must be finite"), ([1.0], "bias2 must have")]:
+        with pytest.raises(ValueError, match=match):
+            dlterms.residual_block_grad([1.0, 2.0], w1, None, w2, bad, [1.0, 0.0])

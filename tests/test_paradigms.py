@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import dlterms
 from dlterms import (
     adaboost_fit,
     adaboost_predict,
@@ -615,3 +616,18 @@ def test_no_warnings_on_extreme_inputs():
         close(weight, [1.0])
         close(bias, 0.0)
         assert predict_proba_logistic([[1e308]], [1.0], 0.0).tolist() == [1.0]
+
+
+# --- the edges of the float64 range (regression tests; generated extremes for every
+# --- export run in test_reference_common.py) ------------------------------------------
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+def test_active_learning_accepts_low_precision_probabilities(dtype):
+    p = np.array([[0.1, 0.2, 0.7], [0.3, 0.3, 0.4], [0.05, 0.05, 0.9]], dtype=dtype)
+    indices, labels = dlterms.pseudo_label(p, threshold=0.85)
+    assert indices.tolist() == [2] and labels.tolist() == [2]
+    assert dlterms.uncertainty_query(p, 1).tolist() == [1]
+    with pytest.raises(ValueError, match="sum to 1"):
+        dlterms.pseudo_label(np.array([[0.5, 0.6]], dtype=dtype))

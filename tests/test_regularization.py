@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import dlterms
 from dlterms import (
     activity_penalty,
     activity_penalty_grad,
@@ -372,3 +373,16 @@ def test_l1_subgradient_is_zero_at_zero_and_bounded_there():
     h = 1e-6  # one-sided slopes at 0 are +-lam; 0 lies between them
     assert l1_penalty(h, 2.0) / h == pytest.approx(2.0)
     assert l1_penalty(-h, 2.0) / -h == pytest.approx(-2.0)
+
+
+# --- the edges of the float64 range (regression tests; generated extremes for every
+# --- export run in test_reference_common.py) ------------------------------------------
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_activity_penalty_keeps_its_promise():
+    a = np.array([[1e308], [1e308]])
+    assert dlterms.activity_penalty(a, l1=1.0) == 1e308
+    assert dlterms.activity_penalty(np.array([[1e160]] * 4), l2=1e-20) == pytest.approx(1e300)
+    with pytest.raises(ValueError, match="activity penalty must fit in float64"):
+        dlterms.activity_penalty(np.array([[1e200]]), l2=1.0)

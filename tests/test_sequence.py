@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import dlterms
 from dlterms import pad_sequences, rnn_bptt, rnn_cell, rnn_forward, truncate_at_eos
 
 FAST = settings(
@@ -305,3 +306,16 @@ def test_pad_sequences_refuses_bad_containers():
         pad_sequences([[1, 2], [[3]]])
     with pytest.raises(ValueError, match="max_length"):
         pad_sequences([[1, 2]], max_length=0)
+
+
+# --- the edges of the float64 range (regression tests; generated extremes for every
+# --- export run in test_reference_common.py) ------------------------------------------
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_rnn_shape_errors_name_the_input_too():
+    w_xh, w_hh = np.ones((2, 3)), np.ones((3, 3))
+    with pytest.raises(ValueError, match=r"to match x_t of shape \(2,\)"):
+        dlterms.rnn_cell(np.ones(2), np.ones((4, 3)), w_xh, w_hh)
+    with pytest.raises(ValueError, match=r"to match xs of shape \(5, 4, 2\)"):
+        dlterms.rnn_forward(np.ones((5, 4, 2)), np.ones((3, 3)), w_xh, w_hh)
