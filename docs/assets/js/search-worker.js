@@ -14,7 +14,7 @@
 var STOP = new Set(("a an and are as at be by can do does difference define definition " +
   "for how i in is it its meaning of on or the to use used vs versus what whats when " +
   "where which who why with explain between").split(" "));
-var KIND_WEIGHT = { term: 1, api: 0.45, page: 0.3 };
+var KIND_WEIGHT = { term: 1, api: 0.35, page: 0.3 };
 var docs = [];
 
 function fold(s) {
@@ -56,30 +56,30 @@ function best(tokens, q, prefix) {
 }
 
 function score(d, q, qkey, typing) {
-  var s = 0;
+  var name = 0;  // the query is, or names, a term or an alias
   if (d.keys.has(qkey)) {
-    s = d.termKey === qkey ? 1100 : 1000;
+    name = d.termKey === qkey ? 1100 : 1000;
   } else if (d.keys.size) {
     for (var start = 0; start < q.length; start++) {
       for (var end = q.length; end > start; end--) {
         if (end - start === q.length) continue;
         if (d.keys.has(q.slice(start, end).join(""))) {
-          s = Math.max(s, 600 + 20 * (end - start) - 5 * start);
+          name = Math.max(name, 600 + 20 * (end - start) - 5 * start);
         }
       }
     }
   }
-  var matched = 0;
+  var word = 0, matched = 0;
   for (var i = 0; i < q.length; i++) {
     var prefix = typing && i === q.length - 1;
     var t = best(d.title, q[i], prefix), a = best(d.alias, q[i], prefix), x = best(d.text, q[i], prefix);
     if (t || a || x) matched++;
-    s += 30 * t + 20 * a + 4 * x;
+    word += 30 * t + 20 * a + 4 * x;
   }
-  if (!matched) return 0;
-  if (d.termKey.startsWith(qkey)) s += 40;
-  s *= (0.5 + 0.5 * matched / q.length);
-  return s * (KIND_WEIGHT[d.kind] || 0.3);
+  if (!name && !matched) return 0;
+  if (d.termKey.startsWith(qkey)) word += 40;
+  word *= 0.5 + 0.5 * matched / q.length;
+  return (name + word) * (KIND_WEIGHT[d.kind] || 0.3);
 }
 
 function escapeHtml(s) {
