@@ -50,6 +50,7 @@ browser:
 bench: $(TEST_DEPS)
 	$(PY) benchmarks/bench_functions.py --out benchmarks/results --plot docs/assets/benchmarks/functions.svg
 	$(PY) benchmarks/bench_build.py --out benchmarks/results
+	$(PY) benchmarks/bench_site.py --out benchmarks/results
 
 clean:
 	rm -rf site dist build .cache
