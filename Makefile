@@ -55,6 +55,7 @@ bench: $(TEST_DEPS)
 	$(PY) benchmarks/bench_build.py --out benchmarks/results
 	$(VENV)/bin/dlterms check >/dev/null
 	$(PY) benchmarks/bench_startup.py --out benchmarks/results
+	$(PY) benchmarks/bench_site.py --out benchmarks/results
 
 clean:
 	rm -rf site dist build .cache

@@ -539,3 +539,146 @@ def test_screenshots(tab):
     pw.expect(tab.page.locator(".katex-display").first).to_be_visible()
     _save_screenshot(tab.page, "term-mean-squared-error.png", full_page=True)
     tab.assert_clean("screenshots")
+
+
+# --------------------------------------------------------------------------- 7. search ranks like a glossary
+
+#: A learner's query and the page that must come first.
+LEARNER_QUERIES = {
+    "MSE": "mean-squared-error",
+    "BN": "batch-normalization",
+    "relu": "relu",
+    "crossentropy": "cross-entropy-loss",
+    "L1": "l1-regularization",
+    "what is an epoch": "epoch",
+    "softmax vs sigmoid": "softmax",
+    "k means": "k-means",
+    "adam optimizer": "adam",
+    "vanishing gradients": "vanishing-gradient",
+    "one hot": "one-hot-encoding",
+    "auc": "roc-curve",
+}
+
+# JS: note when the result list next changes (the answer to the key about to be pressed).
+WATCH_RESULTS = """() => {
+    window.__dltChanged = false;
+    const list = document.querySelector(".md-search-result__list");
+    const seen = new MutationObserver(() => { window.__dltChanged = true; seen.disconnect(); });
+    seen.observe(list, { childList: true, subtree: true });
+}"""
+
+
+def _type_query(tab: Tab, query: str) -> list[str]:
+    """Type `query` into the open search box; return the result links, best first."""
+    box = tab.page.locator("input.md-search__input")
+    box.fill("")
+    tab.page.keyboard.type(query[:-1])
+    tab.page.wait_for_timeout(150)  # the answer to the prefix arrives and is drawn
+    tab.page.evaluate(WATCH_RESULTS)
+    tab.page.keyboard.type(query[-1])
+    tab.page.wait_for_function("window.__dltChanged")
+    pw.expect(box).to_have_value(query)
+    return tab.page.locator(".md-search-result__item > a").evaluate_all(
+        "els => els.map(e => new URL(e.href).pathname + new URL(e.href).hash)"
+    )
+
+
+def test_learner_queries_find_the_right_term_first(tab):
+    tab.goto("")
+    tab.page.keyboard.press("/")
+    pw.expect(tab.page.locator("input.md-search__input")).to_be_focused()
+    wrong = {}
+    for query, entry_id in LEARNER_QUERIES.items():
+        hrefs = _type_query(tab, query)
+        if not hrefs or hrefs[0] != f"/terms/{entry_id}/":
+            wrong[query] = hrefs[:3]
+    assert not wrong, f"first results: {wrong}"
+    # previews are readable text: no TeX, no dollar signs
+    _type_query(tab, "sigmoid")
+    preview = tab.page.locator(".md-search-result__item").first.inner_text()
+    assert "\\" not in preview and "$" not in preview, preview
+    tab.assert_clean("learner queries")
+
+
+def test_search_downloads_a_small_index_once(tab):
+    sizes: dict[str, int] = {}
+    tab.page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())))
+    tab.goto("", wait_until="networkidle")
+    index = [u for u in sizes if u.endswith("search/search_index.json")]
+    assert len(index) == 1 and sizes[index[0]] < 250_000, {u: sizes[u] for u in index}
+    assert sum(sizes.values()) < 500_000, f"home page: {sum(sizes.values())} bytes"
+    assert not [u for u in sizes if "katex" in u], "a page without math loads no KaTeX"
+
+
+# --------------------------------------------------------------------------- 8. formulas in sight
+
+# JS: put a term page's article in place (as SHOW_AND_CHECK does), typeset it, and measure
+# every display formula: how much wider than its column it is, and whether it says so.
+FORMULAS_REPORT = """async ([url, timeout]) => {
+    const response = await fetch(url);
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html")
+        .querySelector("article.md-content__inner");
+    document.querySelector("article.md-content__inner").replaceWith(document.adoptNode(fresh));
+    document$.next(document);
+    const deadline = Date.now() + timeout;
+    while (document.querySelector(".arithmatex:not([data-typeset])") && Date.now() < deadline) {
+        await new Promise(later => setTimeout(later, 10));
+    }
+    await new Promise(later => requestAnimationFrame(() => setTimeout(later, 0)));
+    return Array.from(document.querySelectorAll("article div.arithmatex")).map(el => {
+        const style = getComputedStyle(el);
+        return {
+            tex: (el.querySelector("annotation") || el).textContent.slice(0, 60),
+            over: el.scrollWidth - el.clientWidth,
+            scrolls: style.overflowX === "auto" || style.overflowX === "scroll",
+            marked: el.getAttribute("data-overflow"),
+            mask: style.maskImage || style.webkitMaskImage || "none",
+        };
+    });
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_display_formula_is_in_sight(tab, width):
+    """At 1280 px every display formula fits its column; at 390 px one that does not
+    scrolls sideways and shows it (marked, with a fade), so nothing is cut off unseen."""
+    tab.page.set_viewport_size({"width": width, "height": 800})
+    tab.goto("terms/softmax/")
+    too_wide, unmarked, measured = [], [], 0
+    for entry in default_glossary():
+        if not entry.formula:
+            continue
+        formulas = tab.page.evaluate(FORMULAS_REPORT, [tab.base + f"terms/{entry.id}/", 5000])
+        measured += len(formulas)
+        for f in formulas:
+            if f["over"] <= 1:
+                continue
+            if width >= 1280:
+                too_wide.append(f"{entry.id}: {f['over']} px too wide: {f['tex']!r}")
+            elif not (f["scrolls"] and f["marked"] and f["mask"] != "none"):
+                unmarked.append(f"{entry.id}: overflows {f['over']} px unmarked: {f}")
+    assert measured >= sum(1 for e in default_glossary() if e.formula)
+    assert not too_wide, "\n" + "\n".join(too_wide)
+    assert not unmarked, "\n" + "\n".join(unmarked)
+    tab.assert_clean(f"formulas at {width} px")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_term_page_screenshots_at_phone_and_desktop_width(tab, width):
+    tab.page.set_viewport_size({"width": width, "height": 844 if width < 500 else 800})
+    tab.goto("terms/adam/")
+    _wait_for_math(tab.page)
+    page = tab.page
+    # nothing but a formula or a figure card scrolls sideways; the page itself does not
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # the copy button does not cover the first line of code
+    button = page.locator(".md-code__button").first
+    if button.count():
+        code = page.locator("pre > code").first
+        b, c = button.bounding_box(), code.bounding_box()
+        line = page.evaluate(
+            "c => parseFloat(getComputedStyle(c).paddingTop)", code.element_handle()
+        )
+        assert b["y"] + b["height"] <= c["y"] + line + 1, (b, c, line)
+    _save_screenshot(page, f"term-adam-{width}px.png", full_page=True)
+    tab.assert_clean(f"screenshot at {width} px")

@@ -296,4 +296,7 @@ def _build_into(
     text = json.dumps(info, indent=2) + "\n"
     (gen / "dist" / INFO_FILE).write_text(text, encoding="utf-8")
     (gen / "site" / INFO_FILE).write_text(text, encoding="utf-8")
+    # The site links the deck (home page and every term page): the same file, in the site.
+    (gen / "site" / "downloads").mkdir(exist_ok=True)
+    shutil.copy2(gen / "dist" / DECK_FILE, gen / "site" / "downloads" / DECK_FILE)
     say(f"      {len(glossary)} entries -> {dist_dir.name}/{DECK_FILE}")

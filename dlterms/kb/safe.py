@@ -41,7 +41,7 @@ ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _TAGS = frozenset(
     """a abbr b blockquote br caption code col colgroup dd del details div dl dt em figcaption
     figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre s small span strong sub summary
-    sup table tbody td tfoot th thead tr u ul autoref""".split()
+    sup table tbody td tfoot th thead tr u ul wbr autoref""".split()
 )
 _COMMON = {"class", "id", "title"}
 _ATTRIBUTES = {
