@@ -208,13 +208,16 @@ def term_page(
         out += _framework_table(entry)
     if entry.implementation:
         out += _reference_implementation(entry)
+    if entry.references:
+        out += ["## References", ""] + [f"- {_reference(r)}" for r in entry.references] + [""]
     out += _study_nav(*neighbours)
     sources = sources or {}
     named = "; ".join(_md(sources.get(s, s).rstrip(".")) for s in entry.sources)
+    cited = f"*Sources:* {named}. " if named else ""
     out += [
         "---",
         "",
-        f"*Sources:* {named}. *Review it:* "
+        f"{cited}*Review it:* "
         f'<a href="../../{DECK_URL}" class="dlt-deck">download the Anki deck</a> '
         "(`dlterms.apkg`), with a card for every term.",
         "{ .dlt-sources }",
@@ -267,6 +270,11 @@ def _study_nav(prev: Entry | None, nxt: Entry | None) -> list[str]:
     if nxt is not None:
         parts.append(f"Next: {_link(nxt)} →")
     return [" · ".join(parts), "{ .dlt-study-nav }", ""]
+
+
+def _reference(text: str) -> str:
+    """A reference as Markdown: its web address, if any, becomes a link."""
+    return re.sub(r"(https?://[^\s<>()]+[^\s<>().,;])", r"[\1](\1)", _md(text))
 
 
 def _hatnote(entry: Entry, glossary: Glossary) -> list[str]:
