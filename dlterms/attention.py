@@ -585,7 +585,7 @@ def multi_head_attention(query, key, value, params, *, n_heads, mask=None, causa
 
 
 def kv_cache_step(x_t, cache, params, *, n_heads):
-    r"""Decode one position of causal multi-head self-attention, reusing cached keys and values.
+    r"""KV cache decoding: one causal self-attention step that reuses the cached keys and values.
 
     Parameters
     ----------

@@ -88,7 +88,7 @@ def gaussian_kl_standard(mu, log_var):
 
 
 def reparameterize(mu, log_var, *, rng=None):
-    r"""Draw $z = \mu + \sigma \odot \varepsilon$ with $\varepsilon \sim \mathcal{N}(0, I)$.
+    r"""The reparameterization trick: draw z = mu + sigma * eps with standard normal noise eps.
 
     Parameters
     ----------
@@ -245,7 +245,7 @@ def gan_generator_loss(fake_logits):
 
 
 def ddpm_alpha_bar(betas):
-    r"""The share of the signal left after each step of a diffusion noise schedule.
+    r"""Diffusion model noise schedule: the share of the signal left after each step.
 
     Parameters
     ----------

@@ -378,7 +378,7 @@ def _check_finite_parameters(weight, bias) -> None:
 
 
 def saturated_mask(z, *, activation="sigmoid", threshold=0.01):
-    r"""Which units are saturated: where the activation's slope $f'(z)$ is below `threshold`.
+    r"""Saturated neurons: the units where the activation's slope $f'(z)$ is below `threshold`.
 
     Parameters
     ----------
@@ -439,7 +439,7 @@ def saturated_mask(z, *, activation="sigmoid", threshold=0.01):
 
 
 def saturation_fraction(z, *, activation="sigmoid", threshold=0.01):
-    r"""Fraction of units whose activation slope $f'(z)$ is below `threshold`.
+    r"""Fraction of saturated neurons: units whose activation slope $f'(z)$ is below `threshold`.
 
     Parameters
     ----------

@@ -22,7 +22,7 @@ _BLOCK = 256
 
 
 def discounted_return(rewards, *, gamma):
-    r"""The return from every step of an episode: future rewards discounted by `gamma`.
+    r"""Discounted return from every step of an episode: future rewards weighted by `gamma`.
 
     Parameters
     ----------

@@ -30,7 +30,7 @@ def _lr(value, name: str) -> float:
 
 
 def step_decay(step, *, base_lr, step_size, gamma=0.1):
-    r"""Multiply the learning rate by `gamma` every `step_size` steps.
+    r"""Step-decay learning rate schedule: multiply the rate by `gamma` every `step_size` steps.
 
     Parameters
     ----------
@@ -126,7 +126,7 @@ def linear_warmup(step, *, base_lr, warmup_steps, start_factor=0.0):
 
 
 def cosine_decay(step, *, base_lr, total_steps, min_lr=0.0):
-    r"""Lower the learning rate from `base_lr` to `min_lr` along half a cosine wave.
+    r"""Cosine decay: the learning rate falls from `base_lr` to `min_lr` along half a cosine.
 
     Parameters
     ----------

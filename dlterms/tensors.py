@@ -10,7 +10,7 @@ __all__ = ["broadcast_shapes", "tensor_rank"]
 
 
 def broadcast_shapes(*shapes):
-    r"""Shape that arrays of the given shapes broadcast to.
+    r"""Broadcasting: the shape that arrays of the given shapes broadcast to.
 
     Parameters
     ----------

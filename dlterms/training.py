@@ -341,7 +341,7 @@ def fit_mlp(
     first_epoch=0,
     frozen_layers=0,
 ):
-    r"""Train a ReLU network with a softmax output by mini-batch gradient descent.
+    r"""Train a ReLU softmax network by mini-batch descent, recording its generalization curve.
 
     Parameters
     ----------
@@ -485,7 +485,7 @@ def fit_mlp(
 
 
 def generalization_gap(train_loss, val_loss):
-    r"""Validation loss minus training loss, epoch by epoch: the two curves' distance.
+    r"""Generalization gap, epoch by epoch: validation loss minus training loss.
 
     Parameters
     ----------
@@ -563,7 +563,7 @@ def _metadata_array(key: str, value) -> np.ndarray:
 
 
 def save_checkpoint(path, params, **metadata):
-    r"""Write a network's parameters, and numbers describing the run, to an ``.npz`` file.
+    r"""Save a checkpoint: the network's parameters and numbers on the run, in an ``.npz`` file.
 
     Parameters
     ----------

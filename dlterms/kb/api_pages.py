@@ -16,7 +16,14 @@ import re
 
 from dlterms.kb.site_text import plain_text, strip_roles
 
-__all__ = ["API_DIR", "api_index_page", "api_pages", "fix_roles", "module_names", "reference_summary"]
+__all__ = [
+    "API_DIR",
+    "api_index_page",
+    "api_pages",
+    "fix_roles",
+    "module_names",
+    "reference_summary",
+]
 
 API_DIR = "api"
 

@@ -235,8 +235,7 @@ def _reference_implementation(entry: Entry) -> list[str]:
         module = dotted.split(".")[1]
         out += [
             f"[`dlterms.{_short(sig)}`][{ident}]",
-            f": {_md(summary)} Full documentation and source: "
-            f"[`dlterms.{module}`][{ident}].",
+            f": {_md(summary)} Full documentation and source: [`dlterms.{module}`][{ident}].",
             "",
         ]
     return out
@@ -500,7 +499,10 @@ def on_config(config: Any) -> Any:
     """MkDocs hook: expand the navigation's "API reference" into one item per module."""
     from dlterms.kb.api_pages import API_DIR, module_names
 
-    section = [f"{API_DIR}/index.md", *({f"dlterms.{m}": f"{API_DIR}/{m}.md"} for m in module_names())]
+    section = [
+        f"{API_DIR}/index.md",
+        *({f"dlterms.{m}": f"{API_DIR}/{m}.md"} for m in module_names()),
+    ]
     nav = config.get("nav") or []
     for i, item in enumerate(nav):
         if isinstance(item, dict) and item.get("API reference") == f"{API_DIR}/index.md":

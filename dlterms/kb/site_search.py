@@ -31,7 +31,9 @@ __all__ = ["WORKER", "search_docs", "use_worker", "write_index"]
 #: The worker, relative to the site root (served from docs/assets/js/).
 WORKER = "assets/js/search-worker.js"
 
-_MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
+_MATERIAL_WORKER = re.compile(
+    r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"'
+)
 
 
 def search_docs(glossary: Glossary, functions: list[dict[str, str]], pages: list[dict[str, str]]):

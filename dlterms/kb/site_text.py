@@ -132,7 +132,9 @@ def strip_roles(text: str) -> str:
     >>> strip_roles("Same as :func:`~dlterms.softmax` but :mod:`dlterms.losses`.")
     'Same as `softmax` but `dlterms.losses`.'
     """
-    return _ROLE.sub(lambda m: f"`{m.group(1).rsplit('.', 1)[-1] if '~' in m.group(0) else m.group(1)}`", text)
+    return _ROLE.sub(
+        lambda m: f"`{m.group(1).rsplit('.', 1)[-1] if '~' in m.group(0) else m.group(1)}`", text
+    )
 
 
 def plain_text(markdown_text: str) -> str:
