@@ -344,7 +344,7 @@ def quantize(x, scale, zero_point, *, dtype="uint8"):
     Returns
     -------
     ndarray of int64, shape of `x`
-        $\\operatorname{clamp}(\\operatorname{round}(x / s) + z, q_{min}, q_{max})$.
+        $\\operatorname{clamp}(\\operatorname{round}(x / s + z), q_{min}, q_{max})$.
 
     Raises
     ------
@@ -362,16 +362,18 @@ def quantize(x, scale, zero_point, *, dtype="uint8"):
 
     Notes
     -----
-    $$q = \\operatorname{clamp}\\bigl(\\operatorname{round}(x / s) + z,\\; q_{min},\\; q_{max}\\bigr)$$
+    $$q = \\operatorname{clamp}\\bigl(\\operatorname{round}(x / s + z),\\; q_{min},\\; q_{max}\\bigr)$$
 
-    Rounding is to nearest, ties to even (``np.rint``), as in
-    ``torch.quantize_per_tensor``; values outside the representable range saturate.
-    Integers are returned as int64 so that arithmetic on them cannot wrap around.
+    Rounding is to nearest, ties to even (``np.rint``), and the zero point is added
+    before rounding, as in ``torch.quantize_per_tensor``: a tie goes to the even value
+    of `q`, so with an odd zero point ``x / s = 1.5`` becomes ``z + 1``. Values outside
+    the representable range saturate. Integers are returned as int64 so that
+    arithmetic on them cannot wrap around.
 
     Examples
     --------
-    With scale 0.5 and zero point 10: $1.3 / 0.5 = 2.6 \\to 3$, giving 13; $0.25 / 0.5 =
-    0.5$ ties to even, 0, giving 10; $-100$ saturates at 0.
+    With scale 0.5 and zero point 10: $1.3 / 0.5 + 10 = 12.6 \\to 13$; $0.25 / 0.5 + 10 =
+    10.5$ ties to even, 10; $-100$ saturates at 0.
 
     >>> quantize([1.3, 0.25, -100.0], 0.5, 10).tolist()
     [13, 10, 0]
@@ -380,8 +382,8 @@ def quantize(x, scale, zero_point, *, dtype="uint8"):
     q_min, q_max = _qrange(dtype)
     scale, zero_point = _check_scale_zero(scale, zero_point, q_min, q_max)
     with np.errstate(over="ignore"):  # x / scale beyond float range saturates below anyway
-        steps = np.rint(x / scale)
-    return (np.clip(steps, q_min - zero_point, q_max - zero_point) + zero_point).astype(np.int64)
+        q = np.rint(x / scale + zero_point)
+    return np.clip(q, q_min, q_max).astype(np.int64)
 
 
 def dequantize(q, scale, zero_point, *, dtype="uint8"):
