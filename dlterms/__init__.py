@@ -31,8 +31,11 @@ from dlterms import (
     clustering,
     convolution,
     data,
+    decoding,
+    efficiency,
     generative,
     gradients,
+    language_models,
     layers,
     losses,
     metrics,
@@ -46,6 +49,7 @@ from dlterms import (
     sequence,
     sequential,
     tensors,
+    tokenization,
     training,
     transformer,
 )
@@ -55,8 +59,11 @@ from dlterms.autoencoders import *  # noqa: F403
 from dlterms.clustering import *  # noqa: F403
 from dlterms.convolution import *  # noqa: F403
 from dlterms.data import *  # noqa: F403
+from dlterms.decoding import *  # noqa: F403
+from dlterms.efficiency import *  # noqa: F403
 from dlterms.generative import *  # noqa: F403
 from dlterms.gradients import *  # noqa: F403
+from dlterms.language_models import *  # noqa: F403
 from dlterms.layers import *  # noqa: F403
 from dlterms.losses import *  # noqa: F403
 from dlterms.metrics import *  # noqa: F403
@@ -70,6 +77,7 @@ from dlterms.schedules import *  # noqa: F403
 from dlterms.sequence import *  # noqa: F403
 from dlterms.sequential import *  # noqa: F403
 from dlterms.tensors import *  # noqa: F403
+from dlterms.tokenization import *  # noqa: F403
 from dlterms.training import *  # noqa: F403
 from dlterms.transformer import *  # noqa: F403
 
@@ -80,8 +88,11 @@ REFERENCE_MODULES = (
     clustering,
     convolution,
     data,
+    decoding,
+    efficiency,
     generative,
     gradients,
+    language_models,
     layers,
     losses,
     metrics,
@@ -95,6 +106,7 @@ REFERENCE_MODULES = (
     sequence,
     sequential,
     tensors,
+    tokenization,
     training,
     transformer,
 )
