@@ -27,6 +27,11 @@ def _softplus(z: np.ndarray) -> np.ndarray:
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
+def _mean(v: np.ndarray) -> float:
+    """The mean as a sum of v / n, so it is finite whenever the exact mean is."""
+    return float((v / v.size).sum())
+
+
 def gaussian_kl_standard(mu, log_var):
     r"""KL divergence from a diagonal Gaussian to the standard normal, the VAE regulariser.
 
@@ -193,7 +198,7 @@ def gan_discriminator_loss(real_logits, fake_logits):
     """
     real = as_float_array(real_logits, "real_logits", ndim=1)
     fake = as_float_array(fake_logits, "fake_logits", ndim=1)
-    return float(_softplus(-real).mean() + _softplus(fake).mean())
+    return float(_mean(_softplus(-real)) + _mean(_softplus(fake)))
 
 
 def gan_generator_loss(fake_logits):
@@ -241,7 +246,7 @@ def gan_generator_loss(fake_logits):
     1.609
     """
     fake = as_float_array(fake_logits, "fake_logits", ndim=1)
-    return float(_softplus(-fake).mean())
+    return float(_mean(_softplus(-fake)))
 
 
 def ddpm_alpha_bar(betas):
