@@ -362,7 +362,8 @@ def quantize(x, scale, zero_point, *, dtype="uint8"):
 
     Notes
     -----
-    $$q = \\operatorname{clamp}\\bigl(\\operatorname{round}(x / s + z),\\; q_{min},\\; q_{max}\\bigr)$$
+    $$q = \\operatorname{clamp}\\bigl(\\operatorname{round}(x / s + z),\\,
+    q_{min},\\, q_{max}\\bigr)$$
 
     Rounding is to nearest, ties to even (``np.rint``), and the zero point is added
     before rounding, as in ``torch.quantize_per_tensor``: a tie goes to the even value

@@ -541,7 +541,7 @@ def test_screenshots(tab):
     tab.assert_clean("screenshots")
 
 
-# --------------------------------------------------------------------------- 7. search ranks like a glossary
+# ------------------------------------------------------------ 7. search ranks like a glossary
 
 #: A learner's query and the page that must come first.
 LEARNER_QUERIES = {
