@@ -660,7 +660,8 @@ def standardize_transform(x, params):
     ValueError
         If `x` is not 1-D or 2-D, is empty or holds NaN or infinity; or the
         statistics do not match the features of `x`, are not finite or have a
-        negative std.
+        negative std; or a z-score $|x - \mu| / \sigma$ exceeds the largest float64
+        (about $1.8 \times 10^{308}$).
     TypeError
         If `x` does not hold real numbers or `params` is not a pair.
 
@@ -676,9 +677,12 @@ def standardize_transform(x, params):
 
     On the training set every feature then has mean 0 and standard deviation 1
     (constant features become 0). A zero-variance feature is divided by 1, as
-    ``StandardScaler`` does, instead of producing NaN. The difference is taken as
-    $2\,(\tfrac12 x - \tfrac12 \mu) / \sigma$, which is exact and cannot overflow
-    when $x$ and $\mu$ are huge with opposite signs.
+    ``StandardScaler`` does, instead of producing NaN. The difference and the
+    quotient are formed from mantissas and exponents (``numpy.frexp``), so nothing
+    overflows on the way and each z-score is the correctly rounded quotient of
+    $x - \mu$ by $\sigma$, whether $x$ and $\mu$ are huge with opposite signs or
+    $\sigma$ is subnormal. A z-score beyond the float64 range (huge $x$ over a tiny
+    $\sigma$) raises ValueError instead of returning infinity.
 
     Examples
     --------
@@ -697,8 +701,20 @@ def standardize_transform(x, params):
     mean, std = _fitted(params, x, ("mean", "std"))
     if np.any(std < 0):
         raise ValueError(f"params must have a non-negative std; got {std!r}.")
-    # Halve, subtract, divide, double: exact, and x - mean cannot overflow.
-    return (0.5 * x - 0.5 * mean) / np.where(std == 0, 1.0, std) * 2
+    shift, e_shift = scaled_difference(x, mean)  # x - mean == shift * 2**e_shift
+    m_shift, e_x = np.frexp(shift)
+    m_std, e_std = np.frexp(np.where(std == 0, 1.0, std))
+    # z = (m_shift / m_std) 2**(e_x - e_std + e_shift); the mantissa quotient lies in
+    # (1/2, 2), so only the final ldexp can overflow, and only when z itself does
+    with np.errstate(over="ignore"):  # reported just below
+        z = np.ldexp(m_shift / m_std, e_x - e_std + e_shift)
+    if not np.all(np.isfinite(z)):
+        raise ValueError(
+            "the z-scores (x - mean) / std overflow float64 (at most about 1.8e+308) for x "
+            f"of largest magnitude {np.abs(x).max():g} and std as small as "
+            f"{np.min(np.where(std == 0, 1.0, std)):g}; rescale the inputs."
+        )
+    return z
 
 
 # --------------------------------------------------------------------------- bucketing

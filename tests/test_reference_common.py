@@ -321,7 +321,6 @@ GENERATED_FINDINGS = {
     "rnn_forward",
     "sequential_forward",
     "sequential_loss_grad",
-    "standardize_transform",
 }
 
 
