@@ -305,7 +305,6 @@ GENERATED_FINDINGS = {
     "l2_penalty",
     "linear_decision_boundary",
     "linear_regression_closed_form",
-    "mean_absolute_percentage_error",
     "mlp_backward",
     "mlp_forward",
     "numerical_gradient",
