@@ -973,7 +973,9 @@ def _boosting_round(x, y, w):
         return (feature, threshold, polarity, 1.0), w, error
     # alpha = log((1 - eps) / eps); the weights in the closed form of the Notes
     alpha = float(np.log1p(-error) - np.log(error))
-    new_weights = np.where(miss, w / (2 * error), w / (2 * (1 - error)))
+    # one division per example: a missed w_i is at most eps, so w_i / (2 eps) <= 1/2 even
+    # for a subnormal eps, where dividing every weight by 2 eps would overflow
+    new_weights = w / np.where(miss, 2 * error, 2 * (1 - error))
     return (feature, threshold, polarity, alpha), new_weights, error
 
 

@@ -631,3 +631,16 @@ def test_active_learning_accepts_low_precision_probabilities(dtype):
     assert dlterms.uncertainty_query(p, 1).tolist() == [1]
     with pytest.raises(ValueError, match="sum to 1"):
         dlterms.pseudo_label(np.array([[0.5, 0.6]], dtype=dtype))
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_boosting_round_reweights_around_a_subnormal_error():
+    # the only miss carries weight 1e-310 / 0.75, so eps is subnormal; the correct
+    # examples' weights must not be divided by 2 eps on the way
+    x, y = [[0.0], [1.0], [2.0], [3.0]], [-1, -1, 1, -1]
+    (feature, threshold, polarity, alpha), new_weights = dlterms.one_boosting_round(
+        x, y, [0.25, 0.25, 1e-310, 0.25]
+    )
+    assert (feature, threshold, polarity) == (0, 3.0, 1)
+    assert alpha == pytest.approx(np.log(0.75 / 1e-310), rel=1e-12)
+    np.testing.assert_allclose(new_weights, [1 / 6, 1 / 6, 1 / 2, 1 / 6], rtol=1e-15)

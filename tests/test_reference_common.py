@@ -308,7 +308,6 @@ GENERATED_FINDINGS = {
     "mlp_backward",
     "mlp_forward",
     "numerical_gradient",
-    "one_boosting_round",
     "partial_derivative",
     "polynomial_fit_errors",
     "polynomial_predict",
