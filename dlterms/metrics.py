@@ -1104,7 +1104,9 @@ def linear_decision_boundary(weight, bias, x1):
     ValueError
         If `weight` is not two finite numbers or $w_2 = 0$ (a vertical boundary,
         $x_1 = -b / w_1$, which is not a function of $x_1$); if `bias` or `x1` is not
-        finite, or `x1` is empty.
+        finite, or `x1` is empty; or if a boundary value $x_2$ exceeds the largest
+        float64 (about $1.8 \times 10^{308}$), as for a tiny $w_2$ against a large
+        $w_1 x_1$ or $b$.
     TypeError
         If an input does not hold real numbers.
 
@@ -1121,8 +1123,12 @@ def linear_decision_boundary(weight, bias, x1):
 
     $$x_2 = -\frac{w_1}{w_2}\,x_1 - \frac{b}{w_2}.$$
 
-    The positive side is the one $(w_1, w_2)$ points to. Slope and intercept are
-    formed before multiplying by $x_1$, so $w_1 x_1$ cannot overflow on its own.
+    The positive side is the one $(w_1, w_2)$ points to. Both terms are formed from
+    the mantissas and exponents of $w_1, w_2, b, x_1$ (``numpy.frexp``), so no
+    quotient or product overflows on the way: $x_2$ is finite whenever it is
+    representable, even for weights near $10^{308}$ or deep in the subnormals. It
+    agrees bit for bit with the plain formula wherever no step of that formula leaves
+    the normal float64 range.
 
     Examples
     --------
@@ -1143,8 +1149,21 @@ def linear_decision_boundary(weight, bias, x1):
             f"weight[1] must be non-zero for the boundary to be a function of x1; got "
             f"weight ({w1:g}, {w2:g}), whose boundary is vertical or undefined."
         )
-    slope, intercept = -w1 / w2, -bias / w2
-    return scalar_or_array(slope * x1 + intercept)
+    (m1, e1), (m2, e2), (mb, eb), (mx, ex) = (np.frexp(v) for v in (w1, w2, bias, x1))
+    # -(w1 / w2) x1 = a 2**ea and -b / w2 = c 2**ec with |a|, |c| < 2: mantissas only
+    a, ea = -(m1 / m2) * mx, e1 - e2 + ex
+    c, ec = -mb / m2, eb - e2
+    top = np.where(a == 0, ec, np.where(c == 0, ea, np.maximum(ea, ec)))
+    total = np.ldexp(a, ea - top) + np.ldexp(c, ec - top)  # |total| < 4
+    with np.errstate(over="ignore"):  # an x2 beyond float64; reported just below
+        x2 = np.ldexp(total, top)
+    if not np.all(np.isfinite(x2)):
+        raise ValueError(
+            "the boundary x2 = -(w1 x1 + b) / w2 overflows float64 (at most about 1.8e+308) "
+            f"for weight ({w1:g}, {w2:g}), bias {bias:g} and x1 of largest magnitude "
+            f"{np.abs(x1).max():g}; rescale the inputs."
+        )
+    return scalar_or_array(x2)
 
 
 def decision_regions(predict, xx, yy):

@@ -303,7 +303,6 @@ GENERATED_FINDINGS = {
     "has_converged",
     "is_convex_on",
     "l2_penalty",
-    "linear_decision_boundary",
     "linear_regression_closed_form",
     "mlp_backward",
     "mlp_forward",
