@@ -1529,7 +1529,10 @@ def evolutionary_search(
     -----
     Parameters live in the unit box $u \in [0, 1]^d$ and are decoded as
     $\theta = (1 - u)\,\text{low} + u\,\text{high}$. The first $\mu$ individuals are
-    uniform. Each generation makes $\lambda = \mu$ children: two parents drawn
+    uniform. The decoding is a weighted average of the two bounds, so it never
+    overflows, even for bounds at $\pm 1.8 \times 10^{308}$; keeping the objective
+    itself finite there is the caller's part. Each generation makes
+    $\lambda = \mu$ children: two parents drawn
     uniformly, uniform crossover (each coordinate from one parent or the other), then
     mutation and clipping to the box,
 

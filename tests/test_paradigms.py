@@ -644,3 +644,20 @@ def test_boosting_round_reweights_around_a_subnormal_error():
     assert (feature, threshold, polarity) == (0, 3.0, 1)
     assert alpha == pytest.approx(np.log(0.75) - np.log(1e-310), rel=1e-12)
     np.testing.assert_allclose(new_weights, [1 / 6, 1 / 6, 1 / 2, 1 / 6], rtol=1e-15)
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_evolutionary_search_spans_the_whole_float_range():
+    top = np.finfo(float).max
+    bounds = np.array([[-top, top], [np.nextafter(top, 0), top]])
+
+    def distance(p):  # to (1e300, top), in units of top: finite for every finite p
+        return float(np.max(np.abs(p / 2 - np.array([5e299, top / 2]))) / top)
+
+    best, score, history, population = dlterms.evolutionary_search(
+        distance, bounds, population=6, generations=20, rng=0
+    )
+    assert np.all(np.isfinite(population)) and np.isfinite(score)
+    assert np.all((population >= bounds[:, 0]) & (population <= bounds[:, 1]))
+    assert np.all(np.diff(history) <= 0) and score == history[-1] < history[0]
+    assert score == distance(best)

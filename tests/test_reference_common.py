@@ -299,7 +299,6 @@ GENERATED_FINDINGS = {
     "convolve2d_true",
     "dropout",
     "encode",
-    "evolutionary_search",
     "has_converged",
     "is_convex_on",
     "l2_penalty",
