@@ -118,7 +118,7 @@ def _margin_gap(y_true, y_pred):
 
 
 def mean_squared_error(y_true, y_pred):
-    r"""Mean of the squared differences between targets and predictions.
+    r"""Mean squared error: the mean squared difference of targets and predictions.
 
     Parameters
     ----------
@@ -222,7 +222,7 @@ def mean_squared_error_grad(y_true, y_pred):
 
 
 def mean_absolute_error(y_true, y_pred):
-    r"""Mean of the absolute differences between targets and predictions.
+    r"""Mean absolute error: the mean absolute difference of targets and predictions.
 
     Parameters
     ----------
@@ -356,7 +356,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
-    r"""Mean squared difference of $\log(1 + y)$ between targets and predictions.
+    r"""Mean squared logarithmic error: the mean squared gap of $\log(1 + y)$, true vs predicted.
 
     Parameters
     ----------
@@ -416,7 +416,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
 
 def log_cosh_loss(y_true, y_pred):
-    r"""Mean of $\log\cosh$ of the prediction errors: quadratic when small, linear when large.
+    r"""Log-cosh loss: the mean $\log\cosh$ of the errors, quadratic when small, linear when large.
 
     Parameters
     ----------
@@ -967,7 +967,7 @@ def _probabilities_and_rows(y_pred):
 
 
 def categorical_cross_entropy(y_true, y_pred):
-    r"""Cross-entropy between one-hot (or soft) targets and predicted probabilities, like Keras.
+    r"""Categorical cross-entropy of one-hot (or soft) targets and predicted probabilities.
 
     Parameters
     ----------
@@ -1041,7 +1041,7 @@ def categorical_cross_entropy(y_true, y_pred):
 
 
 def sparse_categorical_cross_entropy(labels, y_pred):
-    r"""Cross-entropy between integer class labels and predicted probabilities, like Keras.
+    r"""Sparse categorical cross-entropy of class labels and predicted probabilities.
 
     Parameters
     ----------

@@ -50,7 +50,7 @@ __all__ = [
 
 
 def accuracy_score(y_true, y_pred):
-    r"""Fraction of predictions that equal the true label.
+    r"""Accuracy: the fraction of predictions that equal the true label.
 
     Parameters
     ----------
@@ -260,7 +260,7 @@ def recall_score(y_true, y_pred, *, pos_label=1):
 
 
 def confusion_matrix(y_true, y_pred, *, labels=None):
-    r"""Count each (true label, predicted label) pair.
+    r"""Confusion matrix: count each (true label, predicted label) pair.
 
     Parameters
     ----------
@@ -330,7 +330,7 @@ def confusion_matrix(y_true, y_pred, *, labels=None):
 
 
 def prediction_bias(y_true, y_pred):
-    r"""Average prediction minus average label: how far off the model is on average.
+    r"""Prediction bias: the average prediction minus the average label.
 
     Parameters
     ----------
@@ -631,7 +631,7 @@ def false_positive_rate(y_true, y_pred, *, pos_label=1):
 
 
 def apply_threshold(scores, *, threshold=0.5):
-    r"""Turn real-valued scores into 0/1 labels: 1 where ``score >= threshold``.
+    r"""Classification threshold: turn scores into 0/1 labels, 1 where ``score >= threshold``.
 
     Parameters
     ----------
@@ -684,7 +684,7 @@ def apply_threshold(scores, *, threshold=0.5):
 
 
 def threshold_sweep(y_true, y_score, thresholds, *, pos_label=1):
-    r"""Precision, recall and accuracy of thresholded scores, at each of many thresholds.
+    r"""Classification threshold sweep: precision, recall and accuracy at each of many thresholds.
 
     Parameters
     ----------
@@ -923,7 +923,7 @@ def _class_counts(y, name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def class_balance(y):
-    r"""Count the examples of each class and their share of the data set.
+    r"""Class imbalance at a glance: the count of each class and its share of the data set.
 
     Parameters
     ----------
@@ -971,7 +971,7 @@ def class_balance(y):
 
 
 def imbalance_ratio(y):
-    r"""How many times larger the biggest class is than the smallest.
+    r"""Class imbalance as one number: how many times larger the biggest class is than the smallest.
 
     Parameters
     ----------
@@ -1082,7 +1082,7 @@ def majority_class_predict(y_train, n_predictions):
 
 
 def linear_decision_boundary(weight, bias, x1):
-    r"""The line $w_1 x_1 + w_2 x_2 + b = 0$ of a 2-D linear classifier, as $x_2(x_1)$.
+    r"""Decision boundary of a 2-D linear classifier, $w_1 x_1 + w_2 x_2 + b = 0$, as $x_2(x_1)$.
 
     Parameters
     ----------
@@ -1167,7 +1167,7 @@ def linear_decision_boundary(weight, bias, x1):
 
 
 def decision_regions(predict, xx, yy):
-    r"""Evaluate a classifier on a grid of 2-D points, to draw its decision regions.
+    r"""Decision boundary on a grid: a classifier's label at each 2-D point, to draw its regions.
 
     Parameters
     ----------
@@ -1244,7 +1244,7 @@ def _as_boxes(boxes, name: str) -> np.ndarray:
 
 
 def bounding_box(points):
-    r"""The smallest axis-aligned box that contains every point.
+    r"""Bounding box: the smallest axis-aligned box that contains every point.
 
     Parameters
     ----------

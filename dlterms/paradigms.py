@@ -881,7 +881,7 @@ def _best_stump(x, y, w):
 
 
 def one_boosting_round(x, y, weights):
-    r"""One round of discrete AdaBoost: fit a decision stump to weighted data, then reweight.
+    r"""One round of AdaBoost boosting: fit a decision stump to weighted data, then reweight.
 
     Parameters
     ----------
@@ -980,7 +980,7 @@ def _boosting_round(x, y, w):
 
 
 def adaboost_fit(x, y, *, n_rounds=50):
-    r"""Train discrete AdaBoost with decision stumps: a weighted vote of weak classifiers.
+    r"""Boosting with discrete AdaBoost: train a weighted vote of decision stumps.
 
     Parameters
     ----------
@@ -1078,7 +1078,7 @@ def _as_ensemble(ensemble, d):
 
 
 def adaboost_predict(x, ensemble):
-    r"""Labels -1 and +1 from the weighted vote of an AdaBoost ensemble of stumps.
+    r"""Boosting prediction: labels -1 and +1 from the weighted vote of an AdaBoost ensemble.
 
     Parameters
     ----------
@@ -1159,7 +1159,7 @@ def _as_probabilities(probabilities):
 
 
 def pseudo_label(probabilities, *, threshold=0.9):
-    r"""Pick the unlabelled examples a model is confident about, and label them with its guess.
+    r"""Pseudo-labeling: label the unlabelled examples a model is confident about with its guess.
 
     Parameters
     ----------
@@ -1231,7 +1231,7 @@ _STRATEGIES = ("least_confident", "margin", "entropy")
 
 
 def uncertainty_query(probabilities, n, *, strategy="least_confident"):
-    r"""Choose the `n` unlabelled examples the model is least sure about, to ask for their labels.
+    r"""Active learning query: the `n` unlabelled examples the model is least sure about.
 
     Parameters
     ----------
@@ -1320,7 +1320,7 @@ def uncertainty_query(probabilities, n, *, strategy="least_confident"):
 
 
 def epsilon_greedy(q_values, epsilon, *, rng=None):
-    r"""Choose an action: a random one with probability `epsilon`, else the best-looking one.
+    r"""Explore-exploit trade-off, epsilon-greedy: explore with probability `epsilon`, else exploit.
 
     Parameters
     ----------
@@ -1380,7 +1380,7 @@ def _epsilon_greedy(q, epsilon, rng):
 
 
 def run_bandit(true_means, epsilon, n_steps, *, reward_std=1.0, rng=None):
-    r"""Play an epsilon-greedy agent on a multi-armed bandit and record what it does.
+    r"""Exploration vs. exploitation on a bandit: run an epsilon-greedy agent, record what it does.
 
     Parameters
     ----------
@@ -1479,7 +1479,7 @@ def _score(objective, params):
 def evolutionary_search(
     objective, bounds, *, population=20, generations=30, mutation_scale=0.1, rng=None
 ):
-    r"""Minimise `objective` inside a box with a small (mu + lambda) evolution strategy.
+    r"""Evolutionary hyperparameter search: minimise `objective` in a box, (mu + lambda) style.
 
     Parameters
     ----------

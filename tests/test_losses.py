@@ -607,8 +607,7 @@ def test_mape_is_the_exact_mean_ratio_or_says_it_overflows(pairs):
 
     y_true, y_pred = (np.array(column) for column in zip(*pairs, strict=True))
     exact = Fraction(100, len(pairs)) * sum(
-        abs(Fraction(t) - Fraction(p)) / max(abs(Fraction(t)), Fraction(1e-7))
-        for t, p in pairs
+        abs(Fraction(t) - Fraction(p)) / max(abs(Fraction(t)), Fraction(1e-7)) for t, p in pairs
     )
     if exact > Fraction(MAX) * (1 + Fraction(1, 2**50)):
         with pytest.raises(ValueError, match="percentage error must fit in float64"):
