@@ -393,7 +393,10 @@ def linear_regression_closed_form(x, y, *, l2=0.0):
     ------
     ValueError
         If an array has the wrong shape, is empty or holds NaN or infinity, or `l2`
-        is negative.
+        is negative; or if $\sqrt{n\lambda} / \max|X|$ exceeds the largest float64
+        (about $1.8 \times 10^{308}$), which takes a positive `l2` on inputs $X$ below
+        about $10^{-308}$ (subnormal); or if a weight or the bias of the solution
+        exceeds the largest float64.
     TypeError
         If an input does not hold real numbers.
 
@@ -445,14 +448,28 @@ def linear_regression_closed_form(x, y, *, l2=0.0):
     x_mean, y_mean = np.sum(xs / n, axis=0), float(np.sum(ys / n))
     # penalty rows: n l2 ||w||^2 = n l2 sy^2 ||w_s / sx||^2 in the scaled variables
     with np.errstate(over="ignore"):  # only for a huge l2 on a tiny column; checked below
-        ridge = np.sqrt(n * l2) / sx * np.eye(d)
-    if not np.all(np.isfinite(ridge)):
-        raise ValueError(f"l2={l2:g} is too large for columns of x this small; rescale x.")
+        ridge_scale = np.sqrt(n * l2) / sx
+    if not np.isfinite(ridge_scale):
+        raise ValueError(
+            f"the penalty sqrt(n l2) / max|x| overflows float64 for l2={l2:g} and x of largest "
+            f"magnitude {np.abs(x).max():g}; rescale the inputs."
+        )
+    ridge = ridge_scale * np.eye(d)
     a = np.vstack([xs - x_mean, ridge])
     b = np.concatenate([ys - y_mean, np.zeros(d)])
     w_s = np.linalg.lstsq(a, b, rcond=None)[0]
     # w = w_s sy / sx and b = sy (mean(y_s) - mean(x_s) . w_s), undoing the scalings
-    return w_s / sx * sy, float(sy * (y_mean - x_mean @ w_s))
+    with np.errstate(over="ignore"):  # a weight or bias beyond float64; reported below
+        # sy / sx is a power of two, applied by ldexp so that it never overflows alone
+        weight = np.ldexp(w_s, int(np.frexp(sy)[1]) - int(np.frexp(sx)[1]))
+        bias = sy * (y_mean - x_mean @ w_s)
+    if not (np.all(np.isfinite(weight)) and np.isfinite(bias)):
+        raise ValueError(
+            "the least-squares weights or bias overflow float64 for x of largest magnitude "
+            f"{np.abs(x).max():g} and y of largest magnitude {np.abs(y).max():g}; "
+            "rescale the inputs."
+        )
+    return weight, float(bias)
 
 
 def predict_linear(x, weight, bias):

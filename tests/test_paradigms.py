@@ -661,3 +661,15 @@ def test_evolutionary_search_spans_the_whole_float_range():
     assert np.all((population >= bounds[:, 0]) & (population <= bounds[:, 1]))
     assert np.all(np.diff(history) <= 0) and score == history[-1] < history[0]
     assert score == distance(best)
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_closed_form_on_subnormal_inputs_fits_or_refuses_the_penalty_clearly():
+    x = np.array([[0.0], [1e-310], [2e-310]])
+    weight, bias = dlterms.linear_regression_closed_form(x, [0.0, 4e-310, 8e-310])
+    close(weight, [4.0])
+    assert abs(bias) < 1e-320
+    with pytest.raises(ValueError, match="weights or bias overflow float64.*rescale the inputs"):
+        dlterms.linear_regression_closed_form(x, [1.0, 3.0, 5.0])  # the slope is 2e310
+    with pytest.raises(ValueError, match="penalty .* overflows float64.*rescale the inputs"):
+        dlterms.linear_regression_closed_form(x, [1.0, 3.0, 5.0], l2=0.1)

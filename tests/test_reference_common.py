@@ -302,7 +302,6 @@ GENERATED_FINDINGS = {
     "has_converged",
     "is_convex_on",
     "l2_penalty",
-    "linear_regression_closed_form",
     "mlp_backward",
     "mlp_forward",
     "numerical_gradient",
