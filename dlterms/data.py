@@ -62,7 +62,7 @@ __all__ = [
 
 
 def one_hot(labels, n_classes=None):
-    r"""Encode integer class labels as rows of the identity matrix.
+    r"""One-hot encoding: encode integer class labels as rows of the identity matrix.
 
     Parameters
     ----------
@@ -170,7 +170,7 @@ def one_hot_decode(one_hot_matrix):
 
 
 def iterations_per_epoch(n_examples, batch_size, *, drop_last=False):
-    r"""Number of mini-batches (optimizer steps) in one pass over the data.
+    r"""Steps per epoch: the number of mini-batches in one pass over the data.
 
     Parameters
     ----------
@@ -245,7 +245,7 @@ def _rows_for(x, labels: np.ndarray) -> np.ndarray:
 
 
 def random_undersample(x, y, *, rng=None, ratio=1.0):
-    r"""Randomly drop examples of the larger classes until the classes are balanced.
+    r"""Random undersampling: drop examples of the larger classes until the classes balance.
 
     Parameters
     ----------
@@ -336,7 +336,7 @@ def random_undersample(x, y, *, rng=None, ratio=1.0):
 
 
 def random_oversample(x, y, *, rng=None):
-    r"""Randomly copy examples of the smaller classes until every class is as large as the largest.
+    r"""Random oversampling: copy examples of smaller classes until each matches the largest.
 
     Parameters
     ----------
@@ -501,7 +501,7 @@ def _feature_range(feature_range) -> tuple[float, float]:
 
 
 def min_max_transform(x, params, *, feature_range=(0, 1)):
-    r"""Rescale every feature linearly so that its training range maps onto `feature_range`.
+    r"""Min-max normalization: map each feature's training range linearly onto `feature_range`.
 
     Parameters
     ----------
@@ -640,7 +640,7 @@ def standardize_fit(x):
 
 
 def standardize_transform(x, params):
-    r"""Standardise every feature: subtract its training mean, divide by its training std.
+    r"""Input standardization: subtract each feature's training mean, divide by its std.
 
     Parameters
     ----------
@@ -660,7 +660,8 @@ def standardize_transform(x, params):
     ValueError
         If `x` is not 1-D or 2-D, is empty or holds NaN or infinity; or the
         statistics do not match the features of `x`, are not finite or have a
-        negative std.
+        negative std; or a z-score $|x - \mu| / \sigma$ exceeds the largest float64
+        (about $1.8 \times 10^{308}$).
     TypeError
         If `x` does not hold real numbers or `params` is not a pair.
 
@@ -676,9 +677,12 @@ def standardize_transform(x, params):
 
     On the training set every feature then has mean 0 and standard deviation 1
     (constant features become 0). A zero-variance feature is divided by 1, as
-    ``StandardScaler`` does, instead of producing NaN. The difference is taken as
-    $2\,(\tfrac12 x - \tfrac12 \mu) / \sigma$, which is exact and cannot overflow
-    when $x$ and $\mu$ are huge with opposite signs.
+    ``StandardScaler`` does, instead of producing NaN. The difference and the
+    quotient are formed from mantissas and exponents (``numpy.frexp``), so nothing
+    overflows on the way and each z-score is the correctly rounded quotient of
+    $x - \mu$ by $\sigma$, whether $x$ and $\mu$ are huge with opposite signs or
+    $\sigma$ is subnormal. A z-score beyond the float64 range (huge $x$ over a tiny
+    $\sigma$) raises ValueError instead of returning infinity.
 
     Examples
     --------
@@ -697,8 +701,20 @@ def standardize_transform(x, params):
     mean, std = _fitted(params, x, ("mean", "std"))
     if np.any(std < 0):
         raise ValueError(f"params must have a non-negative std; got {std!r}.")
-    # Halve, subtract, divide, double: exact, and x - mean cannot overflow.
-    return (0.5 * x - 0.5 * mean) / np.where(std == 0, 1.0, std) * 2
+    shift, e_shift = scaled_difference(x, mean)  # x - mean == shift * 2**e_shift
+    m_shift, e_x = np.frexp(shift)
+    m_std, e_std = np.frexp(np.where(std == 0, 1.0, std))
+    # z = (m_shift / m_std) 2**(e_x - e_std + e_shift); the mantissa quotient lies in
+    # (1/2, 2), so only the final ldexp can overflow, and only when z itself does
+    with np.errstate(over="ignore"):  # reported just below
+        z = np.ldexp(m_shift / m_std, e_x - e_std + e_shift)
+    if not np.all(np.isfinite(z)):
+        raise ValueError(
+            "the z-scores (x - mean) / std overflow float64 (at most about 1.8e+308) for x "
+            f"of largest magnitude {np.abs(x).max():g} and std as small as "
+            f"{np.min(np.where(std == 0, 1.0, std)):g}; rescale the inputs."
+        )
+    return z
 
 
 # --------------------------------------------------------------------------- bucketing
@@ -721,7 +737,7 @@ def _as_feature(x) -> np.ndarray:
 
 
 def uniform_edges(x, n_bins):
-    r"""Bucket edges that cut the range of one feature into equally wide buckets.
+    r"""Bucketing into equal widths: edges that cut one feature's range into equal buckets.
 
     Parameters
     ----------
@@ -788,7 +804,7 @@ def uniform_edges(x, n_bins):
 
 
 def quantile_edges(x, n_bins, *, method="averaged_inverted_cdf"):
-    r"""Bucket edges at the quantiles of one feature, so buckets hold similar counts.
+    r"""Bucketing by quantiles: edges that give the buckets of one feature similar counts.
 
     Parameters
     ----------
@@ -866,7 +882,7 @@ def quantile_edges(x, n_bins, *, method="averaged_inverted_cdf"):
 
 
 def bucketize(x, edges):
-    r"""Replace each value by the index of the bucket it falls into.
+    r"""Bucketing: replace each value by the index of the bucket it falls into.
 
     Parameters
     ----------
@@ -1020,7 +1036,7 @@ def flip_vertical(images):
 
 
 def random_crop(images, size, *, rng=None):
-    r"""Cut a window of fixed size out of every image at a random position.
+    r"""Data augmentation by random cropping: cut a fixed-size window out of every image.
 
     Parameters
     ----------
@@ -1090,7 +1106,7 @@ def random_crop(images, size, *, rng=None):
 
 
 def add_noise(x, stddev, *, rng=None):
-    r"""Add independent Gaussian noise to every entry: :func:`gaussian_noise`, always on.
+    r"""Data augmentation with noise: add independent Gaussian noise to every entry, always on.
 
     Parameters
     ----------
@@ -1671,7 +1687,7 @@ def bootstrap_confidence_interval(
 
 
 def to_sparse(dense):
-    r"""Store a feature vector sparsely: the positions of its non-zero entries and their values.
+    r"""Sparse feature storage: the positions of a vector's non-zero entries and their values.
 
     Parameters
     ----------
@@ -1787,7 +1803,7 @@ def to_dense(indices, values, size):
 
 
 def sparsity(x):
-    r"""Share of the entries of `x` that are exactly zero.
+    r"""Dense feature sparsity: the share of the entries of `x` that are exactly zero.
 
     Parameters
     ----------

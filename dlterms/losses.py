@@ -22,6 +22,7 @@ from dlterms._validation import (
     as_index_array,
     check_axis,
     check_same_shape,
+    float_from_scaled,
     mean_of_squares,
     scalar_or_array,
     scaled_difference,
@@ -117,7 +118,7 @@ def _margin_gap(y_true, y_pred):
 
 
 def mean_squared_error(y_true, y_pred):
-    r"""Mean of the squared differences between targets and predictions.
+    r"""Mean squared error: the mean squared difference of targets and predictions.
 
     Parameters
     ----------
@@ -221,7 +222,7 @@ def mean_squared_error_grad(y_true, y_pred):
 
 
 def mean_absolute_error(y_true, y_pred):
-    r"""Mean of the absolute differences between targets and predictions.
+    r"""Mean absolute error: the mean absolute difference of targets and predictions.
 
     Parameters
     ----------
@@ -298,7 +299,9 @@ def mean_absolute_percentage_error(y_true, y_pred):
     Raises
     ------
     ValueError
-        If the inputs are empty, differ in shape or hold NaN or infinity.
+        If the inputs are empty, differ in shape or hold NaN or infinity, or the
+        MAPE itself exceeds the largest float64 (about $1.8 \times 10^{308}$): when
+        the ratios of the Notes average more than about $1.8 \times 10^{306}$.
     TypeError
         If an input does not hold real numbers.
 
@@ -318,6 +321,12 @@ def mean_absolute_percentage_error(y_true, y_pred):
     division by zero. scikit-learn's ``mean_absolute_percentage_error`` returns a
     fraction instead (0.1 rather than 10) and clips at machine epsilon.
 
+    Each ratio is formed from the mantissas and exponents (``numpy.frexp``) of its
+    numerator and denominator, and the ratios are averaged after dividing them all by
+    a power of two near the largest (the mean-reduction policy of this module). So no
+    difference, ratio or partial sum overflows: the result is finite whenever the
+    exact MAPE is, even for a prediction near $10^{308}$ against a target of 0.
+
     References
     ----------
     Keras, ``keras.losses.mean_absolute_percentage_error``.
@@ -333,12 +342,21 @@ def mean_absolute_percentage_error(y_true, y_pred):
     1000000
     """
     y_true, y_pred = _pair(y_true, y_pred)
-    ratio = np.abs(y_true - y_pred) / np.maximum(np.abs(y_true), _EPSILON)
-    return float(100.0 * np.mean(ratio))
+    diff, e_diff = scaled_difference(y_true, y_pred)  # y - y_hat == diff * 2**e_diff
+    m_num, e_num = np.frexp(np.abs(diff))
+    m_den, e_den = np.frexp(np.maximum(np.abs(y_true), _EPSILON))
+    # each ratio is (m_num / m_den) 2**exponent, the mantissa quotient in (1/2, 2) or 0;
+    # dividing every ratio by 2**top, the largest power, leaves terms the mean cannot overflow
+    exponent = np.where(m_num == 0, np.iinfo(np.int32).min // 2, e_num - e_den + e_diff)
+    top = int(exponent.max())
+    if m_num.max() == 0:
+        return 0.0
+    terms = np.ldexp(m_num / m_den, exponent - top)
+    return float_from_scaled(100.0 * np.mean(terms), top, "the mean absolute percentage error")
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
-    r"""Mean squared difference of $\log(1 + y)$ between targets and predictions.
+    r"""Mean squared logarithmic error: the mean squared gap of $\log(1 + y)$, true vs predicted.
 
     Parameters
     ----------
@@ -398,7 +416,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
 
 def log_cosh_loss(y_true, y_pred):
-    r"""Mean of $\log\cosh$ of the prediction errors: quadratic when small, linear when large.
+    r"""Log-cosh loss: the mean $\log\cosh$ of the errors, quadratic when small, linear when large.
 
     Parameters
     ----------
@@ -949,7 +967,7 @@ def _probabilities_and_rows(y_pred):
 
 
 def categorical_cross_entropy(y_true, y_pred):
-    r"""Cross-entropy between one-hot (or soft) targets and predicted probabilities, like Keras.
+    r"""Categorical cross-entropy of one-hot (or soft) targets and predicted probabilities.
 
     Parameters
     ----------
@@ -1023,7 +1041,7 @@ def categorical_cross_entropy(y_true, y_pred):
 
 
 def sparse_categorical_cross_entropy(labels, y_pred):
-    r"""Cross-entropy between integer class labels and predicted probabilities, like Keras.
+    r"""Sparse categorical cross-entropy of class labels and predicted probabilities.
 
     Parameters
     ----------

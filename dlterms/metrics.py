@@ -50,7 +50,7 @@ __all__ = [
 
 
 def accuracy_score(y_true, y_pred):
-    r"""Fraction of predictions that equal the true label.
+    r"""Accuracy: the fraction of predictions that equal the true label.
 
     Parameters
     ----------
@@ -260,7 +260,7 @@ def recall_score(y_true, y_pred, *, pos_label=1):
 
 
 def confusion_matrix(y_true, y_pred, *, labels=None):
-    r"""Count each (true label, predicted label) pair.
+    r"""Confusion matrix: count each (true label, predicted label) pair.
 
     Parameters
     ----------
@@ -330,7 +330,7 @@ def confusion_matrix(y_true, y_pred, *, labels=None):
 
 
 def prediction_bias(y_true, y_pred):
-    r"""Average prediction minus average label: how far off the model is on average.
+    r"""Prediction bias: the average prediction minus the average label.
 
     Parameters
     ----------
@@ -631,7 +631,7 @@ def false_positive_rate(y_true, y_pred, *, pos_label=1):
 
 
 def apply_threshold(scores, *, threshold=0.5):
-    r"""Turn real-valued scores into 0/1 labels: 1 where ``score >= threshold``.
+    r"""Classification threshold: turn scores into 0/1 labels, 1 where ``score >= threshold``.
 
     Parameters
     ----------
@@ -684,7 +684,7 @@ def apply_threshold(scores, *, threshold=0.5):
 
 
 def threshold_sweep(y_true, y_score, thresholds, *, pos_label=1):
-    r"""Precision, recall and accuracy of thresholded scores, at each of many thresholds.
+    r"""Classification threshold sweep: precision, recall and accuracy at each of many thresholds.
 
     Parameters
     ----------
@@ -923,7 +923,7 @@ def _class_counts(y, name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def class_balance(y):
-    r"""Count the examples of each class and their share of the data set.
+    r"""Class imbalance at a glance: the count of each class and its share of the data set.
 
     Parameters
     ----------
@@ -971,7 +971,7 @@ def class_balance(y):
 
 
 def imbalance_ratio(y):
-    r"""How many times larger the biggest class is than the smallest.
+    r"""Class imbalance as one number: how many times larger the biggest class is than the smallest.
 
     Parameters
     ----------
@@ -1082,7 +1082,7 @@ def majority_class_predict(y_train, n_predictions):
 
 
 def linear_decision_boundary(weight, bias, x1):
-    r"""The line $w_1 x_1 + w_2 x_2 + b = 0$ of a 2-D linear classifier, as $x_2(x_1)$.
+    r"""Decision boundary of a 2-D linear classifier, $w_1 x_1 + w_2 x_2 + b = 0$, as $x_2(x_1)$.
 
     Parameters
     ----------
@@ -1104,7 +1104,9 @@ def linear_decision_boundary(weight, bias, x1):
     ValueError
         If `weight` is not two finite numbers or $w_2 = 0$ (a vertical boundary,
         $x_1 = -b / w_1$, which is not a function of $x_1$); if `bias` or `x1` is not
-        finite, or `x1` is empty.
+        finite, or `x1` is empty; or if a boundary value $x_2$ exceeds the largest
+        float64 (about $1.8 \times 10^{308}$), as for a tiny $w_2$ against a large
+        $w_1 x_1$ or $b$.
     TypeError
         If an input does not hold real numbers.
 
@@ -1121,8 +1123,12 @@ def linear_decision_boundary(weight, bias, x1):
 
     $$x_2 = -\frac{w_1}{w_2}\,x_1 - \frac{b}{w_2}.$$
 
-    The positive side is the one $(w_1, w_2)$ points to. Slope and intercept are
-    formed before multiplying by $x_1$, so $w_1 x_1$ cannot overflow on its own.
+    The positive side is the one $(w_1, w_2)$ points to. Both terms are formed from
+    the mantissas and exponents of $w_1, w_2, b, x_1$ (``numpy.frexp``), so no
+    quotient or product overflows on the way: $x_2$ is finite whenever it is
+    representable, even for weights near $10^{308}$ or deep in the subnormals. It
+    agrees bit for bit with the plain formula wherever no step of that formula leaves
+    the normal float64 range.
 
     Examples
     --------
@@ -1143,12 +1149,25 @@ def linear_decision_boundary(weight, bias, x1):
             f"weight[1] must be non-zero for the boundary to be a function of x1; got "
             f"weight ({w1:g}, {w2:g}), whose boundary is vertical or undefined."
         )
-    slope, intercept = -w1 / w2, -bias / w2
-    return scalar_or_array(slope * x1 + intercept)
+    (m1, e1), (m2, e2), (mb, eb), (mx, ex) = (np.frexp(v) for v in (w1, w2, bias, x1))
+    # -(w1 / w2) x1 = a 2**ea and -b / w2 = c 2**ec with |a|, |c| < 2: mantissas only
+    a, ea = -(m1 / m2) * mx, e1 - e2 + ex
+    c, ec = -mb / m2, eb - e2
+    top = np.where(a == 0, ec, np.where(c == 0, ea, np.maximum(ea, ec)))
+    total = np.ldexp(a, ea - top) + np.ldexp(c, ec - top)  # |total| < 4
+    with np.errstate(over="ignore"):  # an x2 beyond float64; reported just below
+        x2 = np.ldexp(total, top)
+    if not np.all(np.isfinite(x2)):
+        raise ValueError(
+            "the boundary x2 = -(w1 x1 + b) / w2 overflows float64 (at most about 1.8e+308) "
+            f"for weight ({w1:g}, {w2:g}), bias {bias:g} and x1 of largest magnitude "
+            f"{np.abs(x1).max():g}; rescale the inputs."
+        )
+    return scalar_or_array(x2)
 
 
 def decision_regions(predict, xx, yy):
-    r"""Evaluate a classifier on a grid of 2-D points, to draw its decision regions.
+    r"""Decision boundary on a grid: a classifier's label at each 2-D point, to draw its regions.
 
     Parameters
     ----------
@@ -1225,7 +1244,7 @@ def _as_boxes(boxes, name: str) -> np.ndarray:
 
 
 def bounding_box(points):
-    r"""The smallest axis-aligned box that contains every point.
+    r"""Bounding box: the smallest axis-aligned box that contains every point.
 
     Parameters
     ----------

@@ -393,7 +393,10 @@ def linear_regression_closed_form(x, y, *, l2=0.0):
     ------
     ValueError
         If an array has the wrong shape, is empty or holds NaN or infinity, or `l2`
-        is negative.
+        is negative; or if $\sqrt{n\lambda} / \max|X|$ exceeds the largest float64
+        (about $1.8 \times 10^{308}$), which takes a positive `l2` on inputs $X$ below
+        about $10^{-308}$ (subnormal); or if a weight or the bias of the solution
+        exceeds the largest float64.
     TypeError
         If an input does not hold real numbers.
 
@@ -445,14 +448,28 @@ def linear_regression_closed_form(x, y, *, l2=0.0):
     x_mean, y_mean = np.sum(xs / n, axis=0), float(np.sum(ys / n))
     # penalty rows: n l2 ||w||^2 = n l2 sy^2 ||w_s / sx||^2 in the scaled variables
     with np.errstate(over="ignore"):  # only for a huge l2 on a tiny column; checked below
-        ridge = np.sqrt(n * l2) / sx * np.eye(d)
-    if not np.all(np.isfinite(ridge)):
-        raise ValueError(f"l2={l2:g} is too large for columns of x this small; rescale x.")
+        ridge_scale = np.sqrt(n * l2) / sx
+    if not np.isfinite(ridge_scale):
+        raise ValueError(
+            f"the penalty sqrt(n l2) / max|x| overflows float64 for l2={l2:g} and x of largest "
+            f"magnitude {np.abs(x).max():g}; rescale the inputs."
+        )
+    ridge = ridge_scale * np.eye(d)
     a = np.vstack([xs - x_mean, ridge])
     b = np.concatenate([ys - y_mean, np.zeros(d)])
     w_s = np.linalg.lstsq(a, b, rcond=None)[0]
     # w = w_s sy / sx and b = sy (mean(y_s) - mean(x_s) . w_s), undoing the scalings
-    return w_s / sx * sy, float(sy * (y_mean - x_mean @ w_s))
+    with np.errstate(over="ignore"):  # a weight or bias beyond float64; reported below
+        # sy / sx is a power of two, applied by ldexp so that it never overflows alone
+        weight = np.ldexp(w_s, int(np.frexp(sy)[1]) - int(np.frexp(sx)[1]))
+        bias = sy * (y_mean - x_mean @ w_s)
+    if not (np.all(np.isfinite(weight)) and np.isfinite(bias)):
+        raise ValueError(
+            "the least-squares weights or bias overflow float64 for x of largest magnitude "
+            f"{np.abs(x).max():g} and y of largest magnitude {np.abs(y).max():g}; "
+            "rescale the inputs."
+        )
+    return weight, float(bias)
 
 
 def predict_linear(x, weight, bias):
@@ -881,7 +898,7 @@ def _best_stump(x, y, w):
 
 
 def one_boosting_round(x, y, weights):
-    r"""One round of discrete AdaBoost: fit a decision stump to weighted data, then reweight.
+    r"""One round of AdaBoost boosting: fit a decision stump to weighted data, then reweight.
 
     Parameters
     ----------
@@ -973,12 +990,14 @@ def _boosting_round(x, y, w):
         return (feature, threshold, polarity, 1.0), w, error
     # alpha = log((1 - eps) / eps); the weights in the closed form of the Notes
     alpha = float(np.log1p(-error) - np.log(error))
-    new_weights = np.where(miss, w / (2 * error), w / (2 * (1 - error)))
+    # one division per example: a missed w_i is at most eps, so w_i / (2 eps) <= 1/2 even
+    # for a subnormal eps, where dividing every weight by 2 eps would overflow
+    new_weights = w / np.where(miss, 2 * error, 2 * (1 - error))
     return (feature, threshold, polarity, alpha), new_weights, error
 
 
 def adaboost_fit(x, y, *, n_rounds=50):
-    r"""Train discrete AdaBoost with decision stumps: a weighted vote of weak classifiers.
+    r"""Boosting with discrete AdaBoost: train a weighted vote of decision stumps.
 
     Parameters
     ----------
@@ -1076,7 +1095,7 @@ def _as_ensemble(ensemble, d):
 
 
 def adaboost_predict(x, ensemble):
-    r"""Labels -1 and +1 from the weighted vote of an AdaBoost ensemble of stumps.
+    r"""Boosting prediction: labels -1 and +1 from the weighted vote of an AdaBoost ensemble.
 
     Parameters
     ----------
@@ -1157,7 +1176,7 @@ def _as_probabilities(probabilities):
 
 
 def pseudo_label(probabilities, *, threshold=0.9):
-    r"""Pick the unlabelled examples a model is confident about, and label them with its guess.
+    r"""Pseudo-labeling: label the unlabelled examples a model is confident about with its guess.
 
     Parameters
     ----------
@@ -1229,7 +1248,7 @@ _STRATEGIES = ("least_confident", "margin", "entropy")
 
 
 def uncertainty_query(probabilities, n, *, strategy="least_confident"):
-    r"""Choose the `n` unlabelled examples the model is least sure about, to ask for their labels.
+    r"""Active learning query: the `n` unlabelled examples the model is least sure about.
 
     Parameters
     ----------
@@ -1318,7 +1337,7 @@ def uncertainty_query(probabilities, n, *, strategy="least_confident"):
 
 
 def epsilon_greedy(q_values, epsilon, *, rng=None):
-    r"""Choose an action: a random one with probability `epsilon`, else the best-looking one.
+    r"""Explore-exploit trade-off, epsilon-greedy: explore with probability `epsilon`, else exploit.
 
     Parameters
     ----------
@@ -1378,7 +1397,7 @@ def _epsilon_greedy(q, epsilon, rng):
 
 
 def run_bandit(true_means, epsilon, n_steps, *, reward_std=1.0, rng=None):
-    r"""Play an epsilon-greedy agent on a multi-armed bandit and record what it does.
+    r"""Exploration vs. exploitation on a bandit: run an epsilon-greedy agent, record what it does.
 
     Parameters
     ----------
@@ -1477,7 +1496,7 @@ def _score(objective, params):
 def evolutionary_search(
     objective, bounds, *, population=20, generations=30, mutation_scale=0.1, rng=None
 ):
-    r"""Minimise `objective` inside a box with a small (mu + lambda) evolution strategy.
+    r"""Evolutionary hyperparameter search: minimise `objective` in a box, (mu + lambda) style.
 
     Parameters
     ----------
@@ -1527,7 +1546,10 @@ def evolutionary_search(
     -----
     Parameters live in the unit box $u \in [0, 1]^d$ and are decoded as
     $\theta = (1 - u)\,\text{low} + u\,\text{high}$. The first $\mu$ individuals are
-    uniform. Each generation makes $\lambda = \mu$ children: two parents drawn
+    uniform. The decoding is a weighted average of the two bounds, so it never
+    overflows, even for bounds at $\pm 1.8 \times 10^{308}$; keeping the objective
+    itself finite there is the caller's part. Each generation makes
+    $\lambda = \mu$ children: two parents drawn
     uniformly, uniform crossover (each coordinate from one parent or the other), then
     mutation and clipping to the box,
 

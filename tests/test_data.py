@@ -630,3 +630,33 @@ def test_quantile_edges_keep_tiny_values_on_a_wide_feature():
     assert edges[0] == 1e-310 and edges[-1] == 1e300
     edges = dlterms.quantile_edges(np.array([-MAX, 1e-300, MAX]), 2)
     assert edges.tolist() == [-MAX, 1e-300, MAX]
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_standardize_transform_divides_by_a_subnormal_std_exactly():
+    # halving 3 * TINY first (the old form) rounds it to 2 * TINY and gives 4
+    assert dlterms.standardize_transform(np.array([3 * TINY]), (0.0, TINY)).tolist() == [3.0]
+    assert dlterms.standardize_transform(np.array([MAX, -MAX]), (-MAX, MAX)).tolist() == [
+        2.0,
+        0.0,
+    ]
+
+
+_full_range = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+@settings(max_examples=300, deadline=None, database=None)
+@given(_full_range, _full_range, _full_range.map(abs))
+def test_standardize_transform_is_the_exact_z_score_or_says_it_overflows(x, mean, std):
+    from fractions import Fraction
+
+    exact = (Fraction(x) - Fraction(mean)) / Fraction(std if std else 1.0)
+    if abs(exact) > Fraction(MAX) * (1 + Fraction(1, 2**52)):
+        with pytest.raises(ValueError, match="overflow float64.*rescale the inputs"):
+            dlterms.standardize_transform(np.array([x]), (mean, std))
+        return
+    assume(abs(exact) < Fraction(MAX))
+    (z,) = dlterms.standardize_transform(np.array([x]), (mean, std)).tolist()
+    # x - mean is rounded once (as in the plain formula), then the quotient once
+    assert math.isclose(z, float(exact), rel_tol=4 * 2.0**-52, abs_tol=4 * TINY)

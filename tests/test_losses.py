@@ -555,6 +555,9 @@ REPRESENTABLE = [
     ("binary_cross_entropy_with_logits", ([1.0, 1.0], [-1e308, -1e308]), 1e308),
     ("poisson_loss", ([0.0, 0.0], [1e308, 1e308]), 1e308),
     ("categorical_hinge_loss", ([[1.0, 0.0], [1.0, 0.0]], [[-1e308, 1e308]] * 2), None),
+    ("mean_absolute_percentage_error", ([MAX, -MAX], [-MAX, MAX]), 200.0),
+    ("mean_absolute_percentage_error", ([0.0] * 200, [2e301] + [0.0] * 199), 1e308),
+    ("mean_absolute_percentage_error", ([TINY, 2 * TINY], [1.5, MAX]), None),
 ]
 
 
@@ -585,3 +588,31 @@ def test_mean_reductions_are_exact_at_ordinary_scale():
     assert dlterms.mean_squared_error([1.0, 2.0, 3.0], [1.0, 2.0, 5.0]) == 4 / 3
     assert dlterms.mean_squared_error([TINY, 0.0], [0.0, 0.0]) == 0.0  # TINY^2 / 2 rounds to 0
     assert dlterms.mean_absolute_error([TINY * 4, 0.0], [0.0, 0.0]) == TINY * 2
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.floats(allow_nan=False, allow_infinity=False),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_mape_is_the_exact_mean_ratio_or_says_it_overflows(pairs):
+    from fractions import Fraction
+
+    y_true, y_pred = (np.array(column) for column in zip(*pairs, strict=True))
+    exact = Fraction(100, len(pairs)) * sum(
+        abs(Fraction(t) - Fraction(p)) / max(abs(Fraction(t)), Fraction(1e-7)) for t, p in pairs
+    )
+    if exact > Fraction(MAX) * (1 + Fraction(1, 2**50)):
+        with pytest.raises(ValueError, match="percentage error must fit in float64"):
+            dlterms.mean_absolute_percentage_error(y_true, y_pred)
+        return
+    assume(exact < Fraction(MAX) * (1 - Fraction(1, 2**50)))
+    result = dlterms.mean_absolute_percentage_error(y_true, y_pred)
+    assert math.isclose(result, float(exact), rel_tol=1e-13, abs_tol=4 * TINY)

@@ -439,3 +439,46 @@ def test_prediction_bias_shifts_with_the_predictions_and_has_the_sign_of_the_err
     above = np.maximum(y_pred, y_true)
     assert prediction_bias(y_true, above) >= 0.0
     assert (prediction_bias(y_true, above) > 0.0) == bool(np.any(above > y_true))
+
+
+# --- the edges of the float64 range (regression tests; generated extremes for every
+# --- export run in test_reference_common.py) ------------------------------------------
+
+MAX = np.finfo(float).max
+TINY = 5e-324  # the smallest subnormal
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_linear_decision_boundary_takes_subnormal_and_huge_weights():
+    # -w1 / w2 = -0.5 and -b / w2 = 4 whatever the common scale of the weights
+    for w1, w2 in [(TINY, 2 * TINY), (1e-310, 2e-310), (MAX / 8, MAX / 4)]:
+        assert linear_decision_boundary([w1, w2], -4.0 * w2, [0.0, 2.0]).tolist() == [
+            4.0,
+            3.0,
+        ]
+    # w1 x1 = MAX / 2 * 1e301 overflows on the way, but x2 = -x1 / 2 + 1 fits
+    assert linear_decision_boundary([MAX / 2, MAX], -MAX, 1e301) == -5e300
+    with pytest.raises(ValueError, match="overflows float64.*rescale the inputs"):
+        linear_decision_boundary([1.0, 1e-300], 0.0, 1e10)
+
+
+_full_range = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+@settings(max_examples=300, deadline=None, database=None)
+@given(_full_range, _full_range.filter(bool), _full_range, _full_range)
+def test_linear_decision_boundary_is_the_exact_line_or_says_it_overflows(w1, w2, b, x1):
+    slope_term = -Fraction(w1) * Fraction(x1) / Fraction(w2)
+    intercept = -Fraction(b) / Fraction(w2)
+    exact = slope_term + intercept
+    # the computed value rounds each term and their sum: a few ulps of the larger term
+    slack = (abs(slope_term) + abs(intercept)) * Fraction(1, 2**50) + Fraction(TINY) * 4
+    if abs(exact) - slack > Fraction(MAX):
+        with pytest.raises(ValueError, match="overflows float64"):
+            linear_decision_boundary([w1, w2], b, x1)
+        return
+    if abs(exact) + slack >= Fraction(MAX):
+        return  # too close to the limit to say which side rounding lands on
+    x2 = linear_decision_boundary([w1, w2], b, x1)
+    assert abs(Fraction(x2) - exact) <= slack

@@ -631,3 +631,45 @@ def test_active_learning_accepts_low_precision_probabilities(dtype):
     assert dlterms.uncertainty_query(p, 1).tolist() == [1]
     with pytest.raises(ValueError, match="sum to 1"):
         dlterms.pseudo_label(np.array([[0.5, 0.6]], dtype=dtype))
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_boosting_round_reweights_around_a_subnormal_error():
+    # the only miss carries weight 1e-310 / 0.75, so eps is subnormal; the correct
+    # examples' weights must not be divided by 2 eps on the way
+    x, y = [[0.0], [1.0], [2.0], [3.0]], [-1, -1, 1, -1]
+    (feature, threshold, polarity, alpha), new_weights = dlterms.one_boosting_round(
+        x, y, [0.25, 0.25, 1e-310, 0.25]
+    )
+    assert (feature, threshold, polarity) == (0, 3.0, 1)
+    assert alpha == pytest.approx(np.log(0.75) - np.log(1e-310), rel=1e-12)
+    np.testing.assert_allclose(new_weights, [1 / 6, 1 / 6, 1 / 2, 1 / 6], rtol=1e-15)
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_evolutionary_search_spans_the_whole_float_range():
+    top = np.finfo(float).max
+    bounds = np.array([[-top, top], [np.nextafter(top, 0), top]])
+
+    def distance(p):  # to (1e300, top), in units of top: finite for every finite p
+        return float(np.max(np.abs(p / 2 - np.array([5e299, top / 2]))) / top)
+
+    best, score, history, population = dlterms.evolutionary_search(
+        distance, bounds, population=6, generations=20, rng=0
+    )
+    assert np.all(np.isfinite(population)) and np.isfinite(score)
+    assert np.all((population >= bounds[:, 0]) & (population <= bounds[:, 1]))
+    assert np.all(np.diff(history) <= 0) and score == history[-1] < history[0]
+    assert score == distance(best)
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_closed_form_on_subnormal_inputs_fits_or_refuses_the_penalty_clearly():
+    x = np.array([[0.0], [1e-310], [2e-310]])
+    weight, bias = dlterms.linear_regression_closed_form(x, [0.0, 4e-310, 8e-310])
+    close(weight, [4.0])
+    assert abs(bias) < 1e-320
+    with pytest.raises(ValueError, match="weights or bias overflow float64.*rescale the inputs"):
+        dlterms.linear_regression_closed_form(x, [1.0, 3.0, 5.0])  # the slope is 2e310
+    with pytest.raises(ValueError, match="penalty .* overflows float64.*rescale the inputs"):
+        dlterms.linear_regression_closed_form(x, [1.0, 3.0, 5.0], l2=0.1)

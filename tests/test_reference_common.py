@@ -299,17 +299,12 @@ GENERATED_FINDINGS = {
     "convolve2d_true",
     "dropout",
     "encode",
-    "evolutionary_search",
     "has_converged",
     "is_convex_on",
     "l2_penalty",
-    "linear_decision_boundary",
-    "linear_regression_closed_form",
-    "mean_absolute_percentage_error",
     "mlp_backward",
     "mlp_forward",
     "numerical_gradient",
-    "one_boosting_round",
     "partial_derivative",
     "polynomial_fit_errors",
     "polynomial_predict",
@@ -321,7 +316,6 @@ GENERATED_FINDINGS = {
     "rnn_forward",
     "sequential_forward",
     "sequential_loss_grad",
-    "standardize_transform",
 }
 
 # Found by the generated extremes in the attention and transformer modules and in a few
