@@ -137,7 +137,7 @@ def temperature_softmax(logits, *, temperature=1.0):
 
 
 def top_k_probs(logits, k, *, temperature=1.0):
-    """Next-token distribution restricted to the `k` most likely tokens and renormalised.
+    """Top-k sampling's distribution: the `k` most likely tokens, renormalised.
 
     Parameters
     ----------
@@ -193,7 +193,7 @@ def top_k_probs(logits, k, *, temperature=1.0):
 
 
 def top_p_probs(logits, p, *, temperature=1.0):
-    """Nucleus filtering: keep the most likely tokens until their probability reaches `p`.
+    """Top-p sampling's distribution: the most likely tokens until their mass reaches `p`.
 
     Parameters
     ----------
@@ -254,7 +254,7 @@ def top_p_probs(logits, p, *, temperature=1.0):
 
 
 def sample_next_token(logits, *, temperature=1.0, top_k=None, top_p=None, rng=None):
-    """Draw the next token from the logits after temperature, top-k and top-p.
+    """Draw the next token by top-k or top-p sampling of the logits, after a temperature.
 
     Parameters
     ----------
@@ -373,7 +373,7 @@ def _sampled_decode(next_logits, prompt, max_new_tokens, eos_id, pick) -> np.nda
 
 
 def greedy_decode(next_logits, prompt, *, max_new_tokens, eos_id=None):
-    """Extend a prompt by always taking the most likely next token.
+    """Greedy decoding: extend a prompt by always taking the most likely next token.
 
     Parameters
     ----------
@@ -435,7 +435,7 @@ def generate(
     next_logits, prompt, *, max_new_tokens, temperature=1.0, top_k=None, top_p=None,
     eos_id=None, rng=None,
 ):
-    """Extend a prompt by sampling each next token, with temperature, top-k and top-p.
+    """Extend a prompt by top-k or top-p sampling of each next token, with a temperature.
 
     Parameters
     ----------
@@ -500,7 +500,7 @@ def generate(
 
 
 def beam_search(next_logits, prompt, *, beam_width, max_new_tokens, eos_id=None):
-    """Extend a prompt by keeping the `beam_width` most likely continuations at every step.
+    """Beam search: extend a prompt, keeping the `beam_width` most likely continuations.
 
     Parameters
     ----------

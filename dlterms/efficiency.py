@@ -263,7 +263,7 @@ def _qrange(dtype) -> tuple[int, int]:
 
 
 def quantization_params(x, *, dtype="uint8"):
-    """Scale and zero point that map the range of `x` (and 0) onto 8-bit integers.
+    """Quantization parameters: the scale and zero point that map `x`'s range onto int8.
 
     Parameters
     ----------
@@ -388,7 +388,7 @@ def quantize(x, scale, zero_point, *, dtype="uint8"):
 
 
 def dequantize(q, scale, zero_point, *, dtype="uint8"):
-    """Map quantized integers back to reals: $(q - z) \\, s$.
+    """Undo quantization: map the integers back to reals, $(q - z) \\, s$.
 
     Parameters
     ----------

@@ -192,7 +192,7 @@ def embedding_grad(ids, grad_output, n_embeddings):
 
 
 def logit(p):
-    """The log-odds of a probability: the inverse of the sigmoid.
+    """The logit of a probability: its log-odds, the inverse of the sigmoid.
 
     Parameters
     ----------
@@ -246,7 +246,7 @@ def logit(p):
 
 
 def next_token_loss(logits, tokens, *, ignore_index=None):
-    """Causal language-modelling loss: cross-entropy of each position against the next token.
+    """Causal language modeling loss: each position's cross-entropy against the next token.
 
     Parameters
     ----------
@@ -374,7 +374,7 @@ def perplexity(logits, targets):
 
 
 def mask_tokens(tokens, *, mask_id, vocab_size, mask_prob=0.15, rng=None):
-    """Corrupt token ids for masked language modelling, as BERT does (80/10/10).
+    """Mask tokens for masked language modeling, as BERT does (80/10/10).
 
     Parameters
     ----------
@@ -450,7 +450,7 @@ def mask_tokens(tokens, *, mask_id, vocab_size, mask_prob=0.15, rng=None):
 
 
 def masked_lm_loss(logits, labels):
-    """Masked language-modelling loss: cross-entropy at the chosen positions only.
+    """Masked language modeling loss: cross-entropy at the chosen positions only.
 
     Parameters
     ----------

@@ -86,7 +86,7 @@ def _merge(ids: np.ndarray, pair, new_id: int) -> np.ndarray:
 
 
 def tokenize(text, vocabulary, *, level="char", unknown=None):
-    """Split text into characters or words and return the vocabulary index of each.
+    """Tokenization: split text into characters or words and look up each vocabulary index.
 
     Parameters
     ----------

@@ -50,7 +50,7 @@ class LayerNormGradients(NamedTuple):
 
 
 def sinusoidal_positional_encoding(n_positions, d_model, *, base=10000.0):
-    r"""The fixed sine and cosine position codes of the original transformer.
+    r"""Sinusoidal positional encoding: the fixed sine and cosine codes of the transformer.
 
     Parameters
     ----------
@@ -213,7 +213,7 @@ def _layer_norm_parts(x, gamma, eps):
 
 
 def layer_norm(x, gamma=None, beta=None, *, eps=1e-5):
-    r"""Layer normalisation: standardise each example over its own features, then scale and shift.
+    r"""Layer normalisation in a transformer: standardise each vector, then scale and shift.
 
     Parameters
     ----------
@@ -284,7 +284,7 @@ def layer_norm(x, gamma=None, beta=None, *, eps=1e-5):
 
 
 def layer_norm_grad(x, grad_output, gamma=None, *, eps=1e-5):
-    r"""Gradients of :func:`layer_norm` with respect to its input, scale and shift.
+    r"""Gradients of a transformer's layer normalisation for its input, scale and shift.
 
     Parameters
     ----------

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIRST_20
+from conftest import CORE_ENTRIES
 
 import dlterms
 from dlterms.cli import main
@@ -51,8 +51,8 @@ def test_search_ranks_names_first():
     assert len(dlterms.search("the", limit=3)) == 3
 
 
-@pytest.mark.parametrize("entry_id", FIRST_20)
-def test_first_20_terms_are_complete(entry_id):
+@pytest.mark.parametrize("entry_id", CORE_ENTRIES)
+def test_core_entries_are_complete(entry_id):
     e = default_glossary()[entry_id]
     assert e.explanation and e.formula and e.example and e.example.code
     assert e.pitfalls and e.see_also and e.implementation and e.quiz

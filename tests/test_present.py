@@ -133,3 +133,22 @@ def test_python_dash_m_is_the_command_with_version_and_exit_codes():
         [*run, "quiz", "-n", "1", "--seed", "0"], input="\nn\n", capture_output=True, text=True
     )
     assert quiz.returncode == 0 and "You knew 0 of 1 (0 %)." in quiz.stdout
+
+
+def test_help_names_the_glossary_entry_in_the_summary_line():
+    """`help(dlterms.f)` starts with a line that names the entry (term or alias) linking f."""
+    from dlterms.kb.model import normalize_name
+
+    linking: dict[str, list] = {}
+    for e in reading_glossary():
+        for dotted in e.implementation:
+            linking.setdefault(dotted, []).append(e)
+    missing = []
+    for dotted, entries in sorted(linking.items()):
+        function = getattr(dlterms, dotted.rsplit(".", 1)[1])
+        summary = normalize_name((function.__doc__ or "").strip().split("\n", 1)[0])
+        names = {normalize_name(n) for e in entries for n in e.names}
+        # a name as whole words, allowing a plural ("saturated neurons")
+        if not any(n and re.search(rf"\b{re.escape(n)}s?\b", summary) for n in names):
+            missing.append(f"{dotted}: name one of {sorted(e.term for e in entries)}")
+    assert not missing, "\n".join(missing)
