@@ -163,7 +163,7 @@ def encode(x, params):
 
 
 def decode(z, params):
-    r"""Decode codes back into the input space: the linear output layer, $z W + b$.
+    r"""Autoencoder decoder: map codes back to the input space with a linear layer, $z W + b$.
 
     Parameters
     ----------

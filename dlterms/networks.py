@@ -117,7 +117,7 @@ def _check_feature_count(x: np.ndarray, weight: np.ndarray, name: str) -> None:
 
 
 def init_mlp(layer_sizes, *, rng=None, scheme="glorot"):
-    r"""Random starting parameters for a fully connected network with the given layer sizes.
+    r"""Neural network initialisation: random starting parameters for the given layer sizes.
 
     Parameters
     ----------
@@ -470,7 +470,7 @@ def network_width(architecture, *, layer=None):
 
 
 def count_parameters(architecture, *, bias=True):
-    r"""Number of trainable numbers in a fully connected network: weights plus biases.
+    r"""Parameter count of a network, e.g. around a bottleneck layer: weights plus biases.
 
     Parameters
     ----------
@@ -683,7 +683,7 @@ def residual_block(x, weight1, bias1, weight2, bias2, *, skip=True):
 
 
 def residual_block_grad(x, weight1, bias1, weight2, bias2, grad_output, *, skip=True):
-    r"""Gradient of a residual block with respect to its input (a vector-Jacobian product).
+    r"""Residual connection gradient: a residual block's vector-Jacobian product for its input.
 
     Parameters
     ----------

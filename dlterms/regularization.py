@@ -71,7 +71,7 @@ def _power_sum(arrays: list[np.ndarray], power: int) -> tuple[float, float]:
 
 
 def l1_penalty(weights, lam):
-    r"""L1 weight penalty $\lambda \sum_i |w_i|$, to be added to the loss.
+    r"""L1 regularization: the weight penalty $\lambda \sum_i |w_i|$, to be added to the loss.
 
     Parameters
     ----------
@@ -454,7 +454,7 @@ def _frexp_product(*factors: float) -> tuple[float, int]:
 
 
 def activity_penalty_grad(activations, *, l1=0.0, l2=0.0):
-    r"""Gradient of :func:`activity_penalty` with respect to the activations.
+    r"""Activity regularization gradient: of the activity penalty with respect to the activations.
 
     Parameters
     ----------
