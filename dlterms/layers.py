@@ -263,8 +263,9 @@ def batch_norm(x, gamma=None, beta=None, *, eps=1e-5):
     ------
     ValueError
         If `x` is not 2-D or 4-D, is empty, has fewer than two values per feature or
-        holds NaN or infinity; if `gamma` or `beta` has the wrong shape; or if `eps`
-        is not positive.
+        holds NaN or infinity; if `gamma` or `beta` has the wrong shape; if `eps`
+        is not positive; or if an output $\gamma \hat x + \beta$ exceeds the float64
+        range.
     TypeError
         If an array does not hold real numbers or `eps` is not a number.
 
@@ -315,7 +316,10 @@ def batch_norm(x, gamma=None, beta=None, *, eps=1e-5):
     per_feature = (1, n_features) + (1,) * (x.ndim - 2)  # broadcasts along the feature axis
 
     x_hat = _normalise(x, axes, eps)
-    return gamma.reshape(per_feature) * x_hat + beta.reshape(per_feature)
+    # gamma x_hat + beta, gamma as mantissa and power of two: only the result may overflow
+    g_m, g_e = np.frexp(gamma.reshape(per_feature))
+    shift = np.broadcast_to(beta.reshape(per_feature), x.shape)
+    return _sum_of_parts([(g_m * x_hat, g_e), (shift, 0)], "batch_norm's output")
 
 
 def _normalise(x, axes, eps):

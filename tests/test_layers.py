@@ -185,3 +185,11 @@ def test_batch_norm_inference_is_finite_when_the_exact_output_is():
     assert y.tolist() == [[2.0**500]]
     with pytest.raises(ValueError, match="batch_norm_inference's output overflows float64"):
         batch_norm_inference([[MAX]], None, None, [-MAX], [1.0])
+
+
+def test_batch_norm_with_a_huge_gamma_is_finite_when_the_output_fits():
+    # gamma = MAX times x_hat = -1 and 1, shifted by beta: fits exactly
+    y = batch_norm([[1.0], [3.0]], gamma=[MAX], beta=[0.0], eps=1e-300)
+    assert y.tolist() == [[-MAX], [MAX]]
+    with pytest.raises(ValueError, match="batch_norm's output overflows float64"):
+        batch_norm([[1.0], [3.0]], gamma=[MAX], beta=[MAX], eps=1e-300)
