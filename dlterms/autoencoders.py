@@ -21,7 +21,10 @@ from dlterms._validation import (
     check_real,
     check_same_shape,
     check_shape,
+    mean_of_squares,
+    scaled_difference,
 )
+from dlterms.layers import _affine, _sum_of_parts
 
 __all__ = [
     "autoencoder_loss",
@@ -78,19 +81,28 @@ def _as_data(x, name, n_features):
 def _forward(x, p):
     """Code and reconstruction of validated `x` under validated params `p`."""
     # z = tanh(x W_enc + b_enc), x_hat = z W_dec + b_dec
-    z = np.tanh(x @ p.w_enc + p.b_enc)
-    return z, z @ p.w_dec + p.b_dec
+    z = np.tanh(_affine(x, p.w_enc, p.b_enc, what="the pre-activation x @ w_enc + b_enc"))
+    return z, _affine(z, p.w_dec, p.b_dec, what="the reconstruction z @ w_dec + b_dec")
 
 
-def _loss_and_grad(x, target, p):
-    """Mean squared reconstruction error and its gradient, on validated 2-D arrays."""
+def _loss_and_grad(x, target, p, *, with_loss=True):
+    """Mean squared reconstruction error (None unless `with_loss`) and its gradient.
+
+    The arrays are validated and 2-D.
+    """
     z, x_hat = _forward(x, p)
-    err = x_hat - target
-    loss = float(np.mean(err * err))
-    g_out = 2.0 * err / err.size  # dL/dx_hat
-    g_a = (g_out @ p.w_dec.T) * (1.0 - z) * (1.0 + z)  # through tanh: 1 - z^2
+    err, e = scaled_difference(x_hat, target)  # x_hat - target = err * 2**e
+    loss = mean_of_squares(err, e, what="the reconstruction error") if with_loss else None
+    # dL/dx_hat = 2 (x_hat - target) / (n d), with the power of two applied last
+    g_out = _sum_of_parts([(err / err.size, e + 1)], "the gradient of the loss")
+    # through tanh: 1 - z^2 = (1 - z)(1 + z), at most 1
+    g_a = _affine(g_out, p.w_dec.T, what="the gradient g @ w_dec.T") * (1.0 - z) * (1.0 + z)
+    ones = np.ones(x.shape[0])
     grads = AutoencoderParams(
-        w_enc=x.T @ g_a, b_enc=g_a.sum(axis=0), w_dec=z.T @ g_out, b_dec=g_out.sum(axis=0)
+        w_enc=_affine(x.T, g_a, what="the gradient x.T @ a"),
+        b_enc=_affine(ones, g_a, what="the gradient sum of a"),
+        w_dec=_affine(z.T, g_out, what="the gradient z.T @ g"),
+        b_dec=_affine(ones, g_out, what="the gradient sum of g"),
     )
     return loss, grads
 
@@ -117,7 +129,8 @@ def encode(x, params):
     ------
     ValueError
         If an array has the wrong number of dimensions or a shape that does not fit the
-        others, is empty, or holds NaN or infinity.
+        others, is empty, or holds NaN or infinity; or if a result the function
+        computes exceeds the float64 range (about 1.8e308; rescale the inputs).
     TypeError
         If `params` is not a tuple of four arrays or an array does not hold real numbers.
 
@@ -145,11 +158,12 @@ def encode(x, params):
     [[1.0]]
     """
     p = _as_params(params)
-    return np.tanh(_as_data(x, "x", p.w_enc.shape[0]) @ p.w_enc + p.b_enc)
+    x = _as_data(x, "x", p.w_enc.shape[0])
+    return np.tanh(_affine(x, p.w_enc, p.b_enc, what="the pre-activation x @ w_enc + b_enc"))
 
 
 def decode(z, params):
-    r"""Decode codes back into the input space: the linear output layer, $z W + b$.
+    r"""Autoencoder decoder: map codes back to the input space with a linear layer, $z W + b$.
 
     Parameters
     ----------
@@ -167,7 +181,8 @@ def decode(z, params):
     ------
     ValueError
         If an array has the wrong number of dimensions or a shape that does not fit the
-        others, is empty, or holds NaN or infinity.
+        others, is empty, or holds NaN or infinity; or if a result the function
+        computes exceeds the float64 range (about 1.8e308; rescale the inputs).
     TypeError
         If `params` is not a tuple of four arrays or an array does not hold real numbers.
 
@@ -195,7 +210,7 @@ def decode(z, params):
         raise ValueError(
             f"z must have {p.w_dec.shape[0]} code units to match params; got shape {z.shape}."
         )
-    return z @ p.w_dec + p.b_dec
+    return _affine(z, p.w_dec, p.b_dec, what="the reconstruction z @ w_dec + b_dec")
 
 
 def reconstruct(x, params):
@@ -217,7 +232,8 @@ def reconstruct(x, params):
     ------
     ValueError
         If an array has the wrong number of dimensions or a shape that does not fit the
-        others, is empty, or holds NaN or infinity.
+        others, is empty, or holds NaN or infinity; or if a result the function
+        computes exceeds the float64 range (about 1.8e308; rescale the inputs).
     TypeError
         If `params` is not a tuple of four arrays or an array does not hold real numbers.
 
@@ -264,7 +280,8 @@ def autoencoder_loss(x, params, *, target=None):
     ------
     ValueError
         If an array has the wrong number of dimensions or a shape that does not fit the
-        others, is empty, or holds NaN or infinity.
+        others, is empty, or holds NaN or infinity; or if a result the function
+        computes exceeds the float64 range (about 1.8e308; rescale the inputs).
     TypeError
         If `params` is not a tuple of four arrays or an array does not hold real numbers.
 
@@ -278,7 +295,9 @@ def autoencoder_loss(x, params, *, target=None):
     -----
     $$L = \frac{1}{n d} \sum_{i=1}^{n} \sum_{j=1}^{d} \left(\hat x_{ij} - t_{ij}\right)^2.$$
 
-    Squaring limits the errors to about $10^{154}$ before the result overflows.
+    The errors are squared after division by a power of two near the largest, so the
+    loss is finite whenever the exact mean is (errors up to about $10^{154}$ in the
+    mean; any larger mean raises ValueError).
 
     Examples
     --------
@@ -293,8 +312,8 @@ def autoencoder_loss(x, params, *, target=None):
     x = _as_data(x, "x", p.w_enc.shape[0])
     target = x if target is None else as_float_array(target, "target")
     check_same_shape(x, target, "x", "target")
-    err = _forward(x, p)[1] - target
-    return float(np.mean(err * err))
+    err, e = scaled_difference(_forward(x, p)[1], target)  # x_hat - target = err * 2**e
+    return mean_of_squares(err, e, what="the reconstruction error")
 
 
 def autoencoder_loss_grad(x, params, *, target=None):
@@ -319,7 +338,8 @@ def autoencoder_loss_grad(x, params, *, target=None):
     ------
     ValueError
         If an array has the wrong number of dimensions or a shape that does not fit the
-        others, is empty, or holds NaN or infinity.
+        others, is empty, or holds NaN or infinity; or if a result the function
+        computes exceeds the float64 range (about 1.8e308; rescale the inputs).
     TypeError
         If `params` is not a tuple of four arrays or an array does not hold real numbers.
 
@@ -359,7 +379,7 @@ def autoencoder_loss_grad(x, params, *, target=None):
     x = _as_data(x, "x", p.w_enc.shape[0])
     target = x if target is None else as_float_array(target, "target")
     check_same_shape(x, target, "x", "target")
-    return _loss_and_grad(np.atleast_2d(x), np.atleast_2d(target), p)[1]
+    return _loss_and_grad(np.atleast_2d(x), np.atleast_2d(target), p, with_loss=False)[1]
 
 
 # --------------------------------------------------------------------------- training
@@ -547,7 +567,10 @@ def train_autoencoder(
             for k, start in enumerate(range(0, n, batch)):
                 xb = x[order[start : start + batch]]
                 noisy = corrupt(xb, **noise, rng=rng) if noise_std or mask_rate else xb
-                losses[k], grads = _loss_and_grad(noisy, xb, params)
+                try:
+                    losses[k], grads = _loss_and_grad(noisy, xb, params)
+                except ValueError:  # an overflow: reported as divergence just below
+                    losses[k], grads = np.inf, params
                 # theta <- theta - eta * dL/dtheta, for every parameter
                 params = AutoencoderParams(
                     *(p - lr * g for p, g in zip(params, grads, strict=True))

@@ -7,6 +7,8 @@ convolution and pooling layers live in :mod:`dlterms.convolution`.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from dlterms._validation import (
@@ -16,6 +18,7 @@ from dlterms._validation import (
     check_bool,
     check_real,
     scalar_or_array,
+    scaled_difference,
 )
 
 __all__ = [
@@ -25,6 +28,65 @@ __all__ = [
     "dense",
     "dropout",
 ]
+
+
+def _affine(x, weight, bias=None, *, what="x @ weight + bias"):
+    """``x @ weight + bias`` for validated arrays, finite whenever the exact result is.
+
+    The plain product is tried first. If it leaves the float range (a partial sum may
+    overflow although the result fits) it is redone on ``x / 2**ex`` and
+    ``weight / 2**ew`` (exact scalings to magnitudes below 1), the bias is brought to
+    the same power of two ``2**E``, and the sum is scaled back; a result beyond float64
+    raises ValueError naming `what`.
+    """
+    # an overflow here is redone below on scaled inputs, or reported; never warned
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = x @ weight if bias is None else x @ weight + bias
+    if np.all(np.isfinite(y)):
+        return y
+    _, ex = np.frexp(np.max(np.abs(x)))
+    _, ew = np.frexp(np.max(np.abs(weight)))
+    e_prod = int(ex) + int(ew)
+    e_bias = e_prod if bias is None else int(np.frexp(np.max(np.abs(bias)))[1])
+    e_top = max(e_prod, e_bias)
+    # |x / 2**ex|, |weight / 2**ew| < 1: the product's entries are below d_in
+    scaled = np.ldexp(np.ldexp(x, -int(ex)) @ np.ldexp(weight, -int(ew)), e_prod - e_top)
+    if bias is not None:
+        scaled = scaled + np.ldexp(bias, -e_top)
+    # 2**e_top times a number below d_in + 1 overflows only if the result does
+    with np.errstate(over="ignore"):
+        y = np.ldexp(scaled, e_top)
+    if not np.all(np.isfinite(y)):
+        raise ValueError(
+            f"{what} overflows float64: got a result beyond about 1.8e+308 for inputs of "
+            f"largest magnitude {np.abs(x).max():.3g} and {np.abs(weight).max():.3g}; "
+            "rescale the inputs."
+        )
+    return y
+
+
+def _sum_of_parts(parts, what):
+    """The sum of terms ``m * 2**e`` (broadcast arrays), finite whenever the sum is.
+
+    Each term is rewritten as a mantissa in [1/2, 1) times a power of two, all are
+    brought to the largest power ``2**E`` (so the partial sums stay below the number of
+    terms) and the total is scaled back once; a sum beyond float64 raises ValueError.
+    """
+    exact = []
+    for mantissa, exponent in parts:
+        m, e = np.frexp(mantissa)
+        exact.append((m, np.where(m == 0.0, -(2**20), e + np.asarray(exponent))))
+    top = functools.reduce(np.maximum, [e for _, e in exact])
+    total = sum(np.ldexp(m, e - top) for m, e in exact)
+    # 2**top times a number below len(parts) overflows only if the sum does
+    with np.errstate(over="ignore"):
+        result = np.ldexp(total, top)
+    if not np.all(np.isfinite(result)):
+        raise ValueError(
+            f"{what} overflows float64: an entry lies beyond about 1.8e+308; "
+            "rescale the inputs."
+        )
+    return result
 
 
 def dense(x, weight, bias=None):
@@ -49,7 +111,8 @@ def dense(x, weight, bias=None):
     ValueError
         If `x` is not 1-D or 2-D, `weight` is not 2-D, `bias` is not shaped
         ``(d_out,)``, `weight` has a row count other than the number of features of
-        `x`, or an array is empty or holds NaN or infinity.
+        `x`, an array is empty or holds NaN or infinity, or an output exceeds the
+        float64 range (about 1.8e308; rescale the inputs).
     TypeError
         If an array does not hold real numbers.
 
@@ -73,6 +136,10 @@ def dense(x, weight, bias=None):
     computes ``x @ weight.T``. Without the bias every output is 0 when the input is 0;
     the bias $b$ moves that point, like the intercept of a straight line.
 
+    Any finite inputs whose exact outputs fit in float64 give finite outputs: where a
+    partial sum would overflow, $x$ and $W$ are first divided by powers of two (an
+    exact scaling) and the result is scaled back.
+
     Examples
     --------
     Two inputs, three output units: $(1, 2) W = (1 + 2 \cdot 3, 2 + 2 \cdot 4, 0)$.
@@ -93,7 +160,7 @@ def dense(x, weight, bias=None):
     d_out = weight.shape[1]
     bias = np.zeros(d_out) if bias is None else as_vector(bias, "bias", d_out)
     # y[i, j] = sum over k of x[i, k] * weight[k, j], plus bias[j] broadcast over the batch
-    return x @ weight + bias
+    return _affine(x, weight, bias)
 
 
 def dropout(x, rate, *, rng=None, training=True):
@@ -119,8 +186,8 @@ def dropout(x, rate, *, rng=None, training=True):
     Raises
     ------
     ValueError
-        If `x` is empty or holds NaN or infinity, `rate` is outside $[0, 1)$, or a seed
-        is negative.
+        If `x` is empty or holds NaN or infinity, `rate` is outside $[0, 1)$, a seed
+        is negative, or a kept unit $x / (1 - p)$ exceeds the float64 range.
     TypeError
         If `x` does not hold real numbers, `rate` is not a number, `rng` is not a
         Generator, int or None, or `training` is not a bool.
@@ -137,7 +204,7 @@ def dropout(x, rate, *, rng=None, training=True):
 
     Scaling at training time ("inverted" dropout) keeps the expected activation
     unchanged, so inference needs no rescaling: the layer is simply the identity.
-    The output overflows only if $|x| / (1 - p)$ exceeds the float range.
+    If $|x| / (1 - p)$ exceeds the float64 range for a kept unit, ValueError is raised.
 
     References
     ----------
@@ -160,7 +227,15 @@ def dropout(x, rate, *, rng=None, training=True):
     if not training or rate == 0.0:
         return scalar_or_array(x.copy())
     keep = rng.random(x.shape) >= rate  # each unit survives with probability 1 - rate
-    return scalar_or_array(np.where(keep, x / (1.0 - rate), 0.0))
+    # |x| / (1 - p) may pass the float range; that is reported just below, not warned
+    with np.errstate(over="ignore"):
+        y = np.where(keep, x / (1.0 - rate), 0.0)
+    if not np.all(np.isfinite(y)):
+        raise ValueError(
+            f"x / (1 - rate) overflows float64 for rate {rate:g}: x holds a magnitude of "
+            f"{np.abs(x).max():.3g}; rescale the inputs."
+        )
+    return scalar_or_array(y)
 
 
 def batch_norm(x, gamma=None, beta=None, *, eps=1e-5):
@@ -188,8 +263,9 @@ def batch_norm(x, gamma=None, beta=None, *, eps=1e-5):
     ------
     ValueError
         If `x` is not 2-D or 4-D, is empty, has fewer than two values per feature or
-        holds NaN or infinity; if `gamma` or `beta` has the wrong shape; or if `eps`
-        is not positive.
+        holds NaN or infinity; if `gamma` or `beta` has the wrong shape; if `eps`
+        is not positive; or if an output $\gamma \hat x + \beta$ exceeds the float64
+        range.
     TypeError
         If an array does not hold real numbers or `eps` is not a number.
 
@@ -240,7 +316,10 @@ def batch_norm(x, gamma=None, beta=None, *, eps=1e-5):
     per_feature = (1, n_features) + (1,) * (x.ndim - 2)  # broadcasts along the feature axis
 
     x_hat = _normalise(x, axes, eps)
-    return gamma.reshape(per_feature) * x_hat + beta.reshape(per_feature)
+    # gamma x_hat + beta, gamma as mantissa and power of two: only the result may overflow
+    g_m, g_e = np.frexp(gamma.reshape(per_feature))
+    shift = np.broadcast_to(beta.reshape(per_feature), x.shape)
+    return _sum_of_parts([(g_m * x_hat, g_e), (shift, 0)], "batch_norm's output")
 
 
 def _normalise(x, axes, eps):
@@ -309,7 +388,9 @@ def batch_norm_train(x, gamma, beta, running_mean, running_var, *, momentum=0.1,
     ValueError
         If `x` is not 2-D or 4-D, is empty, has one value per feature or holds NaN or
         infinity; a parameter or statistic has the wrong shape; `running_var` is
-        negative; `momentum` is outside $[0, 1]$; or `eps` is not positive.
+        negative; `momentum` is outside $[0, 1]$; `eps` is not positive; or the new
+        running variance exceeds the float64 range (a batch spread wider than about
+        1e154 around its mean).
     TypeError
         If an array does not hold real numbers or an option is not a number.
 
@@ -333,7 +414,9 @@ def batch_norm_train(x, gamma, beta, running_mean, running_var, *, momentum=0.1,
     running variance is fed the unbiased one. Keras's ``BatchNormalization`` uses the
     opposite momentum, the weight of the *old* value (default 0.99, which matches
     PyTorch's 0.01), and the biased variance. PyTorch updates its buffers in place;
-    here new arrays are returned.
+    here new arrays are returned. The batch statistics are taken of $x$ divided by a
+    power of two and combined with the running ones as mantissas and powers of two, so
+    the result is finite whenever the exact running statistics are.
 
     References
     ----------
@@ -355,10 +438,18 @@ def batch_norm_train(x, gamma, beta, running_mean, running_var, *, momentum=0.1,
     alpha = check_real(momentum, "momentum", low=0.0, high=1.0)
     axes = (0,) if x.ndim == 2 else (0, 2, 3)
     m = x.size // x.shape[1]  # values per feature
-    batch_mean = x.mean(axis=axes)
-    batch_var = x.var(axis=axes) * (m / (m - 1))  # unbiased, for the running estimate
-    new_mean = (1.0 - alpha) * old_mean + alpha * batch_mean
-    new_var = (1.0 - alpha) * old_var + alpha * batch_var
+    # the statistics of z = x / 2**e (exact), so nothing overflows on the way
+    _, e = np.frexp(np.max(np.abs(x), axis=axes, keepdims=True))
+    z = np.ldexp(x, -e)
+    e = e.reshape(-1)
+    mean_z = z.mean(axis=axes)
+    var_z = z.var(axis=axes) * (m / (m - 1))  # unbiased, for the running estimate
+    new_mean = _sum_of_parts(
+        [((1.0 - alpha) * old_mean, 0), (alpha * mean_z, e)], "the new running mean"
+    )
+    new_var = _sum_of_parts(
+        [((1.0 - alpha) * old_var, 0), (alpha * var_z, 2 * e)], "the new running variance"
+    )
     return y, new_mean, new_var
 
 
@@ -389,8 +480,8 @@ def batch_norm_inference(x, gamma, beta, running_mean, running_var, *, eps=1e-5)
     ------
     ValueError
         If `x` is not 2-D or 4-D, is empty or holds NaN or infinity; a parameter or
-        statistic has the wrong shape; `running_var` is negative; or `eps` is not
-        positive.
+        statistic has the wrong shape; `running_var` is negative; `eps` is not
+        positive; or an output exceeds the float64 range.
     TypeError
         If an array does not hold real numbers or `eps` is not a number.
 
@@ -406,7 +497,9 @@ def batch_norm_inference(x, gamma, beta, running_mean, running_var, *, eps=1e-5)
     the layer becomes a fixed per-feature affine map that does not depend on the
     rest of the batch, and it can be folded into the preceding weights. This is
     PyTorch's ``model.eval()`` mode (``training=False``) and Keras's
-    ``training=False``.
+    ``training=False``. The factors are multiplied as mantissas and powers of two, so
+    the output is finite whenever the exact one is; one beyond float64 raises
+    ValueError.
 
     Examples
     --------
@@ -423,5 +516,13 @@ def batch_norm_inference(x, gamma, beta, running_mean, running_var, *, eps=1e-5)
     mean, var = _running_stats(running_mean, running_var, n_features)
     eps = check_real(eps, "eps", low=0.0, closed="neither")
     per_feature = (1, n_features) + (1,) * (x.ndim - 2)  # broadcasts along the feature axis
-    scale = (gamma / np.sqrt(var + eps)).reshape(per_feature)
-    return scale * (x - mean.reshape(per_feature)) + beta.reshape(per_feature)
+    # y = gamma (x - mean) / sqrt(var + eps) + beta, each factor as mantissa and power of
+    # two: d 2**k = x - mean, and sqrt(var + eps) as a hypotenuse that never squares
+    d, k = scaled_difference(x, mean.reshape(per_feature))
+    g_m, g_e = np.frexp(gamma.reshape(per_feature))
+    r_m, r_e = np.frexp(np.hypot(np.sqrt(var), np.sqrt(eps)).reshape(per_feature))
+    d_m, d_e = np.frexp(d)
+    shift = np.broadcast_to(beta.reshape(per_feature), x.shape)
+    return _sum_of_parts(
+        [(g_m * d_m / r_m, g_e + d_e + k - r_e), (shift, 0)], "batch_norm_inference's output"
+    )

@@ -31,7 +31,7 @@ from dlterms.activations import (
     relu,
     relu_grad,
 )
-from dlterms.layers import dense
+from dlterms.layers import _affine, _sum_of_parts, dense
 
 __all__ = [
     "bottleneck",
@@ -71,8 +71,14 @@ def _stack_backward(hs, zs, params, names, delta: np.ndarray):
     grads = []
     for layer in range(len(params) - 1, -1, -1):
         # dl/dW_l = h_{l-1}^T delta_l and dl/db_l = sum_i delta_l, summed over the batch
-        grads.append((hs[layer].T @ delta, delta.sum(axis=0)))
-        back = delta @ params[layer][0].T  # dl/dh_{l-1}
+        ones = np.ones(delta.shape[0])
+        grads.append(
+            (
+                _affine(hs[layer].T, delta, what=f"the gradient of params[{layer}] weight"),
+                _affine(ones, delta, what=f"the gradient of params[{layer}] bias"),
+            )
+        )
+        back = _affine(delta, params[layer][0].T, what="the gradient delta @ weight.T")
         if layer > 0:
             # delta_{l-1} = back * f'_{l-1}(z_{l-1}), a Jacobian product for softmax
             delta = activation_vjp(zs[layer - 1], back, names[layer - 1])
@@ -111,7 +117,7 @@ def _check_feature_count(x: np.ndarray, weight: np.ndarray, name: str) -> None:
 
 
 def init_mlp(layer_sizes, *, rng=None, scheme="glorot"):
-    r"""Random starting parameters for a fully connected network with the given layer sizes.
+    r"""Neural network initialisation: random starting parameters for the given layer sizes.
 
     Parameters
     ----------
@@ -464,7 +470,7 @@ def network_width(architecture, *, layer=None):
 
 
 def count_parameters(architecture, *, bias=True):
-    r"""Number of trainable numbers in a fully connected network: weights plus biases.
+    r"""Parameter count of a network, e.g. around a bottleneck layer: weights plus biases.
 
     Parameters
     ----------
@@ -580,7 +586,7 @@ def residual(x, fn):
             "fn must keep the shape of x, so that x + fn(x) adds matching entries; "
             f"got x {x.shape} and fn(x) {fx.shape}."
         )
-    return scalar_or_array(x + fx)
+    return scalar_or_array(_sum_of_parts([(x, 0), (fx, 0)], "x + fn(x)"))
 
 
 def _residual_parts(x, weight1, bias1, weight2, bias2):
@@ -673,11 +679,11 @@ def residual_block(x, weight1, bias1, weight2, bias2, *, skip=True):
     check_bool(skip, "skip")
     branch = dense(relu(z), weight2, bias2)
     # y = x + F(x): the identity path
-    return x + branch if skip else branch
+    return _sum_of_parts([(x, 0), (branch, 0)], "x + F(x)") if skip else branch
 
 
 def residual_block_grad(x, weight1, bias1, weight2, bias2, grad_output, *, skip=True):
-    r"""Gradient of a residual block with respect to its input (a vector-Jacobian product).
+    r"""Residual connection gradient: a residual block's vector-Jacobian product for its input.
 
     Parameters
     ----------
@@ -743,9 +749,12 @@ def residual_block_grad(x, weight1, bias1, weight2, bias2, grad_output, *, skip=
     check_same_shape(x, g, "x", "grad_output")
     check_bool(skip, "skip")
     # dl/dz = (g W2^T) * ReLU'(z), then dl/dx through the branch = dl/dz W1^T
-    through_branch = ((g @ weight2.T) * relu_grad(z)) @ weight1.T
+    back = _affine(g, weight2.T, what="the gradient g @ weight2.T") * relu_grad(z)
+    through_branch = _affine(back, weight1.T, what="the gradient through the branch")
     # the identity path adds g itself
-    return g + through_branch if skip else through_branch
+    if not skip:
+        return through_branch
+    return _sum_of_parts([(g, 0), (through_branch, 0)], "the gradient g + branch")
 
 
 def bottleneck(
@@ -841,4 +850,4 @@ def bottleneck(
     # c = phi(x W_down + b_down): the k-dimensional code
     code = activation_forward(dense(x, weight_down, bias_down), activation)
     y = dense(code, weight_up, bias_up)
-    return x + y if skip else y
+    return _sum_of_parts([(x, 0), (y, 0)], "x + the bottleneck output") if skip else y

@@ -71,7 +71,7 @@ def _power_sum(arrays: list[np.ndarray], power: int) -> tuple[float, float]:
 
 
 def l1_penalty(weights, lam):
-    r"""L1 weight penalty $\lambda \sum_i |w_i|$, to be added to the loss.
+    r"""L1 regularization: the weight penalty $\lambda \sum_i |w_i|$, to be added to the loss.
 
     Parameters
     ----------
@@ -201,8 +201,9 @@ def l2_penalty(weights, lam):
     Raises
     ------
     ValueError
-        If a weight array is empty or holds NaN or infinity, the list is empty, or
-        `lam` is negative or not finite.
+        If a weight array is empty or holds NaN or infinity, the list is empty,
+        `lam` is negative or not finite, or the penalty itself exceeds the float64
+        range (about 1.8e308; rescale the weights or `lam`).
     TypeError
         If a weight array does not hold real numbers or `lam` is not a number.
 
@@ -223,8 +224,9 @@ def l2_penalty(weights, lam):
     gradient. Keras's ``keras.regularizers.L2(l2=c)`` adds $c \sum_i w_i^2$ with no
     half, whose gradient is $2 c w$: Keras ``L2(c)`` equals this function with
     $\lambda = 2c$ and PyTorch ``weight_decay=2c``. The sum of squares is computed as
-    $m^2 \sum_i (w_i / m)^2$ with $m = \max_i |w_i|$, so it does not overflow before
-    the final product.
+    $m^2 \sum_i (w_i / m)^2$ with $m = \max_i |w_i|$, and $\lambda$, $m$ and the sum are
+    multiplied as mantissas and powers of two, so the result is finite whenever the
+    exact penalty is representable; a larger one raises ValueError.
 
     Examples
     --------
@@ -240,7 +242,11 @@ def l2_penalty(weights, lam):
     arrays, _ = _weight_arrays(weights)
     lam = check_real(lam, "lam", low=0.0)
     m, s = _power_sum(arrays, 2)
-    return 0.5 * lam * m * m * s
+    # lam m^2 s / 2 as mantissa and power of two: only the result itself may overflow
+    m_mant, m_exp = math.frexp(m)
+    lam_mant, lam_exp = math.frexp(lam)
+    mantissa = 0.5 * lam_mant * m_mant * m_mant * s
+    return float_from_scaled(mantissa, lam_exp + 2 * m_exp, "the L2 penalty")
 
 
 def l2_penalty_grad(weights, lam):
@@ -448,7 +454,7 @@ def _frexp_product(*factors: float) -> tuple[float, int]:
 
 
 def activity_penalty_grad(activations, *, l1=0.0, l2=0.0):
-    r"""Gradient of :func:`activity_penalty` with respect to the activations.
+    r"""Activity regularization gradient: of the activity penalty with respect to the activations.
 
     Parameters
     ----------

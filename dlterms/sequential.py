@@ -58,7 +58,7 @@ OLDER_FROM = 65
 
 
 def make_trial_data(n, *, rng=None, exception_rate=0.05):
-    r"""Draw the synthetic drug-trial data of the Keras walk-through, ages scaled to $[0, 1]$.
+    r"""Sequential model (Keras) walk-through data: synthetic drug-trial ages scaled to $[0, 1]$.
 
     Parameters
     ----------
@@ -194,7 +194,7 @@ def _check_softmax_stack(names) -> None:
 
 
 def sequential_forward(x, params, activations):
-    r"""Run a batch through a stack of dense layers, each with its own activation.
+    r"""Sequential model (Keras) forward pass: a batch through dense layers and their activations.
 
     Parameters
     ----------
@@ -265,7 +265,7 @@ def sequential_forward(x, params, activations):
 
 
 def sequential_loss_grad(x, y, params, activations):
-    r"""Mean cross-entropy of a softmax classifier stack on one batch, and its gradient.
+    r"""Sequential model (Keras) loss and gradient: a softmax stack's mean cross-entropy on a batch.
 
     Parameters
     ----------

@@ -213,3 +213,28 @@ def test_params_are_checked():
         decode(np.ones(3), good)
     with pytest.raises(ValueError, match="target must have the same shape"):
         autoencoder_loss(np.ones((2, 3)), good, target=np.ones((3, 3)))
+
+
+# --- extremes: finite whenever the exact result is, else a ValueError that says so ---
+
+_MAX = np.finfo(np.float64).max
+
+
+def test_extreme_inputs_give_finite_codes_loss_and_gradients_or_a_clear_error():
+    # x @ w_enc adds MAX twice on the way, yet the pre-activation MAX / 2 fits
+    params = ([[1.0], [-0.5]], [0.0], [[2.0**-1000, 1.0]], [0.0, 0.0])
+    x = np.array([[_MAX, _MAX]])
+    assert encode(x, params).tolist() == [[1.0]]
+    assert reconstruct(x, params).tolist() == [[2.0**-1000, 1.0]]
+    assert decode([[_MAX]], params).tolist() == [[_MAX * 2.0**-1000, _MAX]]
+    # the error x_hat - target = 2 MAX overflows, yet dL/dx_hat = 2 (2 MAX) / 4 fits
+    wide = (np.zeros((4, 1)), [0.0], np.zeros((1, 4)), [_MAX, _MAX, 0.0, 0.0])
+    grads = autoencoder_loss_grad(np.zeros((1, 4)), wide, target=[[-_MAX, -_MAX, 0.0, 0.0]])
+    assert grads.b_dec.tolist() == [_MAX, _MAX, 0.0, 0.0]
+    assert grads.w_dec.tolist() == [[0.0, 0.0, 0.0, 0.0]]
+    small = ([[1.0], [1.0]], [0.0], [[0.0, 0.0]], [0.0, 0.0])
+    assert autoencoder_loss([[0.0, 0.0]], small, target=[[2.0**500, 0.0]]) == 2.0**999
+    with pytest.raises(ValueError, match="the reconstruction error must fit in float64"):
+        autoencoder_loss([[0.0, 0.0]], small, target=[[_MAX, -_MAX]])
+    with pytest.raises(ValueError, match=r"z @ w_dec \+ b_dec overflows float64"):
+        decode([[_MAX]], ([[1.0]], [0.0], [[4.0]], [0.0]))

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import dlterms
-from dlterms import batch_norm, dense, dropout
+from dlterms import batch_norm, batch_norm_inference, batch_norm_train, dense, dropout
 
 # --- against independent implementations -----------------------------------
 
@@ -146,3 +146,50 @@ def test_batch_norm_of_tiny_input_is_finite_and_tiny(power):
     out = dlterms.batch_norm(x)
     assert np.all(np.isfinite(out)) and np.all(np.abs(out) < 1e-100)
     np.testing.assert_array_equal(np.sign(out), np.sign(x - x.mean()))
+
+
+# --- extremes: finite whenever the exact result is, else a ValueError that says so ---
+
+MAX = np.finfo(np.float64).max
+
+
+def test_dense_is_finite_when_a_partial_sum_overflows_but_the_output_fits():
+    # MAX + MAX overflows on the way; MAX - MAX / 2 + 1 does not
+    y = dense(np.array([[MAX, MAX]]), np.array([[1.0], [-0.5]]), np.array([1.0]))
+    assert y.tolist() == [[MAX / 2]]
+    with pytest.raises(ValueError, match=r"x @ weight \+ bias overflows float64"):
+        dense(np.array([[MAX, MAX]]), np.array([[1.0], [0.5]]))
+
+
+def test_dropout_refuses_a_kept_unit_beyond_the_float_range():
+    assert dropout([1e307], 0.5, rng=0).tolist() in ([2e307], [0.0])
+    with pytest.raises(ValueError, match=r"x / \(1 - rate\) overflows float64"):
+        dropout(np.full(64, MAX), 0.5, rng=0)
+
+
+def test_batch_norm_train_running_stats_at_the_float_limits():
+    x = np.array([[MAX], [-MAX]])
+    _, mean, var = batch_norm_train(x / 2**600, None, None, [MAX], [1.0], momentum=0.5)
+    assert mean.tolist() == [MAX / 2]  # (MAX + 0) / 2: the plain form gives inf on the way
+    assert var.tolist() == [0.5 + 0.5 * 2 * (MAX / 2**600) ** 2]
+    with pytest.raises(ValueError, match="the new running variance overflows float64"):
+        batch_norm_train(x, None, None, [0.0], [1.0])
+
+
+def test_batch_norm_inference_is_finite_when_the_exact_output_is():
+    # (MAX - (-MAX)) / 4 fits although x - mean does not
+    y = batch_norm_inference([[MAX]], None, None, [-MAX], [16.0], eps=1e-300)
+    assert y.tolist() == [[MAX / 2]]
+    # a tiny running variance with a large gamma: the plain gamma / sqrt(var) overflows
+    y = batch_norm_inference([[2.0**-600]], [2.0**600], None, [0.0], [2.0**-1000], eps=1e-320)
+    assert y.tolist() == [[2.0**500]]
+    with pytest.raises(ValueError, match="batch_norm_inference's output overflows float64"):
+        batch_norm_inference([[MAX]], None, None, [-MAX], [1.0])
+
+
+def test_batch_norm_with_a_huge_gamma_is_finite_when_the_output_fits():
+    # gamma = MAX times x_hat = -1 and 1, shifted by beta: fits exactly
+    y = batch_norm([[1.0], [3.0]], gamma=[MAX], beta=[0.0], eps=1e-300)
+    assert y.tolist() == [[-MAX], [MAX]]
+    with pytest.raises(ValueError, match="batch_norm's output overflows float64"):
+        batch_norm([[1.0], [3.0]], gamma=[MAX], beta=[MAX], eps=1e-300)

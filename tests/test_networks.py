@@ -421,3 +421,17 @@ def test_residual_block_grad_validates_bias2():
     for bad, match in [([np.nan, 1.0], "bias2 must be finite"), ([1.0], "bias2 must have")]:
         with pytest.raises(ValueError, match=match):
             dlterms.residual_block_grad([1.0, 2.0], w1, None, w2, bad, [1.0, 0.0])
+
+
+def test_extreme_inputs_give_finite_outputs_and_gradients_or_a_clear_error():
+    big = np.finfo(np.float64).max
+    w1, w2 = np.array([[1.0], [-0.5]]), np.array([[0.5, 0.5]])
+    # x @ w1 adds MAX twice on the way; the block's output MAX / 4 + MAX fits
+    x = np.array([big, big])
+    assert residual_block(x * 0.5, w1, None, w2, None).tolist() == [big * 0.5 + big / 8] * 2
+    grad = residual_block_grad(x, w1, None, w2, None, [big / 4, big / 4])
+    assert np.all(np.isfinite(grad))
+    out = mlp_forward([[big, big]], [(w1, None)], activation="linear")
+    assert out.tolist() == [[big / 2]]
+    with pytest.raises(ValueError, match=r"x \+ fn\(x\) overflows float64"):
+        residual(x, lambda v: v)

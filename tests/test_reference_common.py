@@ -284,38 +284,20 @@ def _raised_by_dlterms_check(error) -> bool:
 # local runs, so the mark is not strict.
 GENERATED_FINDINGS = {
     "adam_step",
-    "batch_norm_inference",
-    "decode",
-    "dense",
     "rnn_cell",
-    "autoencoder_loss",
-    "autoencoder_loss_grad",
     "backprop_check",
-    "batch_norm_train",
-    "bottleneck",
     "conv2d",
     "conv2d_backward",
     "conv_layer",
     "convolve2d_true",
-    "dropout",
-    "encode",
     "has_converged",
     "is_convex_on",
-    "l2_penalty",
-    "mlp_backward",
-    "mlp_forward",
     "numerical_gradient",
     "partial_derivative",
     "polynomial_fit_errors",
     "polynomial_predict",
-    "reconstruct",
-    "residual",
-    "residual_block",
-    "residual_block_grad",
     "rnn_bptt",
     "rnn_forward",
-    "sequential_forward",
-    "sequential_loss_grad",
 }
 
 # Found by the generated extremes in the attention and transformer modules and in a few
@@ -324,7 +306,6 @@ GENERATED_FINDINGS = {
 # the power-of-two scaling the fixed functions use, or given a documented range, and then
 # removed from this set.
 GENERATED_FINDINGS |= {
-    "batch_norm",
     "clip_by_norm",
     "feed_forward",
     "kv_cache_step",

@@ -386,3 +386,11 @@ def test_activity_penalty_keeps_its_promise():
     assert dlterms.activity_penalty(np.array([[1e160]] * 4), l2=1e-20) == pytest.approx(1e300)
     with pytest.raises(ValueError, match="activity penalty must fit in float64"):
         dlterms.activity_penalty(np.array([[1e200]]), l2=1.0)
+
+
+def test_l2_penalty_is_finite_whenever_the_exact_penalty_is():
+    # m^2 = 2**2000 overflows on the way; times lam / 2 = 2**-1075 it is 2**925
+    assert l2_penalty([2.0**1000, -(2.0**1000)], 2.0**-1074) == 2.0**926
+    assert l2_penalty([1e-200], 1e300) == pytest.approx(0.5e-100, rel=1e-15)
+    with pytest.raises(ValueError, match="the L2 penalty must fit in float64"):
+        l2_penalty([1e200, -1e200], 0.1)
