@@ -296,8 +296,11 @@ def _diverged(epoch: int, what: str) -> ValueError:
 def _finite_logits(x, params, epoch):
     """The network's logits, or a clear error once training has diverged."""
     # a diverging run overflows here; it is reported just below, not as a warning
-    with np.errstate(over="ignore", invalid="ignore"):
-        logits = mlp_forward(x, params)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            logits = mlp_forward(x, params)
+    except ValueError:
+        raise _diverged(epoch, "outputs") from None
     if not np.all(np.isfinite(logits)):
         raise _diverged(epoch, "outputs")
     return logits
@@ -309,7 +312,10 @@ def _step(xb, yb, params, lr, frozen, epoch):
     # a diverging run overflows here too; the checks below report it
     with np.errstate(over="ignore", invalid="ignore"):
         # dL/dlogits of the batch's mean cross-entropy, backpropagated to every layer
-        _, grads = mlp_backward(xb, params, cross_entropy_grad(logits, yb))
+        try:
+            _, grads = mlp_backward(xb, params, cross_entropy_grad(logits, yb))
+        except ValueError:
+            raise _diverged(epoch, "gradients") from None
         if not all(np.all(np.isfinite(g)) for pair in grads for g in pair):
             raise _diverged(epoch, "gradients")
         # theta <- theta - eta * dL/dtheta, for every weight and bias not frozen
