@@ -84,7 +84,10 @@ def _check_callable(fn, name: str) -> None:
 
 def _scalar_value(f, x: np.ndarray) -> float:
     """``f(x)`` as a finite Python float, or a clear error."""
-    value = as_array(f(x), "f(x)")
+    # f may overflow near the float range (x**2 at 1e200); its non-finite value is
+    # reported below as an error naming the point, rather than as a numpy warning
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        value = as_array(f(x), "f(x)")
     if value.dtype.kind not in "biuf":
         raise TypeError(f"f must return a real number; got dtype {value.dtype}.")
     if value.ndim != 0:
