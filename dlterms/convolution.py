@@ -96,7 +96,7 @@ def _correlate(x, weight, bias, stride, padding):
 
 
 def conv2d_output_size(input_size, kernel_size, *, stride=1, padding=0):
-    r"""Length of a convolution or pooling output along one spatial axis.
+    r"""Convolutional operation: the output length of a convolution or pooling along one axis.
 
     Parameters
     ----------
@@ -356,7 +356,7 @@ def avg_pool2d(x, kernel_size, *, stride=None):
 
 
 def pad2d(x, padding, *, value=0.0):
-    r"""Add a border of a constant value around the height and width of a batch of images.
+    r"""Padding: add a border of a constant value around the height and width of a batch of images.
 
     Parameters
     ----------
@@ -782,7 +782,7 @@ def max_pool2d_backward(x, grad_out, kernel_size, *, stride=None):
 
 
 def receptive_field(kernel_sizes, strides=None):
-    r"""Receptive field of a stack of convolution or pooling layers, along one axis.
+    r"""Stride, kernel size and padding of stacked layers: their receptive field along one axis.
 
     Parameters
     ----------

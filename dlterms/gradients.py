@@ -113,7 +113,7 @@ def _draw(std: float, shape, uniform: bool, rng) -> np.ndarray:
 
 
 def xavier_init(fan_in, fan_out, *, uniform=False, gain=1.0, rng=None):
-    r"""Xavier (Glorot) initialisation: weights of variance $2 / (n_\text{in} + n_\text{out})$.
+    r"""Weight initialization by Xavier (Glorot): variance $2 / (n_\text{in} + n_\text{out})$.
 
     Parameters
     ----------
@@ -193,7 +193,7 @@ def xavier_init(fan_in, fan_out, *, uniform=False, gain=1.0, rng=None):
 
 
 def he_init(fan_in, fan_out, *, uniform=False, rng=None):
-    r"""He (Kaiming) initialisation for ReLU layers: random weights with variance $2 / n_\text{in}$.
+    r"""Weight initialization by He (Kaiming) for ReLU layers: variance $2 / n_\text{in}$.
 
     Parameters
     ----------
@@ -264,7 +264,7 @@ def he_init(fan_in, fan_out, *, uniform=False, rng=None):
 
 
 def clip_by_value(grad, clip_value):
-    r"""Clip every component of a gradient into $[-c, c]$.
+    r"""Gradient clipping by value: clip every component of a gradient into $[-c, c]$.
 
     Parameters
     ----------
@@ -317,7 +317,7 @@ def clip_by_value(grad, clip_value):
 
 
 def clip_by_norm(grads, max_norm):
-    r"""Rescale gradients whose joint Euclidean norm exceeds `max_norm`, keeping their direction.
+    r"""Exploding gradient guard: rescale gradients whose joint norm exceeds `max_norm`.
 
     Parameters
     ----------
@@ -420,7 +420,7 @@ def gradient_norms_through_depth(
     n_examples=32,
     rng=None,
 ):
-    r"""Size of the gradient at every layer of a deep random network: vanishing or exploding.
+    r"""Exploding gradient check: the gradient's size at every layer of a deep random network.
 
     Parameters
     ----------
@@ -819,7 +819,7 @@ def _fit_and_predict(x, y, degree, x_new):
 
 
 def polynomial_predict(x_train, y_train, x_new, *, degree):
-    r"""Fit a polynomial of the given degree by least squares and evaluate it at new points.
+    r"""Overfitting with polynomials: a least-squares fit of given degree, evaluated at new points.
 
     Parameters
     ----------
@@ -893,7 +893,7 @@ def polynomial_predict(x_train, y_train, x_new, *, degree):
 
 
 def polynomial_fit_errors(x_train, y_train, x_test, y_test, degrees):
-    r"""Training and test mean squared error of least-squares polynomial fits of each degree.
+    r"""Generalization of polynomial fits: training and test mean squared error for each degree.
 
     Parameters
     ----------

@@ -991,7 +991,7 @@ def adam_step(params, grad, state=None, *, learning_rate=0.001, beta1=0.9, beta2
 
 
 def has_converged(losses, *, tol, patience=1):
-    r"""When a loss history has stopped changing: the first step of `patience` small changes.
+    r"""Convergence of a loss history: the step ending the first `patience` small changes in a row.
 
     Parameters
     ----------
@@ -1060,7 +1060,7 @@ def has_converged(losses, *, tol, patience=1):
 
 
 def is_convex_on(f, a, b, *, n=1000, rng=None):
-    r"""Sampled test of convexity on the box between `a` and `b`: chords above the graph.
+    r"""Convex function test by sampling: chords above the graph on the box between `a` and `b`.
 
     Parameters
     ----------

@@ -429,7 +429,7 @@ def rnn_bptt(xs, h0, params, grad_hs, *, truncate=None):
 
 
 def pad_sequences(sequences, *, pad_id=0, max_length=None):
-    r"""Stack token sequences of different lengths into one rectangular batch.
+    r"""EOS token and padding: stack token sequences of different lengths into one batch.
 
     Parameters
     ----------
