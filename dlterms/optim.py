@@ -902,8 +902,9 @@ def adam_step(params, grad, state=None, *, learning_rate=0.001, beta1=0.9, beta2
     ------
     ValueError
         If an array is empty, not finite or shaped unlike `params`, ``state.v`` is
-        negative, an option is out of range, or $g^2$ overflows float64 (a gradient
-        above about 1e154).
+        negative, an option is out of range, $g^2$ overflows float64 (a gradient
+        above about 1e154), or $m$ or the updated parameters exceed float64 (a
+        state whose $m$ is huge beside $\sqrt{v}$ asks for a step past 1.8e+308).
     TypeError
         If an array does not hold real numbers or `state` is not an `AdamState`.
 
@@ -969,8 +970,10 @@ def adam_step(params, grad, state=None, *, learning_rate=0.001, beta1=0.9, beta2
     step, m_prev, v_prev = (0, 0.0, 0.0) if previous is None else previous
     t = step + 1
 
-    # m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t
-    m = beta1 * m_prev + (1 - beta1) * grad
+    with np.errstate(over="ignore"):  # a moment beyond 1.8e308 is reported below
+        # m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t
+        m = beta1 * m_prev + (1 - beta1) * grad
+    _check_no_overflow(m, "the first moment m")
     with np.errstate(over="ignore"):  # a squared gradient above 1.8e308 is reported below
         # v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2
         v = beta2 * v_prev + (1 - beta2) * (grad * grad)
@@ -982,8 +985,11 @@ def adam_step(params, grad, state=None, *, learning_rate=0.001, beta1=0.9, beta2
     denominator = np.sqrt(v) / math.sqrt(bias_correction2) + eps
     # \eta / (1 - \beta_1^t), so that \eta \hat m_t = step_size \cdot m_t
     step_size = learning_rate / bias_correction1
-    # \theta_t = \theta_{t-1} - \eta \hat m_t / (\sqrt{\hat v_t} + \epsilon)
-    new_params = params - step_size * (m / denominator)
+    # a state with a large m but a tiny v can ask for a step beyond float64; reported below
+    with np.errstate(over="ignore", invalid="ignore"):
+        # \theta_t = \theta_{t-1} - \eta \hat m_t / (\sqrt{\hat v_t} + \epsilon)
+        new_params = params - step_size * (m / denominator)
+    _check_no_overflow(new_params, "the updated params")
     return _step_result(new_params, AdamState(t, m, v))
 
 

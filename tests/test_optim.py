@@ -527,3 +527,12 @@ def test_functions_that_overflow_near_the_float_range_are_refused_by_name():
             is_convex_on(lambda x: x @ x, [-1e200, 0.0], [1e200, 1.0], n=5, rng=0)
         # where f stays finite, the answer is finite
         assert numerical_gradient(np.sum, np.array([1e300, -1e300]), h=1e290).tolist() == [1.0, 1.0]
+
+
+def test_adam_step_refuses_an_update_beyond_float64():
+    # a state with m at the float limit and v = 0 asks for a step of max / eps
+    big = np.finfo(np.float64).max
+    state = AdamState(3, np.array([0.1, big]), np.array([1.0, 0.0]))
+    with np.errstate(all="raise"):
+        with pytest.raises(ValueError, match=r"the updated params overflowed float64"):
+            adam_step(np.array([1e300, -1e300]), np.array([0.0, 0.0]), state)
