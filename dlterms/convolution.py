@@ -51,8 +51,52 @@ def _as_conv_operands(x, weight):
     return x, weight
 
 
+def _exponent(a):
+    """The e with max |a| = m 2**e, m in [1/2, 1) (0 for an all-zero array)."""
+    return int(np.frexp(np.max(np.abs(a)))[1])
+
+
+def _unscale(y, exponent, what):
+    """Return ``y * 2**exponent`` for a finite scaled result, or raise if it leaves float64."""
+    # the scaled result is finite; ldexp overflows only where the exact result does
+    with np.errstate(over="ignore"):
+        out = np.ldexp(y, exponent)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(
+            f"{what} overflows float64 (a magnitude of about 2**{_exponent(y) + exponent}, "
+            "beyond 1.8e+308); rescale the inputs."
+        )
+    return out
+
+
+def _correlate(x, weight, bias, stride, padding):
+    """conv2d on validated arrays: y[n, o, i, j], scaled by powers of two on overflow."""
+    (s_h, s_w), (p_h, p_w) = stride, padding
+    k_h, k_w = weight.shape[2:]
+
+    def contract(x, weight):
+        x_padded = np.pad(x, ((0, 0), (0, 0), (p_h, p_h), (p_w, p_w)))
+        # windows[n, c, i, j] is the k_h x k_w patch under output pixel (i, j)
+        windows = sliding_window_view(x_padded, (k_h, k_w), axis=(2, 3))[:, :, ::s_h, ::s_w]
+        # y[n, o, i, j] = sum over c, u, v of windows[n, c, i, j, u, v] * weight[o, c, u, v]
+        return np.einsum("ncijuv,ocuv->noij", windows, weight, optimize=True)
+
+    # finite inputs near the float range can overflow the sums; redone scaled just below
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = contract(x, weight) + bias[:, np.newaxis, np.newaxis]
+    if np.all(np.isfinite(y)):
+        return y
+    # divide x and weight by powers of two near their largest magnitudes (exact), so
+    # every product is below 1 in magnitude; bring the bias to the same scale
+    e_x, e_w, e_b = _exponent(x), _exponent(weight), _exponent(bias)
+    e = max(e_x + e_w, e_b)
+    y = np.ldexp(contract(np.ldexp(x, -e_x), np.ldexp(weight, -e_w)), e_x + e_w - e)
+    y += np.ldexp(bias, -e)[:, np.newaxis, np.newaxis]
+    return _unscale(y, e, "the convolution output")
+
+
 def conv2d_output_size(input_size, kernel_size, *, stride=1, padding=0):
-    r"""Length of a convolution or pooling output along one spatial axis.
+    r"""Convolutional operation: the output length of a convolution or pooling along one axis.
 
     Parameters
     ----------
@@ -142,7 +186,9 @@ def conv2d(x, weight, bias=None, *, stride=1, padding=0):
     ValueError
         If an array has the wrong number of dimensions, is empty or holds NaN or
         infinity; the channel counts disagree; an option is out of range; or the
-        kernel is larger than the padded input.
+        kernel is larger than the padded input. Also if an output exceeds the float64
+        range (about 1.8e+308); sums that overflow only on the way are computed on
+        inputs scaled by powers of two, so every representable output is returned.
     TypeError
         If an array does not hold real numbers or an option is not an int or pair.
 
@@ -189,12 +235,7 @@ def conv2d(x, weight, bias=None, *, stride=1, padding=0):
     k_h, k_w = weight.shape[2:]
     check_window_fits(x.shape, (k_h, k_w), (p_h, p_w))
 
-    x_padded = np.pad(x, ((0, 0), (0, 0), (p_h, p_h), (p_w, p_w)))
-    # windows[n, c, i, j] is the k_h x k_w patch under output pixel (i, j)
-    windows = sliding_window_view(x_padded, (k_h, k_w), axis=(2, 3))[:, :, ::s_h, ::s_w]
-    # y[n, o, i, j] = sum over c, u, v of windows[n, c, i, j, u, v] * weight[o, c, u, v]
-    y = np.einsum("ncijuv,ocuv->noij", windows, weight, optimize=True)
-    return y + bias[:, np.newaxis, np.newaxis]
+    return _correlate(x, weight, bias, (s_h, s_w), (p_h, p_w))
 
 
 def _pooling_windows(x, kernel_size, stride):
@@ -315,7 +356,7 @@ def avg_pool2d(x, kernel_size, *, stride=None):
 
 
 def pad2d(x, padding, *, value=0.0):
-    r"""Add a border of a constant value around the height and width of a batch of images.
+    r"""Padding: add a border of a constant value around the height and width of a batch of images.
 
     Parameters
     ----------
@@ -397,8 +438,8 @@ def convolve2d_true(x, kernel):
     Raises
     ------
     ValueError
-        If an array is not 2-D, is empty or holds NaN or infinity, or the kernel is
-        larger than `x`.
+        If an array is not 2-D, is empty or holds NaN or infinity, the kernel is
+        larger than `x`, or an output exceeds the float64 range (about 1.8e+308).
     TypeError
         If an array does not hold real numbers.
 
@@ -473,7 +514,8 @@ def conv_layer(x, weight, bias=None, *, stride=1, padding=0, activation="relu"):
     ValueError
         If an array has the wrong number of dimensions, is empty or holds NaN or
         infinity; the channel counts disagree; an option is out of range; the kernel is
-        larger than the padded input; or `activation` is not one of the names above.
+        larger than the padded input; `activation` is not one of the names above; or a
+        pre-activation exceeds the float64 range (about 1.8e+308).
     TypeError
         If an array does not hold real numbers, an option is not an int or pair, or
         `activation` is not a string.
@@ -553,8 +595,10 @@ def conv2d_backward(x, weight, grad_out, *, stride=1, padding=0):
     ValueError
         If an array has the wrong number of dimensions, is empty or holds NaN or
         infinity; the channel counts disagree; an option is out of range; the kernel is
-        larger than the padded input; or `grad_out` does not have the shape of the
-        forward output.
+        larger than the padded input; `grad_out` does not have the shape of the
+        forward output; or a gradient exceeds the float64 range (about 1.8e+308).
+        Sums that overflow only on the way are computed on inputs scaled by powers
+        of two, so every representable gradient is returned.
     TypeError
         If an array does not hold real numbers or an option is not an int or pair.
 
@@ -615,21 +659,38 @@ def conv2d_backward(x, weight, grad_out, *, stride=1, padding=0):
     expected = (x.shape[0], weight.shape[0], h_out, w_out)
     check_shape(grad_out, expected, "grad_out", "(N, C_out, H_out, W_out)")
 
-    x_padded = np.pad(x, ((0, 0), (0, 0), (p_h, p_h), (p_w, p_w)))
-    windows = sliding_window_view(x_padded, (k_h, k_w), axis=(2, 3))[:, :, ::s_h, ::s_w]
-    # dL/db[o] = sum over n, i, j of g[n, o, i, j]
-    grad_bias = grad_out.sum(axis=(0, 2, 3))
-    # dL/dw[o, c, u, v] = sum over n, i, j of g[n, o, i, j] * windows[n, c, i, j, u, v]
-    grad_weight = np.einsum("noij,ncijuv->ocuv", grad_out, windows, optimize=True)
-    # each window (n, c, i, j) receives sum over o of g[n, o, i, j] * w[o, c, u, v] ...
-    to_windows = np.einsum("noij,ocuv->ncijuv", grad_out, weight, optimize=True)
-    # ... at padded pixel (s_h i + u, s_w j + v); overlapping windows accumulate
-    rows = s_h * np.arange(h_out)[:, None] + np.arange(k_h)  # (H_out, kH)
-    cols = s_w * np.arange(w_out)[:, None] + np.arange(k_w)  # (W_out, kW)
-    grad_padded = np.zeros_like(x_padded)
-    index = (slice(None), slice(None), rows[:, None, :, None], cols[None, :, None, :])
-    np.add.at(grad_padded, index, to_windows)
-    grad_x = grad_padded[:, :, p_h : p_h + x.shape[2], p_w : p_w + x.shape[3]].copy()
+    def gradients(x, weight, grad_out):
+        x_padded = np.pad(x, ((0, 0), (0, 0), (p_h, p_h), (p_w, p_w)))
+        windows = sliding_window_view(x_padded, (k_h, k_w), axis=(2, 3))[:, :, ::s_h, ::s_w]
+        # dL/db[o] = sum over n, i, j of g[n, o, i, j]
+        grad_bias = grad_out.sum(axis=(0, 2, 3))
+        # dL/dw[o, c, u, v] = sum over n, i, j of g[n, o, i, j] * windows[n, c, i, j, u, v]
+        grad_weight = np.einsum("noij,ncijuv->ocuv", grad_out, windows, optimize=True)
+        # each window (n, c, i, j) receives sum over o of g[n, o, i, j] * w[o, c, u, v] ...
+        to_windows = np.einsum("noij,ocuv->ncijuv", grad_out, weight, optimize=True)
+        # ... at padded pixel (s_h i + u, s_w j + v); overlapping windows accumulate
+        rows = s_h * np.arange(h_out)[:, None] + np.arange(k_h)  # (H_out, kH)
+        cols = s_w * np.arange(w_out)[:, None] + np.arange(k_w)  # (W_out, kW)
+        grad_padded = np.zeros_like(x_padded)
+        index = (slice(None), slice(None), rows[:, None, :, None], cols[None, :, None, :])
+        np.add.at(grad_padded, index, to_windows)
+        grad_x = grad_padded[:, :, p_h : p_h + x.shape[2], p_w : p_w + x.shape[3]].copy()
+        return grad_x, grad_weight, grad_bias
+
+    # finite inputs near the float range can overflow the sums; redone scaled just below
+    with np.errstate(over="ignore", invalid="ignore"):
+        grads = gradients(x, weight, grad_out)
+    if all(np.all(np.isfinite(g)) for g in grads):
+        return grads
+    # each gradient is a sum of products of two of x, weight and grad_out: divide all
+    # three by powers of two near their largest magnitudes (exact) and scale back
+    e_x, e_w, e_g = _exponent(x), _exponent(weight), _exponent(grad_out)
+    grad_x, grad_weight, grad_bias = gradients(
+        np.ldexp(x, -e_x), np.ldexp(weight, -e_w), np.ldexp(grad_out, -e_g)
+    )
+    grad_x = _unscale(grad_x, e_g + e_w, "the input gradient")
+    grad_weight = _unscale(grad_weight, e_g + e_x, "the weight gradient")
+    grad_bias = _unscale(grad_bias, e_g, "the bias gradient")
     return grad_x, grad_weight, grad_bias
 
 
@@ -721,7 +782,7 @@ def max_pool2d_backward(x, grad_out, kernel_size, *, stride=None):
 
 
 def receptive_field(kernel_sizes, strides=None):
-    r"""Receptive field of a stack of convolution or pooling layers, along one axis.
+    r"""Stride, kernel size and padding of stacked layers: their receptive field along one axis.
 
     Parameters
     ----------

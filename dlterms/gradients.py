@@ -30,7 +30,9 @@ from dlterms._validation import (
     check_int,
     check_real,
     check_same_shape,
+    mean_of_squares,
     scalar_or_array,
+    scaled_difference,
 )
 from dlterms.activations import (
     ELEMENTWISE,
@@ -111,7 +113,7 @@ def _draw(std: float, shape, uniform: bool, rng) -> np.ndarray:
 
 
 def xavier_init(fan_in, fan_out, *, uniform=False, gain=1.0, rng=None):
-    r"""Xavier (Glorot) initialisation: weights of variance $2 / (n_\text{in} + n_\text{out})$.
+    r"""Weight initialization by Xavier (Glorot): variance $2 / (n_\text{in} + n_\text{out})$.
 
     Parameters
     ----------
@@ -191,7 +193,7 @@ def xavier_init(fan_in, fan_out, *, uniform=False, gain=1.0, rng=None):
 
 
 def he_init(fan_in, fan_out, *, uniform=False, rng=None):
-    r"""He (Kaiming) initialisation for ReLU layers: random weights with variance $2 / n_\text{in}$.
+    r"""Weight initialization by He (Kaiming) for ReLU layers: variance $2 / n_\text{in}$.
 
     Parameters
     ----------
@@ -262,7 +264,7 @@ def he_init(fan_in, fan_out, *, uniform=False, rng=None):
 
 
 def clip_by_value(grad, clip_value):
-    r"""Clip every component of a gradient into $[-c, c]$.
+    r"""Gradient clipping by value: clip every component of a gradient into $[-c, c]$.
 
     Parameters
     ----------
@@ -315,7 +317,7 @@ def clip_by_value(grad, clip_value):
 
 
 def clip_by_norm(grads, max_norm):
-    r"""Rescale gradients whose joint Euclidean norm exceeds `max_norm`, keeping their direction.
+    r"""Exploding gradient guard: rescale gradients whose joint norm exceeds `max_norm`.
 
     Parameters
     ----------
@@ -418,7 +420,7 @@ def gradient_norms_through_depth(
     n_examples=32,
     rng=None,
 ):
-    r"""Size of the gradient at every layer of a deep random network: vanishing or exploding.
+    r"""Exploding gradient check: the gradient's size at every layer of a deep random network.
 
     Parameters
     ----------
@@ -553,6 +555,12 @@ def _relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
     return 0.0 if denominator == 0.0 else _norm([analytic - numeric]) / denominator
 
 
+_NETWORK_OVERFLOWS = (
+    "the network's outputs, loss or gradients overflow float64 at these inputs, so "
+    "backprop_check cannot compare them; rescale x or the parameters."
+)
+
+
 def backprop_check(x, y, params, *, loss="mse", activation="relu", h=1e-6):
     r"""Largest relative error between backpropagated and finite-difference gradients.
 
@@ -589,7 +597,9 @@ def backprop_check(x, y, params, *, loss="mse", activation="relu", h=1e-6):
     ------
     ValueError
         As for :func:`mlp_forward`; or if `y` does not fit the loss, `x` is 1-D with
-        ``loss="cross_entropy"``, an option is unknown, or `h` is not in $(0, 1]$.
+        ``loss="cross_entropy"``, an option is unknown, or `h` is not in $(0, 1]$; or
+        if the loss or a gradient overflows float64 at these inputs (a network whose
+        sums exceed about 1.8e+308 cannot be checked).
     TypeError
         As for :func:`mlp_forward`, or if `h` is not a number.
 
@@ -631,7 +641,11 @@ def backprop_check(x, y, params, *, loss="mse", activation="relu", h=1e-6):
     """
     loss_fn, loss_grad = _LOSSES[check_choice(loss, "loss", tuple(_LOSSES))]
     step = check_real(h, "h", low=0.0, high=1.0, closed="right")
-    out = mlp_forward(x, params, activation=activation)  # validates x, params, activation
+    # validates x, params and activation; an overflow is reported below, not warned
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = mlp_forward(x, params, activation=activation)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(_NETWORK_OVERFLOWS)
     x = as_float_array(x, "x")
     # float copies to perturb, one entry at a time; the caller's arrays are left alone
     work = [
@@ -649,6 +663,16 @@ def backprop_check(x, y, params, *, loss="mse", activation="relu", h=1e-6):
     def total(ps):
         return loss_fn(y, mlp_forward(x, ps, activation=activation))
 
+    # near the float range the network's sums can overflow; reported just below
+    with np.errstate(over="ignore", invalid="ignore"):
+        worst = _worst_relative_error(work, x, y, out, total, loss_grad, activation, step)
+    if not math.isfinite(worst):
+        raise ValueError(_NETWORK_OVERFLOWS)
+    return worst
+
+
+def _worst_relative_error(work, x, y, out, total, loss_grad, activation, step):
+    """The largest relative error between backprop and central differences."""
     _, grads = mlp_backward(x, work, loss_grad(y, out), activation=activation)
     worst = 0.0
     for pair, analytic_pair in zip(work, grads, strict=True):
@@ -666,7 +690,8 @@ def backprop_check(x, y, params, *, loss="mse", activation="relu", h=1e-6):
                 array[index] = original
                 # n_j = (l(theta + h e_j) - l(theta - h e_j)) / (2h), with the real step
                 numeric[index] = (loss_plus - loss_minus) / (plus - minus)
-            worst = max(worst, _relative_error(analytic, numeric))
+            error = _relative_error(analytic, numeric)
+            worst = math.inf if math.isnan(error) else max(worst, error)
     return worst
 
 
@@ -768,20 +793,33 @@ def _check_degree(degree, name: str, n_distinct: int) -> int:
 
 
 def _fit_and_predict(x, y, degree, x_new):
-    """Least-squares polynomial of `degree` through (x, y), evaluated at x_new."""
+    """Least-squares polynomial of `degree` through (x, y) at x_new, as ``(f, e)``.
+
+    The fitted values are ``f * 2**e``: the fit is made to y divided by a power of two
+    near its largest magnitude (exact), so no step of it overflows for finite y.
+    """
     lo, hi = float(x.min()), float(x.max())
     # map [lo, hi] onto [-1, 1] without forming hi - lo, which can overflow
     center, half = lo / 2 + hi / 2, hi / 2 - lo / 2
     scale = half if half > 0 else 1.0
     t = (x - center) / scale
+    e = int(np.frexp(np.max(np.abs(y)))[1])
+    y = np.ldexp(y, -e)
     coef, *_ = np.linalg.lstsq(np.polynomial.chebyshev.chebvander(t, degree), y, rcond=None)
-    # far outside the training range a high power can exceed the float range: report inf
+    # far outside the training range a high power can exceed the float range; the
+    # caller refuses a non-finite value
     with np.errstate(over="ignore", invalid="ignore"):
-        return np.polynomial.chebyshev.chebval((x_new - center) / scale, coef)
+        fitted = np.polynomial.chebyshev.chebval((x_new - center) / scale, coef)
+    if not np.all(np.isfinite(fitted)):
+        raise ValueError(
+            "the fitted polynomial overflows float64 at a point far outside the training "
+            f"range [{lo:g}, {hi:g}]; evaluate it closer to the training data."
+        )
+    return fitted, e
 
 
 def polynomial_predict(x_train, y_train, x_new, *, degree):
-    r"""Fit a polynomial of the given degree by least squares and evaluate it at new points.
+    r"""Overfitting with polynomials: a least-squares fit of given degree, evaluated at new points.
 
     Parameters
     ----------
@@ -797,14 +835,16 @@ def polynomial_predict(x_train, y_train, x_new, *, degree):
     Returns
     -------
     float or ndarray
-        $\hat f(x_\text{new})$, with the shape of `x_new`. A high-degree polynomial
-        far outside the training range can exceed the float range and give ``inf``.
+        $\hat f(x_\text{new})$, with the shape of `x_new`.
 
     Raises
     ------
     ValueError
         If an array has the wrong shape, is empty or holds NaN or infinity, the two
-        training arrays differ in length, or `degree` is negative or too high.
+        training arrays differ in length, or `degree` is negative or too high; or if
+        a fitted value exceeds the float64 range (about 1.8e+308), as a high-degree
+        polynomial far outside the training range can. The fit is made to `y_train`
+        divided by a power of two, so any finite targets are supported.
     TypeError
         If an array does not hold real numbers or `degree` is not an int.
 
@@ -840,11 +880,20 @@ def polynomial_predict(x_train, y_train, x_new, *, degree):
     x, y = _polynomial_inputs(x_train, y_train)
     x_new = as_float_array(x_new, "x_new")
     degree = _check_degree(degree, "degree", np.unique(x).size)
-    return scalar_or_array(_fit_and_predict(x, y, degree, x_new))
+    fitted, e = _fit_and_predict(x, y, degree, x_new)
+    # a finite scaled value leaves float64 only where the exact fitted value does
+    with np.errstate(over="ignore"):
+        prediction = np.ldexp(fitted, e)
+    if not np.all(np.isfinite(prediction)):
+        raise ValueError(
+            "the fitted polynomial at x_new exceeds the float64 range (about 1.8e+308); "
+            "rescale y_train or evaluate closer to the training range."
+        )
+    return scalar_or_array(prediction)
 
 
 def polynomial_fit_errors(x_train, y_train, x_test, y_test, degrees):
-    r"""Training and test mean squared error of least-squares polynomial fits of each degree.
+    r"""Generalization of polynomial fits: training and test mean squared error for each degree.
 
     Parameters
     ----------
@@ -871,7 +920,9 @@ def polynomial_fit_errors(x_train, y_train, x_test, y_test, degrees):
     ------
     ValueError
         If an array has the wrong shape, is empty or holds NaN or infinity, paired
-        arrays differ in length, or a degree is negative or too high.
+        arrays differ in length, or a degree is negative or too high; or if a fitted
+        value or an MSE exceeds the float64 range (about 1.8e+308). Residuals are
+        squared after division by a power of two, so every representable MSE is returned.
     TypeError
         If an array does not hold real numbers or a degree is not an int.
 
@@ -915,9 +966,14 @@ def polynomial_fit_errors(x_train, y_train, x_test, y_test, degrees):
     degrees = [_check_degree(d, f"degrees[{i}]", n_distinct) for i, d in enumerate(degrees)]
     train_mse, test_mse = np.empty(len(degrees)), np.empty(len(degrees))
     for i, degree in enumerate(degrees):
-        fitted = _fit_and_predict(x, y, degree, np.concatenate([x, x_test]))
-        # a residual beyond ~1e154 squares past the float range: the MSE is then inf
-        with np.errstate(over="ignore", invalid="ignore"):
-            train_mse[i] = np.mean((fitted[: x.size] - y) ** 2)
-            test_mse[i] = np.mean((fitted[x.size :] - y_test) ** 2)
+        fitted, e = _fit_and_predict(x, y, degree, np.concatenate([x, x_test]))
+        # residuals in units of 2**big, big >= e the larger exponent of y and the targets
+        # (dividing by it only shrinks); scaled_difference cannot overflow
+        for targets, at, out, what in (
+            (y, slice(None, x.size), train_mse, "the training MSE"),
+            (y_test, slice(x.size, None), test_mse, "the test MSE"),
+        ):
+            big = max(e, int(np.frexp(np.max(np.abs(targets)))[1]))
+            d, shift = scaled_difference(np.ldexp(fitted[at], e - big), np.ldexp(targets, -big))
+            out[i] = mean_of_squares(d, big + shift, what=what)
     return train_mse, test_mse

@@ -84,7 +84,10 @@ def _check_callable(fn, name: str) -> None:
 
 def _scalar_value(f, x: np.ndarray) -> float:
     """``f(x)`` as a finite Python float, or a clear error."""
-    value = as_array(f(x), "f(x)")
+    # f may overflow near the float range (x**2 at 1e200); its non-finite value is
+    # reported below as an error naming the point, rather than as a numpy warning
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        value = as_array(f(x), "f(x)")
     if value.dtype.kind not in "biuf":
         raise TypeError(f"f must return a real number; got dtype {value.dtype}.")
     if value.ndim != 0:
@@ -899,8 +902,9 @@ def adam_step(params, grad, state=None, *, learning_rate=0.001, beta1=0.9, beta2
     ------
     ValueError
         If an array is empty, not finite or shaped unlike `params`, ``state.v`` is
-        negative, an option is out of range, or $g^2$ overflows float64 (a gradient
-        above about 1e154).
+        negative, an option is out of range, $g^2$ overflows float64 (a gradient
+        above about 1e154), or $m$ or the updated parameters exceed float64 (a
+        state whose $m$ is huge beside $\sqrt{v}$ asks for a step past 1.8e+308).
     TypeError
         If an array does not hold real numbers or `state` is not an `AdamState`.
 
@@ -966,8 +970,10 @@ def adam_step(params, grad, state=None, *, learning_rate=0.001, beta1=0.9, beta2
     step, m_prev, v_prev = (0, 0.0, 0.0) if previous is None else previous
     t = step + 1
 
-    # m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t
-    m = beta1 * m_prev + (1 - beta1) * grad
+    with np.errstate(over="ignore"):  # a moment beyond 1.8e308 is reported below
+        # m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t
+        m = beta1 * m_prev + (1 - beta1) * grad
+    _check_no_overflow(m, "the first moment m")
     with np.errstate(over="ignore"):  # a squared gradient above 1.8e308 is reported below
         # v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2
         v = beta2 * v_prev + (1 - beta2) * (grad * grad)
@@ -979,8 +985,11 @@ def adam_step(params, grad, state=None, *, learning_rate=0.001, beta1=0.9, beta2
     denominator = np.sqrt(v) / math.sqrt(bias_correction2) + eps
     # \eta / (1 - \beta_1^t), so that \eta \hat m_t = step_size \cdot m_t
     step_size = learning_rate / bias_correction1
-    # \theta_t = \theta_{t-1} - \eta \hat m_t / (\sqrt{\hat v_t} + \epsilon)
-    new_params = params - step_size * (m / denominator)
+    # a state with a large m but a tiny v can ask for a step beyond float64; reported below
+    with np.errstate(over="ignore", invalid="ignore"):
+        # \theta_t = \theta_{t-1} - \eta \hat m_t / (\sqrt{\hat v_t} + \epsilon)
+        new_params = params - step_size * (m / denominator)
+    _check_no_overflow(new_params, "the updated params")
     return _step_result(new_params, AdamState(t, m, v))
 
 
@@ -988,7 +997,7 @@ def adam_step(params, grad, state=None, *, learning_rate=0.001, beta1=0.9, beta2
 
 
 def has_converged(losses, *, tol, patience=1):
-    r"""When a loss history has stopped changing: the first step of `patience` small changes.
+    r"""Convergence of a loss history: the step ending the first `patience` small changes in a row.
 
     Parameters
     ----------
@@ -1057,7 +1066,7 @@ def has_converged(losses, *, tol, patience=1):
 
 
 def is_convex_on(f, a, b, *, n=1000, rng=None):
-    r"""Sampled test of convexity on the box between `a` and `b`: chords above the graph.
+    r"""Convex function test by sampling: chords above the graph on the box between `a` and `b`.
 
     Parameters
     ----------

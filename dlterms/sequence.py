@@ -88,13 +88,62 @@ def _rnn_inputs(xs, h0, weights, *, per_step=False):
     return xs, h0, w_xh, w_hh, b_h, unbatched
 
 
+def _exponent(a):
+    """The e with max |a| = m 2**e, m in [1/2, 1) (0 for an all-zero array)."""
+    return int(np.frexp(np.max(np.abs(a)))[1])
+
+
+def _preactivation(x, w_xh, h, w_hh, b_h):
+    """a = x W_xh + h W_hh + b_h, as ±inf where the exact value is beyond float64."""
+    # finite inputs near the float range can overflow the sums; redone scaled just below
+    with np.errstate(over="ignore", invalid="ignore"):
+        a = x @ w_xh + h @ w_hh + b_h
+    if np.all(np.isfinite(a)):
+        return a
+    # divide every factor by a power of two near its largest magnitude (exact), so each
+    # product is below 1, bring the three terms to one scale and add them
+    e_x, e_wx, e_h, e_wh, e_b = map(_exponent, (x, w_xh, h, w_hh, b_h))
+    e = max(e_x + e_wx, e_h + e_wh, e_b)
+    a = np.ldexp(np.ldexp(x, -e_x) @ np.ldexp(w_xh, -e_wx), e_x + e_wx - e)
+    a += np.ldexp(np.ldexp(h, -e_h) @ np.ldexp(w_hh, -e_wh), e_h + e_wh - e)
+    a += np.ldexp(b_h, -e)
+    # beyond float64 only where |a| > 1.8e308, whose tanh is exactly ±1 anyway
+    with np.errstate(over="ignore"):
+        return np.ldexp(a, e)
+
+
+def _unscale(y, exponent, what):
+    """Return ``y * 2**exponent`` for a finite scaled result, or raise if it leaves float64."""
+    # the scaled result is finite; ldexp overflows only where the exact result does
+    with np.errstate(over="ignore"):
+        out = np.ldexp(y, exponent)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(
+            f"{what} overflows float64 (a magnitude of about 2**{_exponent(y) + exponent}, "
+            "beyond 1.8e+308); rescale the inputs."
+        )
+    return out
+
+
+def _scaled_product(subscripts, a, b, exponent, what):
+    """``einsum(subscripts, a, b) * 2**exponent``, with no overflow on the way."""
+    # a sum that overflows only on the way is redone on scaled factors just below
+    with np.errstate(over="ignore", invalid="ignore"):
+        product = np.einsum(subscripts, a, b)
+    if np.all(np.isfinite(product)):
+        return _unscale(product, exponent, what)
+    e_a, e_b = _exponent(a), _exponent(b)
+    product = np.einsum(subscripts, np.ldexp(a, -e_a), np.ldexp(b, -e_b))
+    return _unscale(product, e_a + e_b + exponent, what)
+
+
 def _run(xs, h0, w_xh, w_hh, b_h):
     """The recurrence on validated, batched arrays; returns hs of shape (T, n, hidden)."""
     hs = np.empty(xs.shape[:2] + (w_xh.shape[1],))
     h = h0
     for t in range(xs.shape[0]):  # one step per time step; each step is vectorised
         # h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)
-        h = np.tanh(xs[t] @ w_xh + h @ w_hh + b_h)
+        h = np.tanh(_preactivation(xs[t], w_xh, h, w_hh, b_h))
         hs[t] = h
     return hs
 
@@ -164,8 +213,10 @@ def rnn_cell(x_t, h_prev, w_xh, w_hh, b_h=None):
     The same weights are used at every time step; only the state $h$ changes. PyTorch's
     ``nn.RNNCell`` stores the transposes, ``weight_ih`` of shape ``(hidden, d_in)`` and
     ``weight_hh`` of shape ``(hidden, hidden)``, and has two biases whose sum is $b_h$.
-    ``np.tanh`` saturates to exactly $\pm 1$ for large pre-activations without overflow;
-    only a weighted sum beyond the float range (about $1.8 \times 10^{308}$) overflows.
+    ``np.tanh`` saturates to exactly $\pm 1$ for large pre-activations without overflow.
+    A weighted sum that overflows is redone on factors divided by powers of two; one
+    beyond the float range (about $1.8 \times 10^{308}$) counts as $\pm\infty$, whose
+    tanh is exactly $\pm 1$, so every finite input gives a finite state.
 
     Examples
     --------
@@ -272,7 +323,10 @@ def rnn_bptt(xs, h0, params, grad_hs, *, truncate=None):
     ------
     ValueError
         If an array has the wrong number of dimensions or a shape that does not fit the
-        others, is empty, or holds NaN or infinity; or if `truncate` is below 1.
+        others, is empty, or holds NaN or infinity; if `truncate` is below 1; or if a
+        gradient exceeds the float64 range (about 1.8e+308), as an exploding gradient
+        through a large `w_hh` can. Sums that overflow only on the way are redone on
+        factors divided by powers of two.
     TypeError
         If an array does not hold real numbers, `params` is not a sequence of three
         arrays, or `truncate` is not an int.
@@ -338,22 +392,33 @@ def rnn_bptt(xs, h0, params, grad_hs, *, truncate=None):
     k = n_steps if truncate is None else check_int(truncate, "truncate", minimum=1)
 
     h_prev = np.concatenate([h0[np.newaxis], hs[:-1]])  # h_{t-1} for every t
+    # every gradient is linear in grad_hs: run the loop on grad_hs divided by a power of
+    # two near its largest magnitude (exact; never multiplied up) and scale back at the end
+    e_g = max(_exponent(grad_hs), 0)
+    grad_hs = np.ldexp(grad_hs, -e_g)
     delta_h = np.empty_like(hs)  # dL/dh_t, everything included
     delta_a = np.empty_like(hs)  # dL/da_t, the gradient of the pre-activation
     carry = np.zeros_like(h0)  # dL/dh_t arriving from step t + 1
-    for t in reversed(range(n_steps)):
-        delta_h[t] = grad_hs[t] + carry
-        # through tanh: d tanh(a) / da = 1 - h^2 = (1 - h)(1 + h)
-        delta_a[t] = delta_h[t] * (1.0 - hs[t]) * (1.0 + hs[t])
-        # into h_{t-1} through a_t = x_t W_xh + h_{t-1} W_hh + b_h, unless t starts a chunk
-        carry = delta_a[t] @ w_hh.T if t % k or t == 0 else np.zeros_like(carry)
+    # a large W_hh can make the gradient explode past float64; reported just below
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in reversed(range(n_steps)):
+            delta_h[t] = grad_hs[t] + carry
+            # through tanh: d tanh(a) / da = 1 - h^2 = (1 - h)(1 + h)
+            delta_a[t] = delta_h[t] * (1.0 - hs[t]) * (1.0 + hs[t])
+            # into h_{t-1} through a_t = x_t W_xh + h_{t-1} W_hh + b_h, unless t starts a chunk
+            carry = delta_a[t] @ w_hh.T if t % k or t == 0 else np.zeros_like(carry)
+    if not (np.all(np.isfinite(delta_h)) and np.all(np.isfinite(carry))):
+        raise ValueError(
+            "the gradient dL/dh_t overflows float64 on its way back through time "
+            "(an exploding gradient); rescale grad_hs or w_hh, or truncate."
+        )
     grads = RNNGradients(
-        w_xh=np.einsum("tni,tnh->ih", xs, delta_a),
-        w_hh=np.einsum("tnj,tnh->jh", h_prev, delta_a),
-        b_h=delta_a.sum(axis=(0, 1)),
-        h0=carry,
-        xs=delta_a @ w_xh.T,
-        hs=delta_h,
+        w_xh=_scaled_product("tni,tnh->ih", xs, delta_a, e_g, "the gradient for w_xh"),
+        w_hh=_scaled_product("tnj,tnh->jh", h_prev, delta_a, e_g, "the gradient for w_hh"),
+        b_h=_unscale(delta_a.sum(axis=(0, 1)), e_g, "the gradient for b_h"),
+        h0=_unscale(carry, e_g, "the gradient for h0"),
+        xs=_scaled_product("tnh,ih->tni", delta_a, w_xh, e_g, "the gradient for xs"),
+        hs=_unscale(delta_h, e_g, "the gradient for hs"),
     )
     if unbatched:
         return grads._replace(h0=grads.h0[0], xs=grads.xs[:, 0], hs=grads.hs[:, 0])
@@ -364,7 +429,7 @@ def rnn_bptt(xs, h0, params, grad_hs, *, truncate=None):
 
 
 def pad_sequences(sequences, *, pad_id=0, max_length=None):
-    r"""Stack token sequences of different lengths into one rectangular batch.
+    r"""EOS token and padding: stack token sequences of different lengths into one batch.
 
     Parameters
     ----------

@@ -475,3 +475,30 @@ def test_avg_pool_of_equal_tiny_values_is_exact():
     tiny = np.full((1, 1, 1, 2), 1.5e-323)
     assert avg_pool2d(tiny, (1, 2)).item() == 1.5e-323
     assert avg_pool2d(np.full((1, 1, 2, 2), -1.7e308), 2).item() == -1.7e308
+
+
+def test_conv2d_near_the_float_limit_scales_instead_of_overflowing():
+    # 2**1022 * 1 + 2**1022 * 1 + (-2**1022) * 1 = 2**1022: the first partial sum
+    # overflows, the exact output does not
+    big = 2.0**1022
+    x = np.array([[[[big, big, -big]]]])
+    w = np.ones((1, 1, 1, 3))
+    with np.errstate(all="raise"):
+        assert conv2d(x, w).tolist() == [[[[big]]]]
+        assert conv_layer(x, w, activation="linear").tolist() == [[[[big]]]]
+        assert convolve2d_true(x[0, 0], w[0, 0]).tolist() == [[big]]
+        # three 1 x 1 windows: the bias and weight gradients sum big + big - big
+        gx, gw, gb = conv2d_backward(np.ones((1, 1, 1, 3)), [[[[0.5]]]], x)
+    assert gx.tolist() == [[[[big / 2, big / 2, -big / 2]]]]
+    assert gw.tolist() == [[[[big]]]] and gb.tolist() == [big]
+    # a bias of 2**1023 with a large output: the exact sum is 2**1023 + 2**1022 < max
+    assert conv2d(x, w, [-(2.0**1023)]).tolist() == [[[[-(2.0**1022)]]]]
+
+
+def test_conv2d_and_its_gradient_refuse_outputs_beyond_float64():
+    x = np.full((1, 1, 1, 2), 2.0**1023)
+    w = np.ones((1, 1, 1, 2))
+    with pytest.raises(ValueError, match=r"the convolution output overflows float64.*rescale"):
+        conv2d(x, w)
+    with pytest.raises(ValueError, match=r"the weight gradient overflows float64.*rescale"):
+        conv2d_backward(x, w, np.full((1, 1, 1, 1), 4.0))

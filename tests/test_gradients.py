@@ -428,3 +428,35 @@ def test_backprop_check_leaves_params_alone_and_handles_missing_biases():
     assert backprop_check([[0.3, 0.7]], [[1.0]], params, activation="sigmoid") < 1e-7
     for (w, _), saved in zip(params, before, strict=True):
         np.testing.assert_array_equal(w, saved)
+
+
+def test_polynomial_fits_of_targets_near_the_float_limit_stay_finite():
+    big = np.finfo(np.float64).max
+    x, y = np.array([-1.0, 0.0, 1.0]), np.array([big, 0.0, big]) / 2
+    with np.errstate(all="raise"):
+        # the parabola (max / 2) x**2: solving for it unscaled overflows in lstsq
+        np.testing.assert_allclose(polynomial_predict(x, y, [0.5], degree=2), [big / 8])
+        # targets scaled by 2**500 scale both errors by exactly 2**1000, squares near
+        # 1e300 included, though the plain sums of squares would overflow on the way
+        x = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])
+        y = np.array([1.0, 0.0, 3.0, -1.0, 2.0])
+        plain = polynomial_fit_errors(x, y, [2.0, 3.0], [5.0, -4.0], [1, 2])
+        test_y = np.ldexp([5.0, -4.0], 500)
+        scaled = polynomial_fit_errors(x, np.ldexp(y, 500), [2.0, 3.0], test_y, [1, 2])
+    np.testing.assert_allclose(np.ldexp(plain, 1000), scaled, rtol=1e-12)
+    assert scaled[1][1] > 1e300
+
+
+def test_polynomial_values_beyond_float64_are_refused():
+    x, y = np.array([-1.0, 0.0, 1.0]), np.array([1e300, 0.0, 1e300])
+    with pytest.raises(ValueError, match=r"exceeds the float64 range.*rescale y_train"):
+        polynomial_predict(x, y, [1e5], degree=2)
+    with pytest.raises(ValueError, match=r"the test MSE must fit in float64"):
+        polynomial_fit_errors(x, [1.0, 0.0, 1.0], [0.0], [1e200], [2])
+
+
+def test_backprop_check_refuses_a_network_that_overflows():
+    params = [(np.full((2, 2), 1e200), np.zeros(2)), (np.full((2, 1), 1e200), np.zeros(1))]
+    with np.errstate(all="raise"):
+        with pytest.raises(ValueError, match=r"overflow float64.*rescale x or the parameters"):
+            backprop_check([[1.0, 1.0]], [[0.0]], params, activation="linear")

@@ -504,3 +504,35 @@ def test_gradient_descent_reports_divergence_with_the_step(factor, a):
     step = int(re.search(r"step (\d+)", str(info.value)).group(1))
     # |x_t| = (factor - 1)^t passes 1e300 (where a * x or eta * grad may overflow) no sooner
     assert step >= np.log(1e300) / np.log(factor - 1)
+
+
+def test_adam_step_near_the_float_limit_is_finite_or_refused():
+    big = np.finfo(np.float64).max
+    # (1 - beta1) * g with g = max is finite; the update of a moderate parameter is too
+    params, state = adam_step(np.array([1.0, 2.0]), np.array([1e150, -1e150]))
+    assert np.isfinite(params).all() and np.isfinite(state.v).all()
+    # g**2 of max is beyond float64: the second moment cannot be stored
+    with pytest.raises(ValueError, match=r"second moment v overflowed float64; scale the loss"):
+        adam_step(np.array([1.0, 2.0]), np.array([big, -big]))
+
+
+def test_functions_that_overflow_near_the_float_range_are_refused_by_name():
+    # x**2 at 1e200 overflows inside f: a clear error naming the point, not a numpy warning
+    with np.errstate(all="raise"):
+        with pytest.raises(ValueError, match=r"f must return a finite number; got inf"):
+            numerical_gradient(lambda x: np.sum(x**2), np.array([1e200, 1.0]), h=1e190)
+        with pytest.raises(ValueError, match=r"f must return a finite number; got inf"):
+            partial_derivative(lambda x: np.sum(x**2), np.array([1e200, 1.0]), 1)
+        with pytest.raises(ValueError, match=r"f must return a finite number; got inf"):
+            is_convex_on(lambda x: x @ x, [-1e200, 0.0], [1e200, 1.0], n=5, rng=0)
+        # where f stays finite, the answer is finite
+        assert numerical_gradient(np.sum, np.array([1e300, -1e300]), h=1e290).tolist() == [1.0, 1.0]
+
+
+def test_adam_step_refuses_an_update_beyond_float64():
+    # a state with m at the float limit and v = 0 asks for a step of max / eps
+    big = np.finfo(np.float64).max
+    state = AdamState(3, np.array([0.1, big]), np.array([1.0, 0.0]))
+    with np.errstate(all="raise"):
+        with pytest.raises(ValueError, match=r"the updated params overflowed float64"):
+            adam_step(np.array([1e300, -1e300]), np.array([0.0, 0.0]), state)

@@ -319,3 +319,24 @@ def test_rnn_shape_errors_name_the_input_too():
         dlterms.rnn_cell(np.ones(2), np.ones((4, 3)), w_xh, w_hh)
     with pytest.raises(ValueError, match=r"to match xs of shape \(5, 4, 2\)"):
         dlterms.rnn_forward(np.ones((5, 4, 2)), np.ones((3, 3)), w_xh, w_hh)
+
+
+def test_rnn_pre_activations_beyond_float64_saturate_instead_of_overflowing():
+    big = np.finfo(np.float64).max
+    with np.errstate(all="raise"):
+        # x W_xh = -max and h W_hh = +max: the exact pre-activation is 0 + b_h = 0.5
+        h = rnn_cell([1.0], [1.0], [[-big]], [[big]], [0.5])
+        assert h.tolist() == [np.tanh(0.5)]
+        # 2 max overflows, but its tanh is exactly 1
+        assert rnn_forward([[1.0], [1.0]], [1.0], [[big]], [[big]]).tolist() == [[1.0], [1.0]]
+        # zero weights: h = 0, tanh' = 1; the sums big + big - big overflow on the way
+        zero = ([[0.0]], [[0.0]], [0.0])
+        g = rnn_bptt(np.ones((3, 1)), [0.0], zero, [[big], [big], [-big]])
+    assert g.b_h.tolist() == [big] and g.w_xh.tolist() == [[big]]
+    assert g.hs.tolist() == [[big], [big], [-big]]
+
+
+def test_rnn_bptt_refuses_an_exploding_gradient_beyond_float64():
+    params = ([[0.0]], [[1e200]], [0.0])
+    with pytest.raises(ValueError, match=r"overflows float64.*exploding gradient"):
+        rnn_bptt(np.zeros((3, 1)), [0.0], params, np.ones((3, 1)))
