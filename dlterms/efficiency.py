@@ -457,7 +457,7 @@ def _round_to_format(x, name: str, mantissa_bits: int, min_exponent: int, max_fi
 
 
 def round_to_float16(x):
-    """Round to the nearest IEEE half-precision (float16) value, returned as float64.
+    """Mixed precision: round to the nearest IEEE half-precision (float16) value, as float64.
 
     Parameters
     ----------
@@ -503,7 +503,7 @@ def round_to_float16(x):
 
 
 def round_to_bfloat16(x):
-    """Round to the nearest bfloat16 value, returned as float64.
+    """Mixed precision: round to the nearest bfloat16 value, returned as float64.
 
     Parameters
     ----------

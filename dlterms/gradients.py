@@ -562,7 +562,7 @@ _NETWORK_OVERFLOWS = (
 
 
 def backprop_check(x, y, params, *, loss="mse", activation="relu", h=1e-6):
-    r"""Largest relative error between backpropagated and finite-difference gradients.
+    r"""Backpropagation check: largest relative error against finite-difference gradients.
 
     Parameters
     ----------

@@ -222,8 +222,9 @@ def logit(p):
     -----
     $$\\operatorname{logit}(p) = \\log\\frac{p}{1 - p} = \\log p - \\log(1 - p)$$
 
-    Computed as ``log(p) - log1p(-p)``, which keeps full precision for `p` near 0 (where
-    ``1 - p`` rounds to 1) and near 1. The word "logits" for a network's unnormalised
+    Computed as ``log(p) - log1p(-p)``; its values agree with ``scipy.special.logit``
+    to within a few units in the last place (both lose some relative precision where the
+    logit is near 0, around ``p = 0.5``). The word "logits" for a network's unnormalised
     outputs comes from here: with two classes, the sigmoid of the logit is the
     probability; with many, the softmax of the logits is the distribution, and logits
     are the log-probabilities up to an additive constant.

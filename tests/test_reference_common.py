@@ -300,6 +300,8 @@ GENERATED_FINDINGS |= {
     "lora_forward",
     "lora_merge",
     "layer_norm_grad",
+    "log_cosh_loss_grad",
+    "mean_squared_error_grad",
     "mixture_of_experts",
     "multi_head_attention",
     "patch_embedding",
