@@ -116,6 +116,15 @@ def test_two_builds_at_once_queue_and_both_succeed(out):
         site_id,
         "lock",
     ]
+    # and a later build replaces the links' target, not what they point into
+    again = subprocess.run(_cmd(out), capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    new_id = _pair(out)[0]
+    assert new_id != site_id and _pair(out) == (new_id, new_id)
+    store = out / ".dlterms-builds"
+    assert sorted(p.name for p in store.iterdir()) == ["current", new_id, "lock"]
+    assert sorted(p.name for p in (store / new_id).iterdir()) == ["dist", "site"]
+    assert (out / "site").is_symlink() and (out / "dist").is_symlink()
 
 
 def test_strict_really_is_strict_a_broken_link_publishes_nothing(out, tmp_path):

@@ -226,8 +226,10 @@ def build(
         If the site or the deck fails to build (nothing is replaced).
     """
     project = Path(project).resolve()
-    site_dir = Path(site_dir or project / "site").resolve()
-    dist_dir = Path(dist_dir or project / "dist").resolve()
+    # absolute, but not resolved: site/ and dist/ are links into the published generation,
+    # and the links themselves are what a build replaces
+    site_dir = Path(os.path.abspath(site_dir or project / "site"))
+    dist_dir = Path(os.path.abspath(dist_dir or project / "dist"))
     glossary_dir = Path(glossary_dir or project / "glossary").resolve()
     start = time.perf_counter()
 
