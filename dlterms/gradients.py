@@ -17,6 +17,7 @@ fan_out)``, as in :func:`dlterms.layers.dense`.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 
@@ -561,6 +562,17 @@ _NETWORK_OVERFLOWS = (
 )
 
 
+@contextlib.contextmanager
+def _overflow_as_network_error():
+    """The network functions refuse results beyond float64; say it as this check's error."""
+    try:
+        yield
+    except ValueError as error:
+        if "overflows float64" not in str(error):
+            raise
+        raise ValueError(_NETWORK_OVERFLOWS) from error
+
+
 def backprop_check(x, y, params, *, loss="mse", activation="relu", h=1e-6):
     r"""Backpropagation check: largest relative error against finite-difference gradients.
 
@@ -642,7 +654,7 @@ def backprop_check(x, y, params, *, loss="mse", activation="relu", h=1e-6):
     loss_fn, loss_grad = _LOSSES[check_choice(loss, "loss", tuple(_LOSSES))]
     step = check_real(h, "h", low=0.0, high=1.0, closed="right")
     # validates x, params and activation; an overflow is reported below, not warned
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"), _overflow_as_network_error():
         out = mlp_forward(x, params, activation=activation)
     if not np.all(np.isfinite(out)):
         raise ValueError(_NETWORK_OVERFLOWS)
@@ -664,7 +676,7 @@ def backprop_check(x, y, params, *, loss="mse", activation="relu", h=1e-6):
         return loss_fn(y, mlp_forward(x, ps, activation=activation))
 
     # near the float range the network's sums can overflow; reported just below
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"), _overflow_as_network_error():
         worst = _worst_relative_error(work, x, y, out, total, loss_grad, activation, step)
     if not math.isfinite(worst):
         raise ValueError(_NETWORK_OVERFLOWS)
