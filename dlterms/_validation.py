@@ -34,12 +34,14 @@ __all__ = [
     "check_shape",
     "check_window_fits",
     "float_from_scaled",
+    "max_exponent",
     "mean_of_squares",
     "power_of_two_scale",
     "probability_sum_tolerance",
+    "scalar_or_array",
     "scaled_difference",
     "scaled_mean",
-    "scalar_or_array",
+    "unscale_or_refuse",
     "weighted_sum",
 ]
 
@@ -429,3 +431,21 @@ def probability_sum_tolerance(probabilities, n_classes: int) -> float:
     dtype = np.asarray(probabilities).dtype
     eps = float(np.finfo(dtype).eps) if dtype.kind == "f" else 0.0
     return max(1e-6, n_classes * eps)
+
+
+def max_exponent(a) -> int:
+    """The e with max |a| = m 2**e, m in [1/2, 1) (0 for an all-zero array)."""
+    return int(np.frexp(np.max(np.abs(a)))[1])
+
+
+def unscale_or_refuse(y, exponent: int, what: str) -> np.ndarray:
+    """Return ``y * 2**exponent`` for a finite scaled result, or raise if it leaves float64."""
+    # the scaled result is finite; ldexp overflows only where the exact result does
+    with np.errstate(over="ignore"):
+        out = np.ldexp(y, exponent)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(
+            f"{what} overflows float64 (a magnitude of about 2**{max_exponent(y) + exponent}, "
+            "beyond 1.8e+308); rescale the inputs."
+        )
+    return out

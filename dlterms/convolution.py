@@ -22,6 +22,8 @@ from dlterms._validation import (
     check_real,
     check_shape,
     check_window_fits,
+    max_exponent,
+    unscale_or_refuse,
 )
 from dlterms.activations import ELEMENTWISE, activation_forward, check_activation
 
@@ -51,24 +53,6 @@ def _as_conv_operands(x, weight):
     return x, weight
 
 
-def _exponent(a):
-    """The e with max |a| = m 2**e, m in [1/2, 1) (0 for an all-zero array)."""
-    return int(np.frexp(np.max(np.abs(a)))[1])
-
-
-def _unscale(y, exponent, what):
-    """Return ``y * 2**exponent`` for a finite scaled result, or raise if it leaves float64."""
-    # the scaled result is finite; ldexp overflows only where the exact result does
-    with np.errstate(over="ignore"):
-        out = np.ldexp(y, exponent)
-    if not np.all(np.isfinite(out)):
-        raise ValueError(
-            f"{what} overflows float64 (a magnitude of about 2**{_exponent(y) + exponent}, "
-            "beyond 1.8e+308); rescale the inputs."
-        )
-    return out
-
-
 def _correlate(x, weight, bias, stride, padding):
     """conv2d on validated arrays: y[n, o, i, j], scaled by powers of two on overflow."""
     (s_h, s_w), (p_h, p_w) = stride, padding
@@ -88,11 +72,11 @@ def _correlate(x, weight, bias, stride, padding):
         return y
     # divide x and weight by powers of two near their largest magnitudes (exact), so
     # every product is below 1 in magnitude; bring the bias to the same scale
-    e_x, e_w, e_b = _exponent(x), _exponent(weight), _exponent(bias)
+    e_x, e_w, e_b = max_exponent(x), max_exponent(weight), max_exponent(bias)
     e = max(e_x + e_w, e_b)
     y = np.ldexp(contract(np.ldexp(x, -e_x), np.ldexp(weight, -e_w)), e_x + e_w - e)
     y += np.ldexp(bias, -e)[:, np.newaxis, np.newaxis]
-    return _unscale(y, e, "the convolution output")
+    return unscale_or_refuse(y, e, "the convolution output")
 
 
 def conv2d_output_size(input_size, kernel_size, *, stride=1, padding=0):
@@ -684,13 +668,13 @@ def conv2d_backward(x, weight, grad_out, *, stride=1, padding=0):
         return grads
     # each gradient is a sum of products of two of x, weight and grad_out: divide all
     # three by powers of two near their largest magnitudes (exact) and scale back
-    e_x, e_w, e_g = _exponent(x), _exponent(weight), _exponent(grad_out)
+    e_x, e_w, e_g = max_exponent(x), max_exponent(weight), max_exponent(grad_out)
     grad_x, grad_weight, grad_bias = gradients(
         np.ldexp(x, -e_x), np.ldexp(weight, -e_w), np.ldexp(grad_out, -e_g)
     )
-    grad_x = _unscale(grad_x, e_g + e_w, "the input gradient")
-    grad_weight = _unscale(grad_weight, e_g + e_x, "the weight gradient")
-    grad_bias = _unscale(grad_bias, e_g, "the bias gradient")
+    grad_x = unscale_or_refuse(grad_x, e_g + e_w, "the input gradient")
+    grad_weight = unscale_or_refuse(grad_weight, e_g + e_x, "the weight gradient")
+    grad_bias = unscale_or_refuse(grad_bias, e_g, "the bias gradient")
     return grad_x, grad_weight, grad_bias
 
 

@@ -20,6 +20,8 @@ from dlterms._validation import (
     check_bool,
     check_int,
     check_shape,
+    max_exponent,
+    unscale_or_refuse,
 )
 
 __all__ = [
@@ -88,11 +90,6 @@ def _rnn_inputs(xs, h0, weights, *, per_step=False):
     return xs, h0, w_xh, w_hh, b_h, unbatched
 
 
-def _exponent(a):
-    """The e with max |a| = m 2**e, m in [1/2, 1) (0 for an all-zero array)."""
-    return int(np.frexp(np.max(np.abs(a)))[1])
-
-
 def _preactivation(x, w_xh, h, w_hh, b_h):
     """a = x W_xh + h W_hh + b_h, as ±inf where the exact value is beyond float64."""
     # finite inputs near the float range can overflow the sums; redone scaled just below
@@ -102,7 +99,7 @@ def _preactivation(x, w_xh, h, w_hh, b_h):
         return a
     # divide every factor by a power of two near its largest magnitude (exact), so each
     # product is below 1, bring the three terms to one scale and add them
-    e_x, e_wx, e_h, e_wh, e_b = map(_exponent, (x, w_xh, h, w_hh, b_h))
+    e_x, e_wx, e_h, e_wh, e_b = map(max_exponent, (x, w_xh, h, w_hh, b_h))
     e = max(e_x + e_wx, e_h + e_wh, e_b)
     a = np.ldexp(np.ldexp(x, -e_x) @ np.ldexp(w_xh, -e_wx), e_x + e_wx - e)
     a += np.ldexp(np.ldexp(h, -e_h) @ np.ldexp(w_hh, -e_wh), e_h + e_wh - e)
@@ -112,29 +109,16 @@ def _preactivation(x, w_xh, h, w_hh, b_h):
         return np.ldexp(a, e)
 
 
-def _unscale(y, exponent, what):
-    """Return ``y * 2**exponent`` for a finite scaled result, or raise if it leaves float64."""
-    # the scaled result is finite; ldexp overflows only where the exact result does
-    with np.errstate(over="ignore"):
-        out = np.ldexp(y, exponent)
-    if not np.all(np.isfinite(out)):
-        raise ValueError(
-            f"{what} overflows float64 (a magnitude of about 2**{_exponent(y) + exponent}, "
-            "beyond 1.8e+308); rescale the inputs."
-        )
-    return out
-
-
 def _scaled_product(subscripts, a, b, exponent, what):
     """``einsum(subscripts, a, b) * 2**exponent``, with no overflow on the way."""
     # a sum that overflows only on the way is redone on scaled factors just below
     with np.errstate(over="ignore", invalid="ignore"):
         product = np.einsum(subscripts, a, b)
     if np.all(np.isfinite(product)):
-        return _unscale(product, exponent, what)
-    e_a, e_b = _exponent(a), _exponent(b)
+        return unscale_or_refuse(product, exponent, what)
+    e_a, e_b = max_exponent(a), max_exponent(b)
     product = np.einsum(subscripts, np.ldexp(a, -e_a), np.ldexp(b, -e_b))
-    return _unscale(product, e_a + e_b + exponent, what)
+    return unscale_or_refuse(product, e_a + e_b + exponent, what)
 
 
 def _run(xs, h0, w_xh, w_hh, b_h):
@@ -394,7 +378,7 @@ def rnn_bptt(xs, h0, params, grad_hs, *, truncate=None):
     h_prev = np.concatenate([h0[np.newaxis], hs[:-1]])  # h_{t-1} for every t
     # every gradient is linear in grad_hs: run the loop on grad_hs divided by a power of
     # two near its largest magnitude (exact; never multiplied up) and scale back at the end
-    e_g = max(_exponent(grad_hs), 0)
+    e_g = max(max_exponent(grad_hs), 0)
     grad_hs = np.ldexp(grad_hs, -e_g)
     delta_h = np.empty_like(hs)  # dL/dh_t, everything included
     delta_a = np.empty_like(hs)  # dL/da_t, the gradient of the pre-activation
@@ -415,10 +399,10 @@ def rnn_bptt(xs, h0, params, grad_hs, *, truncate=None):
     grads = RNNGradients(
         w_xh=_scaled_product("tni,tnh->ih", xs, delta_a, e_g, "the gradient for w_xh"),
         w_hh=_scaled_product("tnj,tnh->jh", h_prev, delta_a, e_g, "the gradient for w_hh"),
-        b_h=_unscale(delta_a.sum(axis=(0, 1)), e_g, "the gradient for b_h"),
-        h0=_unscale(carry, e_g, "the gradient for h0"),
+        b_h=unscale_or_refuse(delta_a.sum(axis=(0, 1)), e_g, "the gradient for b_h"),
+        h0=unscale_or_refuse(carry, e_g, "the gradient for h0"),
         xs=_scaled_product("tnh,ih->tni", delta_a, w_xh, e_g, "the gradient for xs"),
-        hs=_unscale(delta_h, e_g, "the gradient for hs"),
+        hs=unscale_or_refuse(delta_h, e_g, "the gradient for hs"),
     )
     if unbatched:
         return grads._replace(h0=grads.h0[0], xs=grads.xs[:, 0], hs=grads.hs[:, 0])
