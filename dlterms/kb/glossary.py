@@ -43,7 +43,7 @@ from dlterms.kb.model import (
     normalize_name,
 )
 from dlterms.kb.rules import RULES, Problem, Rule, problem
-from dlterms.kb.yamlread import Locations, read_entry
+from dlterms.kb.yamlread import Locations, field_name, kind_name, read_entry
 
 __all__ = [
     "MAX_DEFINITION_WORDS",
@@ -141,13 +141,6 @@ def tag_vocabulary(root: Path | None = None) -> dict[str, str]:
     return {t["const"]: t["description"] for t in schema["$defs"]["tag"]["oneOf"]}
 
 
-def _field_name(path: Iterable[Any]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
-
-
 # ReadProblem keys of kb/yamlread.py -> rule codes
 _READ_CODES = {
     "encoding": "DLT001",
@@ -176,18 +169,6 @@ def _read(path: Path, rel: str) -> tuple[dict[str, Any] | None, Locations, list[
     return data, located, problems
 
 
-def _kind(value: Any) -> str:
-    return {
-        str: "string",
-        bool: "boolean",
-        int: "integer",
-        float: "number",
-        list: "list",
-        dict: "mapping",
-        type(None): "null",
-    }.get(type(value), type(value).__name__)
-
-
 _TYPE_WORDS = {
     "string": "text",
     "array": "a list",
@@ -213,7 +194,7 @@ def _schema_problems(
 def _explain(err, rel, located, schema, vocab) -> list[Problem]:
     """Turn one jsonschema error into problems that say what to do."""
     path = list(err.absolute_path)
-    where = _field_name(path)
+    where = field_name(path)
     line = located.line(path)
     props = schema["properties"]
     kw = err.validator
@@ -224,7 +205,7 @@ def _explain(err, rel, located, schema, vocab) -> list[Problem]:
                 "DLT010",
                 rel,
                 located.line([*path, extra]),
-                _field_name([*path, extra]),
+                field_name([*path, extra]),
                 hint=_did_you_mean(extra, allowed),
                 allowed=", ".join(sorted(allowed)),
             )
@@ -236,7 +217,7 @@ def _explain(err, rel, located, schema, vocab) -> list[Problem]:
         desc = (props.get(name) or err.schema.get("properties", {}).get(name, {})).get(
             "description", "see glossary/schema.json"
         )
-        return [problem("DLT011", rel, line, _field_name([*path, name]), description=desc)]
+        return [problem("DLT011", rel, line, field_name([*path, name]), description=desc)]
     if path and path[0] == "tags" and len(path) == 2:
         hint = _did_you_mean(str(err.instance), vocab)
         return [
@@ -251,7 +232,7 @@ def _explain(err, rel, located, schema, vocab) -> list[Problem]:
         want = err.validator_value
         want = _TYPE_WORDS.get(want, want) if isinstance(want, str) else want
         example = "a YAML list, e.g. [a, b]" if want == "a list" else want
-        got = _kind(err.instance)
+        got = kind_name(err.instance)
         return [problem("DLT013", rel, line, where, want=want, got=got, example=example)]
     if kw == "oneOf" and path and path[0] == "quiz":
         item = err.instance
@@ -260,7 +241,7 @@ def _explain(err, rel, located, schema, vocab) -> list[Problem]:
         if _cloze_without_deletion(item):
             what = "has no cloze deletion {{c1::...}}"
             cloze = [*path, "cloze"]
-            return [problem("DLT068", rel, located.line(cloze), _field_name(cloze), what=what)]
+            return [problem("DLT068", rel, located.line(cloze), field_name(cloze), what=what)]
         return [problem("DLT017", rel, line, where)]
     desc = _subschema(schema, path).get("description", "see glossary/schema.json")
     return [problem("DLT018", rel, line, where, detail=err.message, description=desc)]
@@ -438,7 +419,7 @@ def _cross_problems(parsed: dict[str, _File], ids: set[str], limits: Limits) -> 
                         "DLT020",
                         f.rel,
                         f.located.line(field_path),
-                        _field_name(field_path) if field_path else "id",
+                        field_name(field_path) if field_path else "id",
                         name=name,
                         owner=owner[key],
                     )
@@ -460,7 +441,7 @@ def _entry_problems(f: _File, ids: set[str], limits: Limits) -> list[Problem]:
     problems: list[Problem] = []
 
     def at(code: str, path: list[Any], hint: str = "", **details: Any) -> None:
-        problems.append(problem(code, rel, located.line(path), _field_name(path), hint, **details))
+        problems.append(problem(code, rel, located.line(path), field_name(path), hint, **details))
 
     refs = [
         ([fname, i], ref)
@@ -504,7 +485,7 @@ def _content_problems(f: _File) -> list[Problem]:
         for found in contentcheck.text_findings(text_field):
             line = f.line(found.path, text_field.text, found.offset)
             problems.append(
-                problem(found.code, f.rel, line, _field_name(found.path), **found.details)
+                problem(found.code, f.rel, line, field_name(found.path), **found.details)
             )
     code = (f.data.get("example") or {}).get("code")
     if isinstance(code, str) and not contentcheck.is_blank(code):
@@ -536,7 +517,7 @@ def _math_problems(valid: dict[str, _File]) -> list[Problem]:
             tex = doccheck.shorten(snippet.tex, 50)
             error = doccheck.shorten(error, 120)
             problems.append(
-                problem("DLT067", f.rel, line, _field_name(text_field.path), tex=tex, error=error)
+                problem("DLT067", f.rel, line, field_name(text_field.path), tex=tex, error=error)
             )
     return problems
 
@@ -560,7 +541,7 @@ def _cycle_problems(valid: dict[str, _File]) -> list[Problem]:
                         "DLT024",
                         f.rel,
                         f.located.line(path),
-                        _field_name(path),
+                        field_name(path),
                         cycle=" -> ".join(cycle),
                     )
                 )

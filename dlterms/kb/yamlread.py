@@ -24,7 +24,15 @@ from typing import Any
 
 import yaml
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "Locations", "ReadProblem", "read_entry"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "Locations",
+    "ReadProblem",
+    "field_name",
+    "kind_name",
+    "read_entry",
+]
 
 #: The largest entry file read; real entries are about 10 KB.
 MAX_BYTES = 256 * 1024
@@ -133,9 +141,9 @@ def read_entry(path: Path) -> tuple[dict[str, Any] | None, Locations, list[ReadP
         problem = ReadProblem(
             "not-mapping",
             1,
-            f"must be a mapping of fields, got a {_kind(data)}",
+            f"must be a mapping of fields, got a {kind_name(data)}",
             fix,
-            details=(("kind", _kind(data)),),
+            details=(("kind", kind_name(data)),),
         )
         return None, Locations(), [problem]
     return data, Locations(lines), []
@@ -190,7 +198,7 @@ def _walk(root: yaml.Node) -> tuple[dict[tuple[Any, ...], int], list[ReadProblem
             seen: dict[str, int] = {}
             for key, value in node.value:
                 line = key.start_mark.line + 1
-                field = _dotted(path) or "(file)"
+                field = field_name(path)
                 if not isinstance(key, yaml.ScalarNode) or key.tag != _STR_TAG:
                     shown = key.value if isinstance(key, yaml.ScalarNode) else "a collection"
                     shown = "null" if shown in ("", "~", "null", "Null", "NULL") else shown
@@ -213,7 +221,7 @@ def _walk(root: yaml.Node) -> tuple[dict[tuple[Any, ...], int], list[ReadProblem
                             line,
                             f"'{name}' is written twice, on lines {seen[name]} and {line}",
                             "keep one of them; YAML would silently keep only the last",
-                            _dotted((*path, name)),
+                            field_name((*path, name)),
                             (("key", name), ("first", seen[name]), ("second", line)),
                         )
                     )
@@ -229,14 +237,16 @@ def _walk(root: yaml.Node) -> tuple[dict[tuple[Any, ...], int], list[ReadProblem
     return lines, problems
 
 
-def _dotted(path: Iterable[Any]) -> str:
+def field_name(path: Iterable[Any]) -> str:
+    """A field path as the checker prints it, e.g. ``quiz[0].answer``; ``(file)`` if empty."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+    return out or "(file)"
 
 
-def _kind(value: Any) -> str:
+def kind_name(value: Any) -> str:
+    """The YAML kind of a parsed value in words: 'string', 'list', 'mapping' ..."""
     return {
         str: "string",
         bool: "boolean",
