@@ -92,7 +92,7 @@ def test_all_is_sorted_unique_and_importable():
 TOOLING_ONLY = {"yaml", "jsonschema", "mkdocs", "material", "mkdocstrings", "genanki", "matplotlib"}
 READ_PATH = {"dlterms.kb", "dlterms.kb.model", "dlterms.kb.readcopy"}
 #: What `dlterms show` adds to the read path: its text rendering, stdlib only as well.
-SHOW_PATH = READ_PATH | {"dlterms.kb.present", "dlterms.kb.texttext"}
+SHOW_PATH = READ_PATH | {"dlterms.kb.present", "dlterms.kb.site_text", "dlterms.kb.texttext"}
 
 
 def _imports(path: Path) -> list[tuple[str, bool]]:

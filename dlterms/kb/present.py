@@ -19,6 +19,7 @@ import re
 import textwrap
 from typing import Any
 
+from dlterms.kb.site_text import strip_roles
 from dlterms.kb.texttext import markdown_to_text, tex_to_text
 
 __all__ = ["entry_markdown", "entry_record", "entry_text", "page_url", "signature_line"]
@@ -43,11 +44,6 @@ def signature_line(dotted: str, function: Any) -> str:
     return f"{name}{sig}", summary
 
 
-def _code_roles(text: str) -> str:
-    """Sphinx roles such as :func:`softmax` as plain code."""
-    return re.sub(r":(?:func|class|meth|mod|attr|data|obj):`~?([^`]+)`", r"`\1`", text)
-
-
 def entry_markdown(entry: Any) -> str:
     """The entry as Markdown for a notebook: term, aliases, definition, formula, example ..."""
     out = [f"### {entry.term}"]
@@ -66,7 +62,7 @@ def entry_markdown(entry: Any) -> str:
         out += ["", "**Reference implementation**", ""]
         for dotted, fn in zip(entry.implementation, entry.functions, strict=True):
             sig, summary = signature_line(dotted, fn)
-            out.append(f"- `{sig}`: {_code_roles(summary)}")
+            out.append(f"- `{sig}`: {strip_roles(summary)}")
     if entry.see_also:
         out += ["", "**See also:** " + ", ".join(entry.see_also)]
     url = page_url(entry)
@@ -121,7 +117,7 @@ class _Style:
 
 
 def _fill(text: str, width: int, indent: str = "  ", style: _Style | None = None) -> str:
-    paragraphs = markdown_to_text(_code_roles(text), unbreakable_math=width // 2).split("\n\n")
+    paragraphs = markdown_to_text(strip_roles(text), unbreakable_math=width // 2).split("\n\n")
     out = []
     for p in paragraphs:
         filled = textwrap.fill(
