@@ -43,6 +43,7 @@ from dlterms import (
     neurons,
     optim,
     paradigms,
+    recurrent,
     regularization,
     reinforcement,
     schedules,
@@ -71,6 +72,7 @@ from dlterms.networks import *  # noqa: F403
 from dlterms.neurons import *  # noqa: F403
 from dlterms.optim import *  # noqa: F403
 from dlterms.paradigms import *  # noqa: F403
+from dlterms.recurrent import *  # noqa: F403
 from dlterms.regularization import *  # noqa: F403
 from dlterms.reinforcement import *  # noqa: F403
 from dlterms.schedules import *  # noqa: F403
@@ -100,6 +102,7 @@ REFERENCE_MODULES = (
     neurons,
     optim,
     paradigms,
+    recurrent,
     regularization,
     reinforcement,
     schedules,

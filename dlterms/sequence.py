@@ -1,4 +1,5 @@
-"""Sequence models: a tanh recurrent network, backpropagation through time, token padding and EOS.
+"""Sequence models: a tanh recurrent network, its bidirectional form, backpropagation through
+time, token padding and EOS.
 
 Sequences are time-major, as in PyTorch's ``nn.RNN`` with ``batch_first=False``: inputs
 ``xs`` have shape ``(T, n, d_in)`` (time steps, sequences in the batch, features) and the
@@ -25,6 +26,7 @@ from dlterms._validation import (
 )
 
 __all__ = [
+    "bidirectional_rnn_forward",
     "pad_sequences",
     "rnn_bptt",
     "rnn_cell",
@@ -407,6 +409,107 @@ def rnn_bptt(xs, h0, params, grad_hs, *, truncate=None):
     if unbatched:
         return grads._replace(h0=grads.h0[0], xs=grads.xs[:, 0], hs=grads.hs[:, 0])
     return grads
+
+
+def _direction_params(params, name):
+    """Validate one direction's (w_xh, w_hh, b_h) tuple; return the float arrays."""
+    if not isinstance(params, tuple | list) or len(params) not in (2, 3):
+        raise TypeError(
+            f"{name} must be a tuple (w_xh, w_hh, b_h) or (w_xh, w_hh); "
+            f"got {type(params).__name__}."
+        )
+    return _rnn_weights(*params, None) if len(params) == 2 else _rnn_weights(*params)
+
+
+def bidirectional_rnn_forward(xs, h0, params_forward, params_backward):
+    r"""Run a bidirectional RNN: one tanh network reads forwards, one backwards; concatenate.
+
+    Parameters
+    ----------
+    xs : array_like of shape (T, n, d_in) or (T, d_in)
+        Finite inputs: `T` time steps of a batch of `n` sequences (time-major), or of one
+        sequence.
+    h0 : array_like of shape (2, n, hidden) or (2, hidden)
+        Finite initial states: ``h0[0]`` for the forward network, ``h0[1]`` for the
+        backward one (PyTorch's order), usually zeros.
+    params_forward, params_backward : tuple of (w_xh, w_hh, b_h)
+        The weights of each direction, shaped ``(d_in, hidden)``, ``(hidden, hidden)`` and
+        ``(hidden,)`` as for :func:`rnn_forward`; ``b_h`` may be left out (zeros). Both
+        directions have the same hidden size.
+
+    Returns
+    -------
+    ndarray of shape (T, n, 2 * hidden) or (T, 2 * hidden)
+        At step $t$, the forward state after reading ``xs[0..t]`` followed by the backward
+        state after reading ``xs[T-1..t]``: every position sees the whole sequence.
+
+    Raises
+    ------
+    ValueError
+        If an array has the wrong number of dimensions or a shape that does not fit the
+        others, the two directions differ in hidden size, or an array is empty or holds
+        NaN or infinity.
+    TypeError
+        If an array does not hold real numbers or a params argument is not a tuple of
+        two or three arrays.
+
+    See Also
+    --------
+    rnn_forward : The one-directional network each half runs.
+
+    Notes
+    -----
+    $$\begin{aligned}
+    \overrightarrow{h}_t &= \tanh\bigl(x_t \overrightarrow{W}_{xh}
+      + \overrightarrow{h}_{t-1} \overrightarrow{W}_{hh} + \overrightarrow{b}\bigr),\\
+    \overleftarrow{h}_t &= \tanh\bigl(x_t \overleftarrow{W}_{xh}
+      + \overleftarrow{h}_{t+1} \overleftarrow{W}_{hh} + \overleftarrow{b}\bigr),
+    \qquad y_t = [\overrightarrow{h}_t ; \overleftarrow{h}_t].
+    \end{aligned}$$
+
+    The backward network starts from ``h0[1]`` at the last step and runs towards the
+    first; its state at step $t$ is stored at position $t$, so the two halves line up.
+    This equals the ``output`` of ``torch.nn.RNN(d_in, hidden, nonlinearity="tanh",
+    bidirectional=True)`` whose ``weight_ih_l0``, ``weight_hh_l0`` hold the forward
+    weights transposed and ``weight_ih_l0_reverse``, ``weight_hh_l0_reverse`` the
+    backward ones. PyTorch's ``h_n`` is ``[out[-1, :, :hidden], out[0, :, hidden:]]``:
+    the forward half of the last step and the backward half of the first. A
+    bidirectional network needs the whole input before it can emit anything, so it
+    suits encoders and taggers, not step-by-step generation.
+
+    References
+    ----------
+    M. Schuster and K. K. Paliwal, "Bidirectional recurrent neural networks", IEEE
+    Transactions on Signal Processing 45(11) (1997).
+
+    Examples
+    --------
+    One unit each way, $w_{xh} = 1$ and $w_{hh} = 0.5$, reading $1, 0$. Forwards:
+    $\tanh(1) = 0.7616$, then $\tanh(0.5 \cdot 0.7616) = 0.3634$. Backwards it reads
+    $0$ first, $\tanh(0) = 0$, then $\tanh(1 + 0.5 \cdot 0) = 0.7616$, stored at step 0:
+
+    >>> both = ([[1.0]], [[0.5]])
+    >>> bidirectional_rnn_forward([[1.0], [0.0]], [[0.0], [0.0]], both, both
+    ...                           ).round(4).tolist()
+    [[0.7616, 0.7616], [0.3634, 0.0]]
+    """
+    forward = _direction_params(params_forward, "params_forward")
+    backward = _direction_params(params_backward, "params_backward")
+    if forward[0].shape[1] != backward[0].shape[1]:
+        raise ValueError(
+            "params_forward and params_backward must have the same hidden size; got "
+            f"w_xh of shapes {forward[0].shape} and {backward[0].shape}."
+        )
+    h0 = as_float_array(h0, "h0", ndim=(2, 3), layout="(2, n, hidden) or (2, hidden)")
+    if h0.shape[0] != 2:
+        raise ValueError(
+            "h0 must hold two initial states along axis 0, forward then backward, shaped "
+            f"(2, n, hidden) or (2, hidden); got shape {h0.shape}."
+        )
+    xs, h_fwd, *_, unbatched = _rnn_inputs(xs, h0[0], forward)
+    xs_rev, h_bwd, *_ = _rnn_inputs(xs[::-1], h0[1][np.newaxis] if unbatched else h0[1], backward)
+    out = np.concatenate([_run(xs, h_fwd, *forward), _run(xs_rev, h_bwd, *backward)[::-1]], -1)
+    return out[:, 0] if unbatched else out
 
 
 # --------------------------------------------------------------------------- tokens

@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import dlterms
-from dlterms import pad_sequences, rnn_bptt, rnn_cell, rnn_forward, truncate_at_eos
+from dlterms import (
+    bidirectional_rnn_forward,
+    pad_sequences,
+    rnn_bptt,
+    rnn_cell,
+    rnn_forward,
+    truncate_at_eos,
+)
 
 FAST = settings(
     max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
@@ -100,6 +107,52 @@ def test_default_bias_is_zero():
     np.testing.assert_array_equal(
         rnn_forward(xs, h0, w_xh, w_hh), rnn_forward(xs, h0, w_xh, w_hh, [0.0])
     )
+
+
+# --- the bidirectional network ------------------------------------------------------
+
+
+@FAST
+@given(rnn_problems(), st.data())
+def test_bidirectional_rnn_forward_matches_torch(torch, problem, data):
+    xs, h_fwd, params, _ = problem
+    shapes = [p.shape for p in params]
+    backward = tuple(data.draw(hnp.arrays(np.float64, shape, elements=unit)) for shape in shapes)
+    h0 = np.stack([h_fwd, data.draw(hnp.arrays(np.float64, h_fwd.shape, elements=unit))])
+    rnn = torch.nn.RNN(
+        xs.shape[2], h_fwd.shape[1], nonlinearity="tanh", bidirectional=True
+    ).double()
+    with torch.no_grad():
+        for suffix, (w_xh, w_hh, b_h) in (("", params), ("_reverse", backward)):
+            getattr(rnn, f"weight_ih_l0{suffix}").copy_(torch.from_numpy(w_xh.T.copy()))
+            getattr(rnn, f"weight_hh_l0{suffix}").copy_(torch.from_numpy(w_hh.T.copy()))
+            getattr(rnn, f"bias_ih_l0{suffix}").copy_(torch.from_numpy(b_h))
+            getattr(rnn, f"bias_hh_l0{suffix}").zero_()
+    out, h_n = rnn(torch.from_numpy(xs), torch.from_numpy(h0))
+    both = bidirectional_rnn_forward(xs, h0, params, backward)
+    close(both, out.detach().numpy())
+    hidden = h_fwd.shape[1]
+    close(np.stack([both[-1, :, :hidden], both[0, :, hidden:]]), h_n.detach().numpy())
+    # each half is the one-directional network, the backward one on the reversed input
+    np.testing.assert_array_equal(both[..., :hidden], rnn_forward(xs, h0[0], *params))
+    np.testing.assert_array_equal(both[..., hidden:], rnn_forward(xs[::-1], h0[1], *backward)[::-1])
+
+
+def test_bidirectional_rnn_one_sequence_and_errors():
+    rng = np.random.default_rng(2)
+    xs, h0 = rng.normal(size=(3, 2)), rng.normal(size=(2, 4))
+    fwd = (rng.normal(size=(2, 4)), rng.normal(size=(4, 4)))
+    bwd = (rng.normal(size=(2, 4)), rng.normal(size=(4, 4)), rng.normal(size=4))
+    np.testing.assert_array_equal(
+        bidirectional_rnn_forward(xs, h0, fwd, bwd),
+        bidirectional_rnn_forward(xs[:, None], h0[:, None], fwd, bwd)[:, 0],
+    )
+    with pytest.raises(ValueError, match=r"h0 must hold two initial states along axis 0"):
+        bidirectional_rnn_forward(xs, h0[:1], fwd, bwd)
+    with pytest.raises(ValueError, match=r"must have the same hidden size"):
+        bidirectional_rnn_forward(xs, h0, fwd, (np.ones((2, 3)), np.ones((3, 3))))
+    with pytest.raises(TypeError, match=r"params_backward must be a tuple \(w_xh, w_hh, b_h\)"):
+        bidirectional_rnn_forward(xs, h0, fwd, np.ones((2, 4)))
 
 
 # --- backpropagation through time ------------------------------------------------------

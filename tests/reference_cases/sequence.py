@@ -19,7 +19,10 @@ BIG_W_XH = np.array([[0.5], [0.25]])
 BIG_W_HH = np.array([[1e300]])
 BIG_ID = 2**62
 
+W2 = (_rng.normal(size=(3, 4)), 0.5 * _rng.normal(size=(4, 4)), _rng.normal(size=4))
+
 VALID = {
+    "bidirectional_rnn_forward": call(XS, np.stack([H0, -H0]), (W_XH, W_HH, B_H), W2),
     "rnn_cell": call(XS[0], H0, W_XH, W_HH, B_H),
     "rnn_forward": call(XS, H0, W_XH, W_HH, B_H),
     "rnn_bptt": call(XS, H0, (W_XH, W_HH, B_H), GRAD_HS, truncate=2),
@@ -28,6 +31,9 @@ VALID = {
 }
 
 EXTREME = {
+    "bidirectional_rnn_forward": call(
+        BIG_XS, np.array([[[0.0]], [[1e308]]]), (BIG_W_XH, BIG_W_HH), (BIG_W_XH, -BIG_W_HH)
+    ),
     "rnn_cell": call(BIG_XS[0], np.array([[1.0]]), BIG_W_XH, BIG_W_HH, np.array([-1e308])),
     "rnn_forward": call(BIG_XS, np.array([[0.0]]), BIG_W_XH, BIG_W_HH, np.array([1e308])),
     "rnn_bptt": call(
@@ -39,6 +45,11 @@ EXTREME = {
 
 _ONE = ([[1.0]], [[1.0]])  # w_xh, w_hh of a one-unit RNN with one input feature
 BAD = {
+    "bidirectional_rnn_forward": {
+        "shape": call([[1.0]], [0.0], _ONE, _ONE),
+        "empty": call(np.zeros((0, 1)), [[0.0], [0.0]], _ONE, _ONE),
+        "nan": call([[NAN]], [[0.0], [0.0]], _ONE, _ONE),
+    },
     "rnn_cell": {
         "shape": call([[1.0, 2.0]], [[0.0]], *_ONE),
         "empty": call(np.zeros((0, 1)), np.zeros((0, 1)), *_ONE),
