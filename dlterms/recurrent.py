@@ -628,9 +628,10 @@ def gru_cell(x_t, h_prev, weight_ih, weight_hh, bias_ih=None, bias_hh=None):
 
     The update gate $z$ interpolates between keeping the old state ($z = 1$) and taking
     the candidate $n$; the reset gate $r$ decides how much of the old state the candidate
-    sees. Cho et al. (2014) apply $r$ before the product, $W_{hn}(r \odot h_{t-1})$, and
-    write $z$ for the weight of the candidate; PyTorch, cuDNN and Keras's default
-    (``reset_after=True``) use the form above, which this follows. A sum that
+    sees. Cho et al. (2014) apply $r$ before the product, $W_{hn}(r \odot h_{t-1})$;
+    PyTorch, cuDNN and Keras's default (``reset_after=True``) apply it after, as above,
+    which this follows. Some texts (Chung et al., 2014) swap the roles of $z$ and
+    $1 - z$, so that $z$ weights the candidate. A sum that
     overflows is redone on factors divided by powers of two, as in :func:`lstm_cell`.
 
     References
