@@ -154,3 +154,38 @@ def _eos(fig):
 
 def _square(x, y, face):
     return Rectangle((x, y), 1, 1, facecolor=face, edgecolor=EDGE, linewidth=0.8)
+
+
+@figure(
+    "bidirectional-rnn",
+    alt="Two rows of states over three time steps with inputs 1, 0, 0 below. The top row "
+    "reads left to right with w_xh = 1 and w_hh = 0.5: 0.762, 0.363, 0.180. The bottom row "
+    "is a second network with the same weights reading right to left: 0, 0, then 0.762 at "
+    "step 1. Above each step the two states are joined into one output vector: "
+    "[0.762, 0.762], [0.363, 0.000], [0.180, 0.000].",
+    caption="One network reads the sequence forwards, another backwards; each step's output "
+    "joins both states, so it reflects the inputs on either side.",
+    size=(6.4, 3.4),
+)
+def _bidirectional(fig):
+    ax = fig.subplots()
+    ax.set(xlim=(-1.4, 8.4), ylim=(-2.4, 2.5))
+    ax.axis("off")
+    xs = np.array([1.0, 0.0, 0.0])
+    both = ([[1.0]], [[0.5]])
+    ys = dlterms.bidirectional_rnn_forward(xs[:, None], [[0.0], [0.0]], both, both)
+    cols = 1.2 + 2.9 * np.arange(3)
+    half = 0.75
+    for t, (col, x, y) in enumerate(zip(cols, xs, ys, strict=True), start=1):
+        _box(ax, col, 0.75, f"→ {y[0]:.3f}", face=f"{BLUE}30")
+        _box(ax, col, -0.55, f"← {y[1]:.3f}", face=f"{ORANGE}30")
+        _box(ax, col, -1.95, f"x{_sub(t)} = {num(x)}")
+        _box(ax, col, 2.05, f"y{_sub(t)} = [{y[0]:.3f}, {y[1]:.3f}]", size=9)
+        _arrow(ax, (col - 0.35, -1.7), (col - 0.35, -0.85), color=MUTED)
+        _arrow(ax, (col + 0.35, -1.7), (col + 0.35, 0.45), color=MUTED)
+        _arrow(ax, (col, 1.05), (col, 1.75), color=INK)
+        if t < 3:
+            _arrow(ax, (col + half, 0.75), (cols[t] - half, 0.75), color=BLUE)
+            _arrow(ax, (cols[t] - half, -0.55), (col + half, -0.55), color=ORANGE)
+    ax.text(-1.3, 0.75, "forwards", fontsize=9, color=BLUE, va="center")
+    ax.text(-1.3, -0.55, "backwards", fontsize=9, color=ORANGE, va="center")
