@@ -223,9 +223,10 @@ def conv2d(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
     ValueError
         If an array has the wrong number of dimensions, is empty or holds NaN or
         infinity; the channel counts disagree with `groups`; an option is out of
-        range; or the (dilated) kernel is larger than the padded input. Also if an output exceeds the float64
-        range (about 1.8e+308); sums that overflow only on the way are computed on
-        inputs scaled by powers of two, so every representable output is returned.
+        range; or the (dilated) kernel is larger than the padded input. Also if an
+        output exceeds the float64 range (about 1.8e+308); sums that overflow only on
+        the way are computed on inputs scaled by powers of two, so every representable
+        output is returned.
     TypeError
         If an array does not hold real numbers or an option is not an int or pair.
 
@@ -1018,7 +1019,7 @@ def depthwise_separable_conv2d(
 
 
 def conv_transpose2d(x, weight, bias=None, *, stride=1, padding=0, output_padding=0, dilation=1):
-    r"""Transposed convolution: every input pixel scatters a scaled copy of the kernel into a larger output.
+    r"""Transposed convolution: each input pixel adds a scaled kernel copy to a larger output.
 
     Parameters
     ----------
@@ -1159,7 +1160,7 @@ def conv_transpose2d(x, weight, bias=None, *, stride=1, padding=0, output_paddin
 
 
 def receptive_field(kernel_sizes, strides=None, dilations=None):
-    r"""Receptive field of stacked convolution or pooling layers along one axis, from their kernel sizes, strides and dilations.
+    r"""Receptive field of stacked convolution or pooling layers along one axis.
 
     Parameters
     ----------
