@@ -39,6 +39,7 @@ __all__ = [
     "iou",
     "linear_decision_boundary",
     "majority_class_predict",
+    "non_max_suppression",
     "precision_score",
     "prediction_bias",
     "recall_score",
@@ -1377,3 +1378,88 @@ def iou(box_a, box_b):
         )
         ratio = np.where(hit[..., 0], 1.0 / (ratio_a + ratio_b - 1.0), 0.0)
     return scalar_or_array(ratio)
+
+
+def non_max_suppression(boxes, scores, iou_threshold):
+    r"""Non-maximum suppression (NMS): keep the best-scoring box among overlapping detections.
+
+    Parameters
+    ----------
+    boxes : array_like of shape (n_boxes, 4)
+        Boxes ``(x1, y1, x2, y2)`` with finite coordinates, ``x1 <= x2`` and
+        ``y1 <= y2``, as in ``torchvision.ops.nms``.
+    scores : array_like of shape (n_boxes,)
+        A finite confidence score per box; higher is better.
+    iou_threshold : float
+        In $[0, 1]$. A box is discarded when its IoU with a kept, higher-scoring box
+        is strictly greater than this.
+
+    Returns
+    -------
+    ndarray of shape (n_kept,), dtype int64
+        Indices into `boxes` of the kept boxes, in order of decreasing score. Equal
+        scores keep the order of the input (the lower index first).
+
+    Raises
+    ------
+    ValueError
+        If `boxes` is not 2-D with 4 columns, is empty, holds NaN or infinity or a box
+        with ``x2 < x1`` or ``y2 < y1``; `scores` does not have one finite value per
+        box; or `iou_threshold` is outside $[0, 1]$.
+    TypeError
+        If an input does not hold real numbers or `iou_threshold` is not a number.
+
+    See Also
+    --------
+    iou : The overlap measure it thresholds.
+
+    Notes
+    -----
+    The greedy algorithm of object detectors: sort the boxes by score, then walk down
+    the list; a box that has not been suppressed is kept and suppresses every
+    lower-scoring box $b$ with
+
+    $$\mathrm{IoU}(\text{kept}, b) > \tau.$$
+
+    A suppressed box suppresses nothing, so the result can differ from "drop every
+    box that overlaps a better one". Boxes are compared regardless of class; for
+    per-class NMS call it once per class (``torchvision.ops.batched_nms`` does this).
+    All pairwise IoUs come from one vectorised ``iou`` call; the walk down the sorted
+    list is a short loop over boxes, as it is inherently sequential. The order of
+    equal scores is fixed here by a stable sort; ``torchvision.ops.nms`` does not
+    promise one.
+
+    References
+    ----------
+    A. Neubeck and L. Van Gool, "Efficient Non-Maximum Suppression", ICPR 2006.
+
+    torchvision docs: ``torchvision.ops.nms``.
+    https://docs.pytorch.org/vision/stable/generated/torchvision.ops.nms.html
+
+    Examples
+    --------
+    Box 1 (score 0.9) overlaps box 0 with IoU $12 / 20 = 0.6$ and suppresses it;
+    box 2 lies apart; box 3 overlaps box 1 with IoU $6 / 26 \approx 0.23$, which is
+    kept at threshold 0.5 but not at 0.2. Box 3 overlaps the suppressed box 0 more
+    ($8 / 24 = 1/3$), but a suppressed box suppresses nothing:
+
+    >>> boxes = [[0, 0, 4, 4], [1, 0, 5, 4], [6, 6, 8, 8], [0, 2, 4, 6]]
+    >>> scores = [0.8, 0.9, 0.7, 0.6]
+    >>> non_max_suppression(boxes, scores, 0.5).tolist()
+    [1, 2, 3]
+    >>> non_max_suppression(boxes, scores, 0.2).tolist()
+    [1, 2]
+    """
+    boxes = _as_boxes(boxes, "boxes")
+    if boxes.ndim != 2:
+        raise ValueError(f"boxes must be 2-D, shaped (n_boxes, 4); got shape {boxes.shape}.")
+    scores = as_vector(scores, "scores", boxes.shape[0])
+    threshold = check_real(iou_threshold, "iou_threshold", low=0.0, high=1.0)
+    order = np.argsort(-scores, kind="stable")  # decreasing score, ties by index
+    ranked = boxes[order]
+    overlaps = np.asarray(iou(ranked[:, np.newaxis], ranked[np.newaxis]))  # (n, n)
+    suppressed = np.zeros(len(order), dtype=bool)
+    for i in range(len(order)):  # greedy and sequential: one step per box
+        if not suppressed[i]:
+            suppressed[i + 1 :] |= overlaps[i, i + 1 :] > threshold
+    return order[~suppressed]

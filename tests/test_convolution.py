@@ -20,7 +20,7 @@ from _strategies import (
     moderate,
     small,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -30,7 +30,10 @@ from dlterms import (
     conv2d_backward,
     conv2d_output_size,
     conv_layer,
+    conv_transpose2d,
     convolve2d_true,
+    depthwise_separable_conv2d,
+    global_avg_pool2d,
     max_pool2d,
     max_pool2d_backward,
     pad2d,
@@ -292,22 +295,42 @@ def test_conv_layer_rejects_unknown_activations():
 
 
 @FAST
-@given(st.lists(st.tuples(st.integers(1, 4), st.integers(1, 3)), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3)), min_size=1, max_size=4
+    )
+)
 def test_receptive_field_matches_the_support_of_a_torch_gradient(torch, layers):
     F = torch.nn.functional
-    kernels, strides = [k for k, _ in layers], [s for _, s in layers]
-    field = receptive_field(kernels, strides)
-    # Ones-kernels on a long 1-D input: the gradient of one final unit is positive exactly
-    # on the input pixels that unit can see; the field is their span (a stride larger than
-    # its kernel skips pixels inside it).
+    kernels, strides, dilations = (list(column) for column in zip(*layers, strict=True))
+    field = receptive_field(kernels, strides, dilations)
+    # All-ones kernels on a long 1-D input, through the real conv stack: the gradient of
+    # one final unit is positive exactly on the input pixels that unit can see; the field
+    # is their span (a stride or dilation can skip pixels inside it).
     x = torch.ones((1, 1, 1, field + 40), dtype=torch.float64, requires_grad=True)
     y = x
-    for k, s in layers:
-        y = F.conv2d(y, torch.ones((1, 1, 1, k), dtype=torch.float64), stride=(1, s))
+    for k, s, d in layers:
+        w = torch.ones((1, 1, 1, k), dtype=torch.float64)
+        y = F.conv2d(y, w, stride=(1, s), dilation=(1, d))
     assert y.shape[-1] >= 1
     y[..., 0].sum().backward()
     seen = np.flatnonzero(x.grad.numpy()[0, 0, 0] > 0)
     assert seen[-1] - seen[0] + 1 == field
+    assert len(seen) <= field
+    if all(s == 1 for s in strides) and all(d == 1 for d in dilations):
+        assert len(seen) == field  # no gaps: every pixel in the span is seen
+
+
+def test_receptive_field_counts_every_pixel_of_a_dilated_stack_without_gaps(torch):
+    # 3-tap kernels with dilations 1, 2, 4 (WaveNet, DeepLab): 15 pixels, all seen
+    x = torch.ones((1, 1, 1, 40), dtype=torch.float64, requires_grad=True)
+    y = x
+    for d in (1, 2, 4):
+        y = torch.nn.functional.conv2d(y, torch.ones((1, 1, 1, 3), dtype=torch.float64), dilation=d)
+    y[..., 0].sum().backward()
+    assert np.count_nonzero(x.grad.numpy()) == receptive_field([3, 3, 3], dilations=[1, 2, 4]) == 15
+    # one dilated layer alone has gaps: 3 taps spread over 9 pixels
+    assert receptive_field([3], dilations=[4]) == 9
 
 
 def test_receptive_field_examples_and_errors():
@@ -316,6 +339,10 @@ def test_receptive_field_examples_and_errors():
     assert receptive_field(np.array([2, 2, 2]), np.array([2, 2, 2])) == 8  # 1 + 1 + 2 + 4
     with pytest.raises(ValueError, match="one entry per layer"):
         receptive_field([3, 3], [1])
+    with pytest.raises(ValueError, match="dilations must have one entry per layer"):
+        receptive_field([3, 3], dilations=[1])
+    with pytest.raises(ValueError, match=r"dilations\[0\] must be an integer >= 1"):
+        receptive_field([3], dilations=[0])
     with pytest.raises(ValueError, match="at least one layer"):
         receptive_field([])
     with pytest.raises(ValueError, match=r"kernel_sizes\[1\] must be an integer >= 1"):
@@ -502,3 +529,232 @@ def test_conv2d_and_its_gradient_refuse_outputs_beyond_float64():
         conv2d(x, w)
     with pytest.raises(ValueError, match=r"the weight gradient overflows float64.*rescale"):
         conv2d_backward(x, w, np.full((1, 1, 1, 1), 4.0))
+
+
+# --- dilation and groups ----------------------------------------------------------------
+
+
+def grouped_problem(data, max_side=7):
+    """Draw x, weight, bias, stride, padding, dilation, groups that fit conv2d."""
+    groups = data.draw(st.integers(1, 3), label="groups")
+    c_in = groups * data.draw(st.integers(1, 2), label="C_in / groups")
+    c_out = groups * data.draw(st.integers(1, 2), label="C_out / groups")
+    n = data.draw(st.integers(1, 2), label="N")
+    h, w = data.draw(st.integers(1, max_side)), data.draw(st.integers(1, max_side))
+    x = data.draw(hnp.arrays(np.float64, (n, c_in, h, w), elements=small), label="x")
+    stride, padding = data.draw(pairs, label="stride"), data.draw(paddings, label="padding")
+    dilation = data.draw(pairs, label="dilation")
+    (p_h, p_w), (d_h, d_w) = _pair(padding), _pair(dilation)
+    # the dilated kernel d (k - 1) + 1 must fit in the padded input
+    k_h = data.draw(st.integers(1, max(1, min(4, (h + 2 * p_h - 1) // d_h + 1))), label="kH")
+    k_w = data.draw(st.integers(1, max(1, min(4, (w + 2 * p_w - 1) // d_w + 1))), label="kW")
+    weight = data.draw(
+        hnp.arrays(np.float64, (c_out, c_in // groups, k_h, k_w), elements=small), label="w"
+    )
+    bias = data.draw(st.none() | hnp.arrays(np.float64, c_out, elements=small), label="bias")
+    return x, weight, bias, stride, padding, dilation, groups
+
+
+@FAST
+@given(st.data())
+def test_conv2d_with_dilation_and_groups_matches_torch(torch, data):
+    F = torch.nn.functional
+    x, weight, bias, stride, padding, dilation, groups = grouped_problem(data)
+    options = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    expected = F.conv2d(
+        as_tensor(torch, x),
+        as_tensor(torch, weight),
+        None if bias is None else as_tensor(torch, bias),
+        **options,
+    ).numpy()
+    ours = conv2d(x, weight, bias, **options)
+    assert_close(ours, expected)
+    (p_h, p_w), (s_h, s_w), (d_h, d_w) = _pair(padding), _pair(stride), _pair(dilation)
+    assert ours.shape[2:] == (
+        conv2d_output_size(x.shape[2], weight.shape[2], stride=s_h, padding=p_h, dilation=d_h),
+        conv2d_output_size(x.shape[3], weight.shape[3], stride=s_w, padding=p_w, dilation=d_w),
+    )
+
+
+def test_dilation_equals_a_kernel_with_zeros_between_its_taps():
+    rng = np.random.default_rng(0)
+    x, w = rng.normal(size=(1, 2, 7, 7)), rng.normal(size=(3, 2, 2, 3))
+    spread = np.zeros((3, 2, 3, 7))  # taps every 2 rows and every 3 columns
+    spread[:, :, ::2, ::3] = w
+    close(conv2d(x, w, dilation=(2, 3)), conv2d(x, spread))
+
+
+def test_groups_split_the_channels_into_independent_convolutions():
+    rng = np.random.default_rng(1)
+    x, w = rng.normal(size=(2, 4, 5, 5)), rng.normal(size=(6, 2, 3, 3))
+    halves = [conv2d(x[:, 2 * g : 2 * g + 2], w[3 * g : 3 * g + 3]) for g in range(2)]
+    close(conv2d(x, w, groups=2), np.concatenate(halves, axis=1))
+
+
+def test_conv2d_rejects_channels_that_groups_do_not_divide():
+    x = np.ones((1, 4, 3, 3))
+    with pytest.raises(ValueError, match="groups must divide both channel counts"):
+        conv2d(x, np.ones((3, 2, 1, 1)), groups=2)
+    with pytest.raises(ValueError, match=r"C_in / groups = 2 input channels"):
+        conv2d(x, np.ones((2, 4, 1, 1)), groups=2)
+    with pytest.raises(ValueError, match="groups must be an integer >= 1"):
+        conv2d(x, np.ones((2, 4, 1, 1)), groups=0)
+    with pytest.raises(ValueError, match="kernel width must be at most the padded input width"):
+        conv2d(x, np.ones((1, 4, 1, 2)), dilation=3)  # the kernel spans 4 > 3 columns
+    with pytest.raises(ValueError, match="kernel_size must fit"):
+        conv2d_output_size(3, 2, dilation=3)
+
+
+# --- depthwise separable ------------------------------------------------------------------
+
+
+@FAST
+@given(st.data())
+def test_depthwise_separable_conv2d_matches_torch_grouped_then_pointwise(torch, data):
+    F, nn = torch.nn.functional, torch.nn
+    c_in, mult, c_out = (data.draw(st.integers(1, 3)) for _ in "abc")
+    h, w = data.draw(st.integers(3, 6)), data.draw(st.integers(3, 6))
+    k = data.draw(st.integers(1, 3))
+    stride, padding = data.draw(st.integers(1, 2)), data.draw(st.integers(0, 1))
+    x = data.draw(hnp.arrays(np.float64, (2, c_in, h, w), elements=small))
+    dw = data.draw(hnp.arrays(np.float64, (c_in * mult, 1, k, k), elements=small))
+    pw = data.draw(hnp.arrays(np.float64, (c_out, c_in * mult, 1, 1), elements=small))
+    db = data.draw(hnp.arrays(np.float64, c_in * mult, elements=small))
+    pb = data.draw(hnp.arrays(np.float64, c_out, elements=small))
+    z = F.conv2d(
+        as_tensor(torch, x),
+        as_tensor(torch, dw),
+        as_tensor(torch, db),
+        stride=stride,
+        padding=padding,
+        groups=c_in,
+    )
+    expected = F.conv2d(z, as_tensor(torch, pw), as_tensor(torch, pb)).numpy()
+    ours = depthwise_separable_conv2d(x, dw, pw, db, pb, stride=stride, padding=padding)
+    assert_close(ours, expected)
+    # the weight counts of the two torch layers are the sizes of our two weights
+    depthwise = nn.Conv2d(c_in, c_in * mult, k, groups=c_in, bias=False)
+    pointwise = nn.Conv2d(c_in * mult, c_out, 1, bias=False)
+    full = nn.Conv2d(c_in, c_out, k, bias=False)
+    count = sum(p.numel() for layer in (depthwise, pointwise) for p in layer.parameters())
+    assert count == dw.size + pw.size == c_in * mult * (k * k + c_out)
+    assert sum(p.numel() for p in full.parameters()) == c_out * c_in * k * k
+
+
+def test_depthwise_separable_conv2d_saves_weights_and_rejects_bad_shapes():
+    # 64 -> 64 channels with 3 x 3 kernels: 1/64 + 1/9 of the weights
+    assert (64 * 9 + 64 * 64) / (64 * 64 * 9) == pytest.approx(1 / 64 + 1 / 9)
+    x = np.ones((1, 2, 3, 3))
+    with pytest.raises(ValueError, match=r"depthwise_weight must have shape \(C_in \* M, 1"):
+        depthwise_separable_conv2d(x, np.ones((2, 2, 3, 3)), np.ones((1, 2, 1, 1)))
+    with pytest.raises(ValueError, match=r"depthwise_weight must have shape"):
+        depthwise_separable_conv2d(x, np.ones((3, 1, 3, 3)), np.ones((1, 3, 1, 1)))
+    with pytest.raises(ValueError, match=r"pointwise_weight must have shape \(C_out, 2, 1, 1\)"):
+        depthwise_separable_conv2d(x, np.ones((2, 1, 3, 3)), np.ones((1, 2, 3, 3)))
+
+
+# --- transposed convolution ----------------------------------------------------------------
+
+
+def transpose_problem(data, elements=small):
+    c_in, c_out = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))
+    h, w = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 4))
+    x = data.draw(
+        hnp.arrays(np.float64, (data.draw(st.integers(1, 2)), c_in, h, w), elements=elements)
+    )
+    k_h, k_w = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 4))
+    weight = data.draw(hnp.arrays(np.float64, (c_in, c_out, k_h, k_w), elements=elements))
+    (s_h, s_w), (d_h, d_w) = (
+        data.draw(st.tuples(st.integers(1, 3), st.integers(1, 3))) for _ in "sd"
+    )
+    o_h = data.draw(st.integers(0, max(s_h, d_h) - 1))
+    o_w = data.draw(st.integers(0, max(s_w, d_w) - 1))
+    full_h = (h - 1) * s_h + d_h * (k_h - 1) + 1 + o_h
+    full_w = (w - 1) * s_w + d_w * (k_w - 1) + 1 + o_w
+    p_h = data.draw(st.integers(0, (full_h - 1) // 2))
+    p_w = data.draw(st.integers(0, (full_w - 1) // 2))
+    options = dict(
+        stride=(s_h, s_w), padding=(p_h, p_w), output_padding=(o_h, o_w), dilation=(d_h, d_w)
+    )
+    return x, weight, options
+
+
+@FAST
+@given(st.data())
+def test_conv_transpose2d_matches_torch(torch, data):
+    F = torch.nn.functional
+    x, weight, options = transpose_problem(data)
+    bias = data.draw(st.none() | hnp.arrays(np.float64, weight.shape[1], elements=small))
+    expected = F.conv_transpose2d(
+        as_tensor(torch, x),
+        as_tensor(torch, weight),
+        None if bias is None else as_tensor(torch, bias),
+        **options,
+    ).numpy()
+    assert_close(conv_transpose2d(x, weight, bias, **options), expected)
+
+
+@FAST
+@given(st.data())
+def test_conv_transpose2d_is_the_adjoint_of_conv2d(data):
+    # <conv2d(z, w), x> = <z, conv_transpose2d(x, w)>: exact in eighths
+    x, weight, options = transpose_problem(data, elements=eighths)
+    # an output_padding of at least the stride (allowed when the dilation is larger)
+    # gives a size that a conv2d with these options does not map back to x's size
+    assume(all(o < s for o, s in zip(options["output_padding"], options["stride"], strict=True)))
+    y = conv_transpose2d(x, weight, **options)
+    z = data.draw(
+        hnp.arrays(np.float64, y.shape[:1] + (weight.shape[1],) + y.shape[2:], elements=eighths)
+    )
+    forward = dict(options)
+    del forward["output_padding"]
+    down = conv2d(z, weight, **forward)
+    assert down.shape == x.shape  # output_padding picks exactly this input size back
+    assert np.sum(down * x) == np.sum(z * y)
+
+
+def test_conv2d_backward_input_gradient_is_a_transposed_convolution():
+    rng = np.random.default_rng(2)
+    x, w = rng.normal(size=(1, 2, 7, 6)), rng.normal(size=(3, 2, 3, 3))
+    g = rng.normal(size=conv2d(x, w, stride=2, padding=1).shape)
+    grad_x = conv2d_backward(x, w, g, stride=2, padding=1)[0]
+    close(grad_x, conv_transpose2d(g, w, stride=2, padding=1, output_padding=(0, 1)))
+
+
+def test_conv_transpose2d_errors_and_overflow():
+    x = np.ones((1, 1, 2, 2))
+    with pytest.raises(ValueError, match="output_padding must be smaller than the stride"):
+        conv_transpose2d(x, np.ones((1, 1, 2, 2)), stride=2, output_padding=2)
+    with pytest.raises(ValueError, match="padding must leave at least one output pixel"):
+        conv_transpose2d(x, np.ones((1, 1, 1, 1)), padding=1)
+    with pytest.raises(ValueError, match=r"weight must have shape \(C_in, C_out, kH, kW\)"):
+        conv_transpose2d(x, np.ones((2, 1, 2, 2)))
+    # two copies of 2**1022 overlap: the partial products 2**1023 * 0.75 add past the max,
+    # while the bias brings the exact sum back
+    big = 2.0**1023
+    with np.errstate(all="raise"):
+        out = conv_transpose2d([[[[big, big]]]], [[[[0.75, 0.75]]]], [-big])
+    assert out.tolist() == [[[[-big / 4, big / 2, -big / 4]]]]
+    with pytest.raises(ValueError, match="the transposed convolution output overflows float64"):
+        conv_transpose2d([[[[big, big]]]], [[[[1.0, 1.0]]]])
+
+
+# --- global average pooling -------------------------------------------------------------------
+
+
+@FAST
+@given(st.data())
+def test_global_avg_pool2d_matches_torch_adaptive_avg_pool(torch, data):
+    F = torch.nn.functional
+    x = images(data, max_side=8, elements=moderate)
+    expected = F.adaptive_avg_pool2d(as_tensor(torch, x), 1).numpy()
+    assert_close(global_avg_pool2d(x, keepdims=True), expected)
+    assert_close(global_avg_pool2d(x), expected[:, :, 0, 0])
+    assert global_avg_pool2d(x).shape == x.shape[:2]
+
+
+def test_global_avg_pool2d_accepts_any_size_and_refuses_bad_keepdims():
+    assert global_avg_pool2d(np.full((1, 3, 5, 7), 2.0)).tolist() == [[2.0, 2.0, 2.0]]
+    assert global_avg_pool2d(np.full((1, 1, 4, 4), 1.7e308)).tolist() == [[1.7e308]]
+    with pytest.raises(TypeError, match="keepdims"):
+        global_avg_pool2d(np.ones((1, 1, 2, 2)), keepdims=1)

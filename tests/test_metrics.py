@@ -482,3 +482,93 @@ def test_linear_decision_boundary_is_the_exact_line_or_says_it_overflows(w1, w2,
         return  # too close to the limit to say which side rounding lands on
     x2 = linear_decision_boundary([w1, w2], b, x1)
     assert abs(Fraction(x2) - exact) <= slack
+
+
+# --- non-maximum suppression ----------------------------------------------------------
+# Oracle: a brute-force greedy loop over Python floats and exact fractions, written here
+# without dlterms (torchvision is not a test dependency). The name is imported inside
+# the tests to keep this block self-contained.
+
+
+def _exact_iou(a, b):
+    """IoU of two boxes (x1, y1, x2, y2) with integer coordinates, as a Fraction."""
+    width = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    height = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = width * height
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return Fraction(0) if inter == 0 else Fraction(inter, union)
+
+
+def _brute_force_nms(boxes, scores, threshold):
+    """Visit boxes by decreasing score (ties: lower index first); keep a box unless it
+    overlaps an already kept box by more than the threshold."""
+    kept = []
+    for i in sorted(range(len(boxes)), key=lambda i: (-scores[i], i)):
+        if all(_exact_iou(boxes[i], boxes[k]) <= threshold for k in kept):
+            kept.append(i)
+    return kept
+
+
+@st.composite
+def _detections(draw):
+    n = draw(st.integers(1, 12))
+    corners = st.tuples(
+        st.integers(0, 12), st.integers(0, 12), st.integers(0, 6), st.integers(0, 6)
+    )
+    boxes = [(x, y, x + w, y + h) for x, y, w, h in draw(st.lists(corners, min_size=n, max_size=n))]
+    # few distinct scores, so ties happen
+    scores = draw(st.lists(st.integers(0, 4).map(lambda s: s / 4), min_size=n, max_size=n))
+    threshold = Fraction(draw(st.integers(0, 16)), 16)
+    return boxes, scores, threshold
+
+
+@PROPERTY
+@given(_detections())
+def test_non_max_suppression_matches_a_brute_force_loop(detections):
+    from dlterms import non_max_suppression
+
+    boxes, scores, threshold = detections
+    # an IoU equal to the threshold is kept (the test is strictly greater); skip draws
+    # where float rounding of such a tie could land on either side
+    ious = {_exact_iou(a, b) for a in boxes for b in boxes}
+    if any(0 < abs(v - threshold) < Fraction(1, 10**9) for v in ious):
+        return
+    kept = non_max_suppression(np.array(boxes, dtype=float), scores, float(threshold))
+    assert kept.dtype == np.int64
+    assert kept.tolist() == _brute_force_nms(boxes, scores, threshold)
+
+
+@PROPERTY
+@given(_detections())
+def test_non_max_suppression_keeps_no_overlapping_pair_and_explains_every_drop(detections):
+    from dlterms import non_max_suppression
+
+    boxes, scores, threshold = detections
+    kept = non_max_suppression(boxes, scores, float(threshold)).tolist()
+    assert [scores[i] for i in kept] == sorted((scores[i] for i in kept), reverse=True)
+    for a in kept:  # no two kept boxes overlap by more than the threshold
+        assert all(_exact_iou(boxes[a], boxes[b]) <= threshold for b in kept if b != a)
+    for dropped in set(range(len(boxes))) - set(kept):  # each drop has a better kept box
+        assert any(
+            _exact_iou(boxes[dropped], boxes[k]) > threshold and scores[k] >= scores[dropped]
+            for k in kept
+        )
+
+
+def test_non_max_suppression_edge_cases_and_errors():
+    from dlterms import non_max_suppression
+
+    same = [[0, 0, 2, 2]] * 3
+    assert non_max_suppression(same, [0.5, 0.5, 0.5], 0.5).tolist() == [0]  # tie: first
+    assert non_max_suppression(same, [0.1, 0.2, 0.3], 1.0).tolist() == [2, 1, 0]  # IoU 1 is not > 1
+    assert non_max_suppression([[0, 0, 0, 0]] * 2, [1.0, 0.5], 0.0).tolist() == [0, 1]  # no area
+    # touching boxes have IoU 0, and 0 > 0 is false: both stay even at threshold 0
+    assert non_max_suppression([[0, 0, 1, 1], [1, 0, 2, 1]], [1.0, 2.0], 0.0).tolist() == [1, 0]
+    with pytest.raises(ValueError, match=r"scores must have shape \(2,\)"):
+        non_max_suppression([[0, 0, 1, 1], [1, 0, 2, 1]], [1.0], 0.5)
+    with pytest.raises(ValueError, match="boxes must be 2-D"):
+        non_max_suppression([0, 0, 1, 1], [1.0], 0.5)
+    with pytest.raises(ValueError, match="x_min <= x_max"):
+        non_max_suppression([[2, 0, 1, 1]], [1.0], 0.5)
+    with pytest.raises(ValueError, match="iou_threshold"):
+        non_max_suppression([[0, 0, 1, 1]], [1.0], 1.5)

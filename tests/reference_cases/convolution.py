@@ -28,6 +28,25 @@ VALID = {
     "conv2d_output_size": call(7, 3, stride=2, padding=1),
     "max_pool2d": call(X4, 2, stride=1),
     "avg_pool2d": call(X4, (2, 3)),
+    "global_avg_pool2d": call(X4, keepdims=True),
+    "depthwise_separable_conv2d": call(
+        X4,
+        _rng0.normal(size=(6, 1, 3, 3)),
+        _rng0.normal(size=(4, 6, 1, 1)),
+        np.ones(6),
+        stride=2,
+        padding=(1, 0),
+        dilation=(1, 2),
+    ),
+    "conv_transpose2d": call(
+        X4,
+        _rng0.normal(size=(3, 2, 3, 2)),
+        np.ones(2),
+        stride=(2, 1),
+        padding=1,
+        output_padding=(1, 0),
+        dilation=(1, 2),
+    ),
 }
 
 # Extreme but finite: values near the float maximum where the result is representable.
@@ -43,6 +62,16 @@ EXTREME = {
     "conv2d_output_size": call(10**30, 3, stride=2, padding=10**20),
     "max_pool2d": call(np.full((1, 1, 2, 2), -1e308), 2),
     "avg_pool2d": call(np.full((1, 1, 2, 2), 1e308), 2),
+    "global_avg_pool2d": call(np.full((1, 2, 3, 3), -1e308)),
+    "depthwise_separable_conv2d": call(
+        np.array([[[[1e308, -1e308], [1e308, 1e308]]]]),
+        np.full((1, 1, 2, 2), 0.25),
+        np.full((1, 1, 1, 1), 0.5),
+        np.array([1e308]),
+    ),
+    "conv_transpose2d": call(
+        np.array([[[[1e308, 1e308]]]]), np.full((1, 1, 1, 2), 0.75), np.array([-1e308])
+    ),
 }
 
 BAD = {
@@ -93,5 +122,20 @@ BAD = {
             "nan": call(np.full((1, 1, 2, 2), NAN), 2),
         }
         for name in ("max_pool2d", "avg_pool2d")
+    },
+    "global_avg_pool2d": {
+        "shape": call(np.ones((2, 3, 3))),
+        "empty": call(np.ones((1, 0, 3, 3))),
+        "nan": call(np.full((1, 1, 2, 2), NAN)),
+    },
+    "depthwise_separable_conv2d": {
+        "shape": call(np.ones((1, 2, 3, 3)), np.ones((2, 2, 3, 3)), np.ones((1, 2, 1, 1))),
+        "empty": call(np.ones((1, 0, 3, 3)), np.ones((2, 1, 3, 3)), np.ones((1, 2, 1, 1))),
+        "nan": call(np.ones((1, 2, 3, 3)), np.full((2, 1, 3, 3), NAN), np.ones((1, 2, 1, 1))),
+    },
+    "conv_transpose2d": {
+        "shape": call(np.ones((1, 2, 3, 3)), np.ones((3, 1, 2, 2))),
+        "empty": call(np.ones((1, 1, 0, 3)), np.ones((1, 1, 2, 2))),
+        "nan": call(np.ones((1, 1, 2, 2)), np.ones((1, 1, 2, 2)), [NAN]),
     },
 }

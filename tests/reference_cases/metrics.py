@@ -49,6 +49,9 @@ VALID = {
     "decision_regions": call(_sign_of_first, *np.meshgrid([-1.0, 1.0], [0.0, 1.0, 2.0])),
     "bounding_box": call(np.array([[2.0, 1.0], [5.0, 4.0], [3.0, 0.5]])),
     "iou": call(np.array([[0.0, 0.0, 2.0, 2.0]]), np.array([[1.0, 1.0, 3.0, 3.0]])),
+    "non_max_suppression": call(
+        np.array([[0.0, 0, 4, 4], [1, 0, 5, 4], [6, 6, 8, 8]]), np.array([0.8, 0.9, 0.7]), 0.5
+    ),
     "accuracy_score": call(np.array([0, 1, 1, 0]), np.array([0, 1, 0, 0])),
     "precision_score": call(np.array([0, 1, 1, 0]), np.array([0, 1, 0, 1]), pos_label=0),
     "recall_score": call(np.array([0, 1, 1, 0]), np.array([0, 1, 0, 1]), pos_label=1),
@@ -72,6 +75,11 @@ EXTREME = {
     "decision_regions": call(_sign_of_first, np.array([[BIG, -BIG]]), np.array([[-BIG, BIG]])),
     "bounding_box": call(np.array([[BIG, -BIG], [-BIG, BIG]])),
     "iou": call(np.array([-BIG, -BIG, BIG, BIG]), np.array([[0.0, 0.0, BIG, BIG], [0, 0, 1, 1]])),
+    "non_max_suppression": call(
+        np.array([[-BIG, -BIG, BIG, BIG], [0.0, 0.0, BIG, BIG], [0, 0, 5e-324, 5e-324]]),
+        np.array([-BIG, BIG, 5e-324]),
+        1.0,
+    ),
     "accuracy_score": call(BIG_VEC, np.array([1e308, 1e308, 0.0])),
     "precision_score": call(BIG_VEC[:2], np.array([1e308, 1e308]), pos_label=1e308),
     "recall_score": call(BIG_VEC[:2], np.array([1e308, 1e308]), pos_label=1e308),
@@ -134,6 +142,11 @@ BAD = {
         "shape": call([0.0, 0.0, 1.0], [0.0, 0.0, 1.0, 1.0]),
         "empty": call(np.zeros((0, 4)), [0.0, 0.0, 1.0, 1.0]),
         "nan": call([0.0, 0.0, NAN, 1.0], [0.0, 0.0, 1.0, 1.0]),
+    },
+    "non_max_suppression": {
+        "shape": call([[0.0, 0.0, 1.0, 1.0]], [0.5, 0.25], 0.5),
+        "empty": call(np.zeros((0, 4)), np.zeros(0), 0.5),
+        "nan": call([[0.0, 0.0, 1.0, 1.0]], [NAN], 0.5),
     },
     "accuracy_score": {
         "shape": call([0, 1, 1], [0, 1]),

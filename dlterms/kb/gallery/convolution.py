@@ -376,3 +376,83 @@ def _downsampling(fig):
     axes[1].set_xlabel(f"avg_pool2d, 2 × 2: 16 → {half}")
     axes[2].set_xlabel(f"again: {half} → {dlterms.conv2d_output_size(half, 2, stride=2)}")
     axes[0].set_xlabel("input")
+
+
+@figure(
+    "dilated-convolution",
+    alt="Three 7 × 7 grids, each with the nine taps of a 3 × 3 kernel shaded. Left, "
+    "dilation 1: the taps are neighbours and cover a 3 × 3 square. Middle, dilation 2: "
+    "one empty pixel between taps, covering 5 × 5. Right, dilation 3: two empty pixels "
+    "between taps, covering the whole 7 × 7 grid. Each grid is labelled with d and the "
+    "span d (k − 1) + 1 = 3, 5, 7; the kernel keeps its 9 weights.",
+    caption="The same nine weights spread d pixels apart: the area a kernel covers "
+    "grows as d (k − 1) + 1 while its cost stays the same.",
+    size=(6.4, 2.7),
+)
+def _dilated_convolution(fig):
+    ax = diagram(fig, xlim=(-0.3, 23.8), ylim=(-8.6, 0.6))
+    for panel, (d, color) in enumerate(((1, BLUE), (2, ORANGE), (3, PURPLE))):
+        span = dlterms.receptive_field([3], dilations=[d])  # d (k - 1) + 1
+        start = (7 - span) // 2
+        faces = np.full((7, 7), "white", dtype=object)
+        taps = start + d * np.arange(3)
+        faces[np.ix_(taps, taps)] = tint(color, 0.55)
+        left = 8.2 * panel
+        cells(ax, np.zeros((7, 7)), left, 0, fmt=None, face=faces)
+        outline(ax, left + start, -start, span, span, color, style="--")
+        ax.text(left + 3.5, -7.9, f"d = {d}, span {span}", ha="center", fontsize=10, color=INK)
+
+
+@figure(
+    "transposed-convolution",
+    alt="Left: the 2 × 2 input (1, 2; 3, 4) and a 2 × 2 kernel of ones. Middle: stride 1 "
+    "gives a 3 × 3 output (1, 3, 2; 4, 10, 6; 3, 7, 4) where the four copies of the "
+    "kernel overlap; the copy placed by the input 1 is outlined in its top-left corner. "
+    "Right: stride 2 gives a 4 × 4 output in which each input value fills its own 2 × 2 "
+    "block (1, 1, 2, 2; 1, 1, 2, 2; 3, 3, 4, 4; 3, 3, 4, 4).",
+    caption="Each input pixel adds a copy of the kernel, scaled by its value, to the "
+    "output; the stride sets how far apart the copies land, and overlaps add up.",
+    size=(6.4, 2.9),
+)
+def _transposed_convolution(fig):
+    ax = diagram(fig, xlim=(-0.3, 17.3), ylim=(-4.4, 1.0))
+    x = np.array([[[[1.0, 2.0], [3.0, 4.0]]]])
+    kernel = np.ones((1, 1, 2, 2))
+    first = np.where(np.arange(4).reshape(2, 2) == 0, tint(ORANGE, 0.35), "white")
+    cells(ax, x[0, 0], 0, -1, face=first, title="input")
+    cells(ax, kernel[0, 0], 3, -1, face=tint(BLUE, 0.2), title="kernel")
+    for left, stride in ((6.5, 1), (12, 2)):
+        out = dlterms.conv_transpose2d(x, kernel, stride=stride)[0, 0]
+        faces = _shaded(out, GREEN)
+        cells(ax, out, left, 0, face=faces, title=f"stride {stride}")
+        outline(ax, left, 0, 2, 2, ORANGE)
+    arrow(ax, (5.2, -2.0), (6.3, -2.0))
+
+
+@figure(
+    "receptive-field",
+    alt="Four rows of cells stacked from an input row at the bottom to layer 3 at the "
+    "top, with 3-tap convolutions (stride 1) between them. One unit of layer 3 is "
+    "shaded; below it, the units it depends on are shaded: 3 in layer 2, 5 in layer 1 "
+    "and 7 in the input. Lines from the top unit fan out to the edges of each shaded "
+    "block. Labels on the right give the widths 1, 3, 5, 7.",
+    caption="Each 3-tap layer adds k − 1 = 2 to the span of input pixels one unit "
+    "depends on: 3, 5, 7 after one, two and three layers.",
+    size=(6.4, 3.2),
+)
+def _receptive_field(fig):
+    ax = diagram(fig, xlim=(-2.6, 13.5), ylim=(-7.6, 0.6))
+    width, centre = 11, 5
+    names = ("layer 3", "layer 2", "layer 1", "input")
+    for row, name in enumerate(names):
+        # the top unit seen through `row` stacked 3-tap layers
+        field = 1 if row == 0 else dlterms.receptive_field([3] * row)
+        faces = np.full((1, width), "white", dtype=object)
+        faces[0, centre - field // 2 : centre + field // 2 + 1] = tint(BLUE, 0.2 + 0.15 * row)
+        top = -2.1 * row
+        cells(ax, np.zeros((1, width)), 0, top, fmt=None, face=faces)
+        ax.text(-0.3, top - 0.5, name, ha="right", va="center", fontsize=9, color=MUTED)
+        ax.text(width + 0.3, top - 0.5, f"{field}", ha="left", va="center", fontsize=10)
+        if row:
+            for edge in (centre - field // 2, centre + field // 2 + 1):
+                ax.plot([centre + 0.5, edge], [-1.0, top], color=FAINT, lw=0.8)
