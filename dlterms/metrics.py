@@ -16,23 +16,32 @@ import numpy as np
 from dlterms._validation import (
     as_array,
     as_float_array,
+    as_index_array,
     as_label_arrays,
     as_vector,
+    check_bool,
+    check_choice,
     check_class_labels,
     check_int,
     check_real,
     check_same_shape,
+    float_from_scaled,
+    max_exponent,
     scalar_or_array,
+    scaled_difference,
 )
 
 __all__ = [
     "accuracy_score",
     "apply_threshold",
+    "average_precision_score",
     "bounding_box",
+    "calibration_curve",
     "class_balance",
     "confusion_counts",
     "confusion_matrix",
     "decision_regions",
+    "expected_calibration_error",
     "f1_score",
     "false_positive_rate",
     "imbalance_ratio",
@@ -40,12 +49,16 @@ __all__ = [
     "linear_decision_boundary",
     "majority_class_predict",
     "non_max_suppression",
+    "precision_recall_curve",
     "precision_score",
     "prediction_bias",
+    "r2_score",
     "recall_score",
     "roc_auc_score",
     "roc_curve",
+    "specificity_score",
     "threshold_sweep",
+    "top_k_accuracy_score",
     "true_positive_rate",
 ]
 
@@ -912,6 +925,602 @@ def roc_auc_score(y_true, y_score, *, pos_label=1):
     """
     fpr, tpr, _ = roc_curve(y_true, y_score, pos_label=pos_label)
     return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1])) / 2)
+
+
+def _curve_counts(actual: np.ndarray, y_score: np.ndarray):
+    """Distinct scores in decreasing order with the TP and FP counts at each as threshold."""
+    order = np.argsort(y_score, kind="stable")[::-1]
+    scores, hits = y_score[order], actual[order]
+    # The last example of each run of equal scores: ties move TP and FP together.
+    last = np.flatnonzero(np.append(scores[1:] != scores[:-1], True))
+    tp = np.cumsum(hits)[last]
+    return scores[last], tp, last + 1 - tp
+
+
+def precision_recall_curve(y_true, y_score, *, pos_label=1, drop_intermediate=False):
+    r"""Precision-recall curve: precision and recall at every distinct score threshold.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,)
+        True labels with at most two distinct values, at least one of them `pos_label`.
+    y_score : array_like of shape (n_samples,)
+        Finite scores; higher means more likely positive.
+    pos_label : int, str or bool, default=1
+        The label of the positive class.
+    drop_intermediate : bool, default=False
+        Drop the points where the count of true positives does not change from the
+        point before or after (inner points of a vertical run of the curve).
+
+    Returns
+    -------
+    precision : ndarray of shape (n_thresholds + 1,)
+        Precision at each threshold, then 1.0 for the final point.
+    recall : ndarray of shape (n_thresholds + 1,)
+        Recall at each threshold, falling from 1 to the final 0.0.
+    thresholds : ndarray of shape (n_thresholds,)
+        The distinct scores in increasing order; point ``i`` predicts positive where
+        ``y_score >= thresholds[i]``.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are not 1-D, are empty, differ in length or hold NaN or
+        infinity; if `y_true` has more than two labels, or two and `pos_label` is
+        neither; or if no label in `y_true` is `pos_label`.
+    TypeError
+        If `y_true` does not hold numbers or strings or `y_score` not real numbers.
+
+    See Also
+    --------
+    average_precision_score : The area under this curve, as a sum of steps.
+
+    roc_curve : True and false positive rates at the same thresholds.
+
+    threshold_sweep : Precision and recall at chosen thresholds.
+
+    Notes
+    -----
+    At threshold $t$, with $\hat y_i = [s_i \ge t]$,
+
+    $$P(t) = \frac{TP(t)}{TP(t) + FP(t)},\qquad R(t) = \frac{TP(t)}{TP(t) + FN(t)}.$$
+
+    As in scikit-learn (``drop_intermediate=False`` is its default too): every
+    distinct score is a threshold, tied scores make a single point, the points run
+    from the lowest threshold (recall 1) to the highest, and a last point
+    $(R, P) = (0, 1)$ with no threshold is appended so the curve reaches the
+    precision axis. The lowest threshold predicts everything positive, so its
+    precision is the share of positives. Unlike scikit-learn, which warns and sets
+    recall to 1, a `y_true` without positives raises ``ValueError``: recall is then
+    undefined. Only comparisons and counts touch the scores, so any finite scores
+    are safe.
+
+    References
+    ----------
+    scikit-learn, ``sklearn.metrics.precision_recall_curve``.
+    J. Davis and M. Goadrich, "The relationship between precision-recall and ROC
+    curves", ICML 2006.
+
+    Examples
+    --------
+    The two examples scored 0.4 tie, so they enter together:
+
+    >>> precision, recall, thresholds = precision_recall_curve(
+    ...     [0, 1, 1, 0], [0.4, 0.8, 0.4, 0.6]
+    ... )
+    >>> thresholds.tolist()
+    [0.4, 0.6, 0.8]
+    >>> precision.tolist()
+    [0.5, 0.5, 1.0, 1.0]
+    >>> recall.tolist()
+    [1.0, 0.5, 0.5, 0.0]
+    """
+    drop_intermediate = check_bool(drop_intermediate, "drop_intermediate")
+    actual, y_score = _truth_and_scores(y_true, y_score, pos_label)
+    n_pos = int(np.count_nonzero(actual))
+    if n_pos == 0:
+        raise ValueError(
+            f"precision_recall_curve needs a positive in y_true (recall is undefined "
+            f"without one); got no label equal to pos_label={pos_label!r}."
+        )
+    thresholds, tp, fp = _curve_counts(actual, y_score)
+    if drop_intermediate and tp.size > 2:
+        changes = (tp[1:-1] != tp[:-2]) | (tp[2:] != tp[1:-1])
+        keep = np.concatenate([[True], changes, [True]])
+        thresholds, tp, fp = thresholds[keep], tp[keep], fp[keep]
+    precision = np.append(tp[::-1] / (tp + fp)[::-1], 1.0)
+    recall = np.append(tp[::-1] / n_pos, 0.0)
+    return precision, recall, thresholds[::-1].copy()
+
+
+def average_precision_score(y_true, y_score, *, pos_label=1):
+    r"""Average precision (AP): the precision-recall curve summarised as a sum of steps.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,)
+        True labels with at most two distinct values, at least one of them `pos_label`.
+    y_score : array_like of shape (n_samples,)
+        Finite scores; higher means more likely positive.
+    pos_label : int, str or bool, default=1
+        The label of the positive class.
+
+    Returns
+    -------
+    float
+        AP in $[0, 1]$: 1 when every positive outranks every negative; about the
+        share of positives for uninformative scores.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are not 1-D, are empty, differ in length or hold NaN or
+        infinity; if `y_true` has more than two labels, or two and `pos_label` is
+        neither; or if no label in `y_true` is `pos_label`.
+    TypeError
+        If `y_true` does not hold numbers or strings or `y_score` not real numbers.
+
+    See Also
+    --------
+    precision_recall_curve : The points whose steps are summed.
+
+    roc_auc_score : The trapezoidal area under the ROC curve.
+
+    Notes
+    -----
+    With the points of the precision-recall curve ordered by threshold,
+
+    $$\mathrm{AP} = \sum_{k} (R_k - R_{k+1})\, P_k,$$
+
+    each precision weighted by the recall gained when its threshold is reached: the
+    area under the curve drawn as a staircase, as scikit-learn computes it (since
+    version 0.19). It is not the trapezoidal rule: precision does not change linearly
+    between two points of the curve, and straight lines between them overestimate the
+    area (Davis and Goadrich, 2006). In the first example below, the trapezoids would
+    give 0.25. The mean over the positives of the precision at each positive's
+    score is the same number.
+
+    References
+    ----------
+    scikit-learn, ``sklearn.metrics.average_precision_score``.
+    J. Davis and M. Goadrich, "The relationship between precision-recall and ROC
+    curves", ICML 2006.
+
+    Examples
+    --------
+    The only positive is ranked second, where precision is 1/2:
+
+    >>> average_precision_score([0, 1], [0.9, 0.1])
+    0.5
+    >>> average_precision_score([0, 1, 1, 0], [0.4, 0.8, 0.4, 0.6])  # 0.5 * 1 + 0.5 * 0.5
+    0.75
+    """
+    precision, recall, _ = precision_recall_curve(y_true, y_score, pos_label=pos_label)
+    return float(max(0.0, np.sum((recall[:-1] - recall[1:]) * precision[:-1])))
+
+
+def specificity_score(y_true, y_pred, *, pos_label=1):
+    r"""Specificity (true negative rate): the fraction of actual negatives predicted negative.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,)
+        True labels, with at most two distinct values across both inputs.
+    y_pred : array_like of shape (n_samples,)
+        Predicted labels.
+    pos_label : int, str or bool, default=1
+        The label of the positive class; every other label is negative.
+
+    Returns
+    -------
+    float
+        Specificity in $[0, 1]$; 0.0 when there are no actual negatives.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are not 1-D, are empty, differ in length or hold NaN; if there are
+        more than two distinct labels; or if there are two and `pos_label` is neither.
+    TypeError
+        If one input holds numbers and the other strings.
+
+    See Also
+    --------
+    recall_score : The same rate for the positive class (sensitivity).
+
+    false_positive_rate : One minus specificity.
+
+    confusion_counts : The counts behind it.
+
+    Notes
+    -----
+    $$\mathrm{specificity} = \frac{TN}{TN + FP} = 1 - \mathrm{FPR}.$$
+
+    It is the recall of the negative class: scikit-learn has no function of its own
+    for it and computes it as ``recall_score(y_true, y_pred, pos_label=<negative>)``.
+    When $TN + FP = 0$ we return 0.0, like ``recall_score(..., zero_division=0)``.
+
+    References
+    ----------
+    scikit-learn, ``sklearn.metrics.recall_score``.
+
+    Examples
+    --------
+    One of the two negatives is predicted negative:
+
+    >>> specificity_score([0, 0, 1, 1], [0, 1, 1, 1])
+    0.5
+    >>> specificity_score(["ham", "spam"], ["ham", "ham"], pos_label="spam")
+    1.0
+    """
+    actual, predicted = _binary_masks(y_true, y_pred, pos_label)
+    negatives = int(np.count_nonzero(~actual))
+    return int(np.count_nonzero(~actual & ~predicted)) / negatives if negatives else 0.0
+
+
+def _binary_probabilities(y_true, y_prob, pos_label) -> tuple[np.ndarray, np.ndarray]:
+    """Validate binary labels and probabilities in [0, 1]; return (positive mask, y_prob)."""
+    actual, y_prob = _truth_and_scores(y_true, y_prob, pos_label)
+    if y_prob.min() < 0.0 or y_prob.max() > 1.0:
+        raise ValueError(
+            f"y_prob must hold probabilities in [0, 1]; got values from {y_prob.min():g} "
+            f"to {y_prob.max():g}. Pass probabilities, e.g. a sigmoid of the scores."
+        )
+    return actual, y_prob
+
+
+def _calibration_bins(actual, confidence, n_bins: int, strategy: str):
+    """Per non-empty bin: the fraction positive, the mean confidence and the count."""
+    if strategy == "quantile":
+        edges = np.percentile(confidence, np.linspace(0, 1, n_bins + 1) * 100)
+    else:
+        edges = np.linspace(0.0, 1.0, n_bins + 1)
+    # searchsorted (side="left") puts a value equal to an inner edge in the lower bin.
+    bins = np.searchsorted(edges[1:-1], confidence)
+    count = np.bincount(bins, minlength=n_bins)
+    positive = np.bincount(bins, weights=actual, minlength=n_bins)
+    summed = np.bincount(bins, weights=confidence, minlength=n_bins)
+    full = count > 0
+    return positive[full] / count[full], summed[full] / count[full], count[full]
+
+
+def calibration_curve(y_true, y_prob, *, n_bins=5, strategy="uniform", pos_label=1):
+    r"""Calibration curve (reliability diagram): the fraction of positives per probability bin.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,)
+        True labels, with at most two distinct values.
+    y_prob : array_like of shape (n_samples,)
+        Predicted probabilities of `pos_label`, in $[0, 1]$.
+    n_bins : int, default=5
+        Number of bins.
+    strategy : {"uniform", "quantile"}, default="uniform"
+        ``"uniform"``: bins of equal width on $[0, 1]$. ``"quantile"``: edges at the
+        quantiles of `y_prob`, so bins hold about equally many examples.
+    pos_label : int, str or bool, default=1
+        The label of the positive class.
+
+    Returns
+    -------
+    prob_true : ndarray of shape (n_nonempty_bins,)
+        The fraction of positives in each non-empty bin.
+    prob_pred : ndarray of shape (n_nonempty_bins,)
+        The mean predicted probability in each non-empty bin.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are not 1-D, are empty, differ in length or hold NaN or
+        infinity; if `y_prob` leaves $[0, 1]$; if `y_true` has more than two labels,
+        or two and `pos_label` is neither; if `n_bins` < 1 or `strategy` is unknown.
+    TypeError
+        If `y_true` does not hold numbers or strings, `y_prob` not real numbers,
+        `n_bins` is not an integer or `strategy` not a string.
+
+    See Also
+    --------
+    expected_calibration_error : One number from the same bins.
+
+    precision_recall_curve, roc_curve : How well the scores rank, not whether they
+        are right as probabilities.
+
+    Notes
+    -----
+    With edges $0 = e_0 < e_1 < \dots < e_B = 1$, bin $b$ holds the examples with
+    $p_i \in (e_{b-1}, e_b]$ (the first bin also holds $p_i = 0$), as scikit-learn
+    bins them. For each non-empty bin,
+
+    $$\mathrm{prob\_true}_b = \frac{1}{|B_b|}\sum_{i \in B_b} y_i,\qquad
+      \mathrm{prob\_pred}_b = \frac{1}{|B_b|}\sum_{i \in B_b} p_i.$$
+
+    Empty bins are dropped, so the arrays can be shorter than `n_bins`; quantile
+    edges that coincide make empty bins too. A calibrated model puts every point
+    on the diagonal; points below it mean over-confident positives. The return order
+    (``prob_true``, ``prob_pred``) is scikit-learn's: plot ``prob_pred`` on the x axis.
+
+    References
+    ----------
+    scikit-learn, ``sklearn.calibration.calibration_curve``.
+    A. Niculescu-Mizil and R. Caruana, "Predicting good probabilities with supervised
+    learning", ICML 2005.
+
+    Examples
+    --------
+    Two bins, $[0, 0.5]$ and $(0.5, 1]$; 0.5 falls in the first:
+
+    >>> prob_true, prob_pred = calibration_curve(
+    ...     [0, 0, 1, 0, 1, 1], [0.0, 0.25, 0.5, 0.5, 0.75, 1.0], n_bins=2
+    ... )
+    >>> prob_true.tolist()  # 1 of 4, then 2 of 2
+    [0.25, 1.0]
+    >>> prob_pred.tolist()  # (0 + 0.25 + 0.5 + 0.5) / 4, then (0.75 + 1) / 2
+    [0.3125, 0.875]
+    """
+    n_bins = check_int(n_bins, "n_bins", minimum=1)
+    strategy = check_choice(strategy, "strategy", ("uniform", "quantile"))
+    actual, y_prob = _binary_probabilities(y_true, y_prob, pos_label)
+    prob_true, prob_pred, _ = _calibration_bins(actual, y_prob, n_bins, strategy)
+    return prob_true, prob_pred
+
+
+def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform", pos_label=1):
+    r"""Expected calibration error (ECE): the mean gap between confidence and accuracy per bin.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,)
+        With 1-D `y_prob`: true labels, at most two distinct values. With 2-D
+        `y_prob`: true class indices in ``0 .. n_classes - 1``.
+    y_prob : array_like of shape (n_samples,) or (n_samples, n_classes)
+        1-D: predicted probabilities of `pos_label`. 2-D: class probabilities (rows
+        need not be checked to sum to 1); then the top-label ECE is computed.
+        Values lie in $[0, 1]$.
+    n_bins : int, default=15
+        Number of bins; 15 as in Guo et al. (2017).
+    strategy : {"uniform", "quantile"}, default="uniform"
+        The bin edges, as in :func:`calibration_curve`.
+    pos_label : int, str or bool, default=1
+        The label of the positive class (1-D `y_prob` only).
+
+    Returns
+    -------
+    float
+        ECE in $[0, 1]$; 0 when every bin's frequency equals its mean confidence.
+
+    Raises
+    ------
+    ValueError
+        If `y_prob` is not 1-D or 2-D, is empty, leaves $[0, 1]$ or holds NaN; if
+        `y_true` does not match its length; with 1-D `y_prob`, if `y_true` has more
+        than two labels; with 2-D, if a class index is out of range; if `n_bins` < 1
+        or `strategy` is unknown.
+    TypeError
+        If an input has the wrong kind, `n_bins` is not an integer or `strategy` not a
+        string.
+
+    See Also
+    --------
+    calibration_curve : The per-bin points of the reliability diagram.
+
+    Notes
+    -----
+    With $n$ examples in non-empty bins $B_b$ (binned as in
+    :func:`calibration_curve`: $(e_{b-1}, e_b]$, the first bin closed at 0),
+
+    $$\mathrm{ECE} = \sum_b \frac{|B_b|}{n}\,
+      \bigl|\mathrm{acc}(B_b) - \mathrm{conf}(B_b)\bigr|.$$
+
+    For 1-D `y_prob` (binary), conf is the mean predicted probability of the
+    positive class and acc the fraction of positives: the reliability diagram's
+    distance from the diagonal. For 2-D `y_prob` (top-label, Guo et al.), conf is the
+    mean of the largest probability in each row and acc the fraction of rows whose
+    argmax (the first, on ties) is the true class. The value depends on the number
+    of bins and on the edges, so report both; torchmetrics' ``CalibrationError`` also
+    uses 15 bins but closes them on the left, $[e_{b-1}, e_b)$.
+
+    References
+    ----------
+    C. Guo, G. Pleiss, Y. Sun and K. Q. Weinberger, "On calibration of modern neural
+    networks", ICML 2017.
+    M. P. Naeini, G. F. Cooper and M. Hauskrecht, "Obtaining well calibrated
+    probabilities using Bayesian binning", AAAI 2015.
+
+    Examples
+    --------
+    Four examples at 0.25 (one positive: calibrated) and four at 0.75 (all positive:
+    a gap of 0.25, for half the data):
+
+    >>> expected_calibration_error([0, 0, 0, 1, 1, 1, 1, 1], [0.25] * 4 + [0.75] * 4)
+    0.125
+
+    Top-label: confidence 0.75 in every row, half the rows right:
+
+    >>> expected_calibration_error(
+    ...     [0, 2, 1, 0], [[0.75, 0.25, 0], [0, 0.25, 0.75], [0.25, 0, 0.75], [0, 0.75, 0.25]]
+    ... )
+    0.25
+    """
+    n_bins = check_int(n_bins, "n_bins", minimum=1)
+    strategy = check_choice(strategy, "strategy", ("uniform", "quantile"))
+    probs = as_float_array(y_prob, "y_prob", ndim=(1, 2), layout="(n_samples,) or (n, n_classes)")
+    if probs.ndim == 1:
+        actual, confidence = _binary_probabilities(y_true, probs, pos_label)
+    else:
+        if probs.min() < 0.0 or probs.max() > 1.0:
+            raise ValueError(
+                f"y_prob must hold probabilities in [0, 1]; got values from {probs.min():g} "
+                f"to {probs.max():g}. Pass probabilities, e.g. a softmax of the logits."
+            )
+        labels = _class_indices(y_true, probs)
+        actual = np.argmax(probs, axis=1) == labels
+        confidence = probs.max(axis=1)
+    accuracy, mean_confidence, count = _calibration_bins(actual, confidence, n_bins, strategy)
+    return float(np.sum(count * np.abs(accuracy - mean_confidence)) / actual.size)
+
+
+def _class_indices(y_true, y_score: np.ndarray) -> np.ndarray:
+    """Validate class indices `y_true` against the rows and columns of `y_score`."""
+    labels = as_index_array(y_true, "y_true")
+    if labels.size != y_score.shape[0]:
+        raise ValueError(
+            f"y_true must have one class index per row of the scores; got {labels.size} "
+            f"and {y_score.shape[0]} rows."
+        )
+    if labels.max() >= y_score.shape[1]:
+        raise ValueError(
+            f"y_true must hold class indices below n_classes={y_score.shape[1]}; "
+            f"got {labels.max()}."
+        )
+    return labels
+
+
+def top_k_accuracy_score(y_true, y_score, *, k=2):
+    r"""Top-k accuracy: the fraction of examples whose true class is among the k highest scores.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,)
+        True class indices in ``0 .. n_classes - 1``.
+    y_score : array_like of shape (n_samples, n_classes)
+        Finite scores (logits or probabilities); higher means more likely.
+    k : int, default=2
+        How many of the highest-scored classes count as a hit. ``k >= n_classes``
+        gives 1.0.
+
+    Returns
+    -------
+    float
+        Top-k accuracy in $[0, 1]$; with ``k=1`` it is plain accuracy of the argmax
+        (ties broken as in Notes).
+
+    Raises
+    ------
+    ValueError
+        If `y_score` is not 2-D, is empty or holds NaN or infinity; if `y_true` is not
+        1-D with one whole, non-negative index per row, below ``n_classes``; if
+        ``k < 1``.
+    TypeError
+        If an input does not hold numbers or `k` is not an integer.
+
+    See Also
+    --------
+    accuracy_score : Top-1 accuracy from predicted labels.
+
+    top_k_probs : The k most probable tokens of a distribution, for decoding.
+
+    Notes
+    -----
+    Example $i$ is a hit when fewer than $k$ classes rank above its true class $y_i$:
+
+    $$\mathrm{hit}_i = \Bigl[\#\{c : s_{ic} > s_{iy_i}\}
+      + \#\{c > y_i : s_{ic} = s_{iy_i}\} < k\Bigr].$$
+
+    Among tied scores the class with the larger index ranks higher. That is
+    scikit-learn's rule: it sorts each row with a stable ascending sort and reverses
+    it. Counting instead of sorting keeps the work vectorised.
+
+    References
+    ----------
+    scikit-learn, ``sklearn.metrics.top_k_accuracy_score``.
+
+    Examples
+    --------
+    Rows 1 and 2 tie their true class with class 2 or class 1 and lose the tie only
+    in row 1, where class 2 (the larger index) takes the second place:
+
+    >>> y_score = [[0.5, 0.25, 0.25], [0.5, 0.25, 0.25], [0.25, 0.25, 0.5], [0.125, 0.75, 0.125]]
+    >>> top_k_accuracy_score([1, 2, 0, 1], y_score, k=2)
+    0.5
+    >>> top_k_accuracy_score([1, 2, 0, 1], y_score, k=1)
+    0.25
+    """
+    k = check_int(k, "k", minimum=1)
+    y_score = as_float_array(y_score, "y_score", ndim=2, layout="(n_samples, n_classes)")
+    labels = _class_indices(y_true, y_score)
+    true_score = y_score[np.arange(labels.size), labels][:, None]
+    later = np.arange(y_score.shape[1])[None, :] > labels[:, None]
+    above = np.count_nonzero((y_score > true_score) | ((y_score == true_score) & later), axis=1)
+    return float(np.mean(above < k))
+
+
+def r2_score(y_true, y_pred):
+    r"""Coefficient of determination (R²): the share of target variance the predictions explain.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,)
+        Finite target values, at least two.
+    y_pred : array_like of shape (n_samples,)
+        Finite predictions.
+
+    Returns
+    -------
+    float
+        $R^2 \le 1$: 1 for perfect predictions, 0 for always predicting the mean of
+        `y_true`, negative for worse than that.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are not 1-D, differ in length, hold NaN or infinity or fewer
+        than two values; or if $R^2$ is below the float64 range.
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    mean_squared_error : The residual sum of squares divided by $n$.
+
+    Notes
+    -----
+    $$R^2 = 1 - \frac{\sum_i (y_i - \hat y_i)^2}{\sum_i (y_i - \bar y)^2}.$$
+
+    When `y_true` is constant the ratio is undefined; like scikit-learn's default
+    (``force_finite=True``) we return 1.0 if the predictions equal it exactly and 0.0
+    otherwise. "Constant" here means all values equal, tested exactly; scikit-learn
+    tests the computed denominator, whose rounding can leave it a tiny non-zero
+    number (``y_true = [0.1, 0.1, 0.1]`` gives it ``5.8e-34`` and an $R^2$ of
+    $-5 \times 10^{31}$ for predictions of 0.2), so there the two differ.
+    Scikit-learn returns NaN with a warning for one sample; we raise.
+
+    Both sums are computed on inputs divided by powers of two (exact scalings), so
+    no difference or square overflows or underflows to zero; the ratio is formed from
+    the scaled sums, and only an $R^2$ beyond $-1.8 \times 10^{308}$ raises.
+
+    References
+    ----------
+    scikit-learn, ``sklearn.metrics.r2_score``.
+
+    Examples
+    --------
+    The total sum of squares is 2.25 + 0.25 + 0.25 + 2.25 = 5, the residual one 1:
+
+    >>> r2_score([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 5.0])
+    0.8
+    >>> r2_score([1.0, 2.0, 3.0, 4.0], [2.5, 2.5, 2.5, 2.5])  # the mean
+    0.0
+    >>> r2_score([2.0, 2.0], [2.0, 2.0]), r2_score([2.0, 2.0], [1.0, 3.0])  # constant
+    (1.0, 0.0)
+    """
+    y_true = as_float_array(y_true, "y_true", ndim=1, layout="(n_samples,)")
+    y_pred = as_float_array(y_pred, "y_pred", ndim=1, layout="(n_samples,)")
+    check_same_shape(y_true, y_pred, "y_true", "y_pred")
+    if y_true.size < 2:
+        raise ValueError(f"r2_score needs at least 2 samples; got {y_true.size}.")
+    if np.all(y_true == y_true[0]):
+        return 1.0 if np.array_equal(y_true, y_pred) else 0.0
+    u = np.ldexp(y_true, -max_exponent(y_true))  # |u| < 1
+    centred = u - np.mean(u)
+    c = np.ldexp(centred, -max_exponent(centred))
+    d, e = scaled_difference(y_true, y_pred)
+    r = np.ldexp(d, -max_exponent(d))
+    # SS_res / SS_tot = (sum r^2 / sum c^2) * 2^(2 (exponent of d - exponent of centred))
+    exponent = 2 * (max_exponent(d) + e - max_exponent(centred) - max_exponent(y_true))
+    ratio = float_from_scaled(
+        np.sum(r * r) / np.sum(c * c), exponent, "the residual over the total sum of squares"
+    )
+    return 1.0 - ratio
 
 
 # --- class balance and baselines -----------------------------------------------------

@@ -1,7 +1,9 @@
 """The classification and evaluation metrics added to dlterms.metrics.
 
 Oracles: scikit-learn (F1, recall as the TPR, the confusion matrix, the ROC curve and
-its area, DummyClassifier for the majority baseline) and plain Python loops (the
+its area, DummyClassifier for the majority baseline, the precision-recall curve and
+average precision, specificity as the recall of the negative class, the calibration
+curve, top-k accuracy and R²) and plain Python loops (the
 rank-pair form of the AUC, box IoU one pair at a time). Properties are checked with
 hypothesis. None of these metrics is differentiable, so there are no gradients here.
 """
@@ -9,6 +11,7 @@ hypothesis. None of these metrics is differentiable, so there are no gradients h
 from __future__ import annotations
 
 import collections
+import itertools
 import warnings
 from fractions import Fraction
 
@@ -32,23 +35,30 @@ from hypothesis.extra import numpy as hnp
 from dlterms import (
     accuracy_score,
     apply_threshold,
+    average_precision_score,
     bounding_box,
+    calibration_curve,
     class_balance,
     confusion_counts,
     confusion_matrix,
     decision_regions,
+    expected_calibration_error,
     f1_score,
     false_positive_rate,
     imbalance_ratio,
     iou,
     linear_decision_boundary,
     majority_class_predict,
+    precision_recall_curve,
     precision_score,
     prediction_bias,
+    r2_score,
     recall_score,
     roc_auc_score,
     roc_curve,
+    specificity_score,
     threshold_sweep,
+    top_k_accuracy_score,
     true_positive_rate,
 )
 
@@ -439,6 +449,245 @@ def test_prediction_bias_shifts_with_the_predictions_and_has_the_sign_of_the_err
     above = np.maximum(y_pred, y_true)
     assert prediction_bias(y_true, above) >= 0.0
     assert (prediction_bias(y_true, above) > 0.0) == bool(np.any(above > y_true))
+
+
+# --- precision-recall, calibration, specificity, top-k and R² --------------------------
+
+# Probabilities in [0, 1] with few distinct values (ties and values on the bin edges),
+# mixed with arbitrary ones.
+eighth_probs = st.integers(0, 8).map(lambda i: i / 8)
+probabilities = eighth_probs | st.floats(0.0, 1.0)
+
+
+@st.composite
+def probability_labels(draw, max_size=30):
+    """(y_true, y_prob), y_true with both classes unless it is very short."""
+    y, _ = draw(scored_labels(max_size=max_size))
+    return y, draw(hnp.arrays(np.float64, y.size, elements=probabilities))
+
+
+@st.composite
+def class_scores(draw, elements=eighth_probs):
+    """(class indices, (n, C) scores) with many ties among the few drawn values."""
+    n, n_classes = draw(st.integers(1, 20)), draw(st.integers(3, 6))
+    scores = draw(hnp.arrays(np.float64, (n, n_classes), elements=elements))
+    return draw(label_arrays(n, n_classes)), scores
+
+
+def _ece_loop(correct, confidence, edges):
+    """Guo et al.'s ECE, one bin (lo, hi] at a time (the first bin closed at 0)."""
+    total = 0.0
+    for b, (lo, hi) in enumerate(itertools.pairwise(edges)):
+        inside = [(c > lo or (b == 0 and c >= lo)) and c <= hi for c in confidence]
+        members = [i for i, flag in enumerate(inside) if flag]
+        if members:
+            acc = sum(correct[i] for i in members) / len(members)
+            conf = sum(confidence[i] for i in members) / len(members)
+            total += len(members) / len(confidence) * abs(acc - conf)
+    return total
+
+
+@pytest.mark.parametrize("drop_intermediate", [False, True])
+@FAST
+@given(sample=scored_labels(scores=quarters | moderate))
+def test_precision_recall_curve_and_average_precision_match_sklearn(
+    sk_metrics, sample, drop_intermediate
+):
+    y, s = sample
+    ours = precision_recall_curve(y, s, drop_intermediate=drop_intermediate)
+    theirs = sk_metrics.precision_recall_curve(y, s, drop_intermediate=drop_intermediate)
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert average_precision_score(y, s) == pytest.approx(
+        sk_metrics.average_precision_score(y, s), abs=1e-15
+    )
+
+
+@FAST
+@given(scored_labels(scores=quarters), st.sampled_from(["cat", "dog"]))
+def test_precision_recall_curve_with_string_labels_matches_sklearn(sk_metrics, sample, pos_label):
+    y, s = sample
+    words = np.array(["cat", "dog"])[y]
+    ours = precision_recall_curve(words, s, pos_label=pos_label)
+    theirs = sk_metrics.precision_recall_curve(words, s, pos_label=pos_label)
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@FAST
+@given(scored_labels(scores=quarters | moderate))
+def test_pr_points_are_the_sweep_at_each_threshold_and_ap_the_mean_precision_at_positives(
+    sample,
+):
+    y, s = sample
+    precision, recall, thresholds = precision_recall_curve(y, s)
+    swept_precision, swept_recall, _ = threshold_sweep(y, s, thresholds)
+    np.testing.assert_array_equal(precision[:-1], swept_precision)
+    np.testing.assert_array_equal(recall[:-1], swept_recall)
+    assert (precision[-1], recall[-1]) == (1.0, 0.0)
+    assert np.all(np.diff(recall) <= 0) and np.all(np.diff(thresholds) > 0)
+    # AP as the mean, over the positives, of the precision at each positive's own score
+    # (ties enter together), in exact fractions.
+    at_positive = [
+        Fraction(int(np.sum((s >= t) & (y == 1))), int(np.sum(s >= t))) for t in s[y == 1]
+    ]
+    expected = sum(at_positive) / len(at_positive)
+    assert average_precision_score(y, s) == pytest.approx(float(expected), abs=1e-14)
+
+
+def test_average_precision_is_a_sum_of_steps_not_trapezoids():
+    precision, recall, _ = precision_recall_curve([0, 1], [0.9, 0.1])
+    assert precision.tolist() == [0.5, 0.0, 1.0] and recall.tolist() == [1.0, 0.0, 0.0]
+    trapezoids = float(np.sum((recall[:-1] - recall[1:]) * (precision[:-1] + precision[1:]) / 2))
+    assert trapezoids == 0.25
+    assert average_precision_score([0, 1], [0.9, 0.1]) == 0.5
+
+
+def test_precision_recall_curve_needs_a_positive():
+    with pytest.raises(ValueError, match=r"needs a positive in y_true.*pos_label=1"):
+        precision_recall_curve([0, 0], [0.2, 0.4])
+    with pytest.raises(ValueError, match="needs a positive"):
+        average_precision_score(["a", "a"], [0.2, 0.4], pos_label="b")
+
+
+@pytest.mark.parametrize("pos_label", [0, 1])
+@FAST
+@given(pair=label_pairs())
+def test_specificity_is_sklearn_recall_of_the_negative_class(sk_metrics, pair, pos_label):
+    y_true, y_pred = pair
+    with warnings.catch_warnings():  # sklearn warns about single labels
+        warnings.simplefilter("ignore")
+        expected = sk_metrics.recall_score(y_true, y_pred, pos_label=1 - pos_label, zero_division=0)
+    ours = specificity_score(y_true, y_pred, pos_label=pos_label)
+    assert ours == expected
+    if np.any(y_true != pos_label):
+        fpr = false_positive_rate(y_true, y_pred, pos_label=pos_label)
+        assert ours == pytest.approx(1.0 - fpr, abs=1e-15)
+
+
+@pytest.mark.parametrize("strategy", ["uniform", "quantile"])
+@FAST
+@given(sample=probability_labels(), n_bins=st.integers(1, 8))
+def test_calibration_curve_matches_sklearn(sample, n_bins, strategy):
+    calibration = pytest.importorskip("sklearn.calibration")
+    y, p = sample
+    ours = calibration_curve(y, p, n_bins=n_bins, strategy=strategy)
+    theirs = calibration.calibration_curve(y, p, n_bins=n_bins, strategy=strategy)
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("strategy", ["uniform", "quantile"])
+@FAST
+@given(sample=probability_labels(), n_bins=st.integers(1, 16))
+def test_binary_ece_is_the_weighted_gap_of_the_bins(sample, n_bins, strategy):
+    y, p = sample
+    edges = (
+        np.percentile(p, np.linspace(0, 1, n_bins + 1) * 100)
+        if strategy == "quantile"
+        else np.linspace(0.0, 1.0, n_bins + 1)
+    )
+    expected = _ece_loop(list(y == 1), list(p), list(edges))
+    ours = expected_calibration_error(y, p, n_bins=n_bins, strategy=strategy)
+    assert ours == pytest.approx(expected, abs=1e-14)
+
+
+@FAST
+@given(class_scores(elements=eighth_probs | st.floats(0.0, 1.0)), st.integers(1, 16))
+def test_top_label_ece_is_guo_et_al_over_the_rows(sample, n_bins):
+    labels, probs = sample
+    correct = [int(np.argmax(row)) == label for row, label in zip(probs, labels, strict=True)]
+    confidence = [float(max(row)) for row in probs]
+    expected = _ece_loop(correct, confidence, list(np.linspace(0.0, 1.0, n_bins + 1)))
+    assert expected_calibration_error(labels, probs, n_bins=n_bins) == pytest.approx(
+        expected, abs=1e-14
+    )
+
+
+def test_calibration_is_zero_for_calibrated_bins_and_refuses_scores():
+    y, p = [0, 0, 0, 1, 1, 1, 1, 0], [0.25] * 4 + [0.75] * 4
+    assert expected_calibration_error(y, p, n_bins=2) == 0.0
+    assert calibration_curve(y, p, n_bins=2)[0].tolist() == [0.25, 0.75]
+    with pytest.raises(ValueError, match=r"y_prob must hold probabilities in \[0, 1\]"):
+        calibration_curve([0, 1], [0.5, 1.5])
+    with pytest.raises(ValueError, match="softmax"):
+        expected_calibration_error([0, 1], [[2.0, -1.0], [0.0, 1.0]])
+    with pytest.raises(ValueError, match="strategy must be one of 'uniform', 'quantile'"):
+        calibration_curve([0, 1], [0.5, 0.5], strategy="kmeans")
+    with pytest.raises(ValueError, match="class indices below n_classes=2"):
+        expected_calibration_error([0, 2], [[0.5, 0.5], [0.5, 0.5]])
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.UndefinedMetricWarning")
+@FAST
+@given(class_scores(elements=eighth_probs | moderate), st.integers(1, 7))
+def test_top_k_accuracy_matches_sklearn_with_ties(sk_metrics, sample, k):
+    labels, scores = sample
+    expected = sk_metrics.top_k_accuracy_score(
+        labels, scores, k=k, labels=np.arange(scores.shape[1])
+    )
+    assert top_k_accuracy_score(labels, scores, k=k) == expected
+
+
+@FAST
+@given(class_scores(elements=moderate))
+def test_top_1_accuracy_is_the_accuracy_of_the_argmax_and_grows_with_k(sample):
+    labels, scores = sample
+    accuracies = [top_k_accuracy_score(labels, scores, k=k) for k in range(1, 7)]
+    if all(len(set(row)) == row.size for row in scores):  # no ties: argmax is unambiguous
+        assert accuracies[0] == accuracy_score(labels, np.argmax(scores, axis=1))
+    assert accuracies == sorted(accuracies) and accuracies[scores.shape[1] - 1] == 1.0
+
+
+@ORACLE
+@given(
+    st.integers(2, 30).flatmap(
+        lambda n: st.tuples(
+            hnp.arrays(np.float64, n, elements=moderate | eighths),
+            hnp.arrays(np.float64, n, elements=moderate | eighths),
+        )
+    )
+)
+def test_r2_matches_sklearn(sk_metrics, pair):
+    y_true, y_pred = pair
+    expected = sk_metrics.r2_score(y_true, y_pred)
+    if np.all(y_true == y_true[0]):
+        expected = 1.0 if np.array_equal(y_true, y_pred) else 0.0  # sklearn: see Notes
+    assert r2_score(y_true, y_pred) == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+def test_r2_for_constant_targets_matches_sklearn_where_its_denominator_is_exact(sk_metrics):
+    for y_true, y_pred in [([2.0, 2.0], [2.0, 2.0]), ([2.0, 2.0], [1.0, 3.0]), ([0, 0], [0, 1])]:
+        assert r2_score(y_true, y_pred) == sk_metrics.r2_score(y_true, y_pred)
+    # where sklearn's rounded denominator is 5.8e-34 rather than 0
+    assert r2_score([0.1, 0.1, 0.1], [0.2, 0.2, 0.2]) == 0.0
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+@PROPERTY
+@given(
+    st.integers(2, 10).flatmap(
+        lambda n: st.tuples(
+            hnp.arrays(np.float64, n, elements=eighths), hnp.arrays(np.float64, n, elements=eighths)
+        )
+    ),
+    st.integers(-1070, 1010),
+)
+def test_r2_ignores_the_scale_of_the_data_down_to_subnormals_and_up_to_the_float_limit(pair, power):
+    y_true, y_pred = pair
+    scaled = np.ldexp(y_true, power), np.ldexp(y_pred, power)
+    if np.all(y_true == y_true[0]) or not np.array_equal(np.ldexp(scaled[0], -power), y_true):
+        return  # constant, or eighths lost in the subnormals: not the same data any more
+    if not np.array_equal(np.ldexp(scaled[1], -power), y_pred):
+        return
+    assert r2_score(*scaled) == pytest.approx(r2_score(y_true, y_pred), rel=1e-12)
+
+
+def test_r2_refuses_one_sample_and_an_r2_below_the_float_range():
+    with pytest.raises(ValueError, match="at least 2 samples; got 1"):
+        r2_score([1.0], [2.0])
+    with pytest.raises(ValueError, match="residual over the total sum of squares must fit"):
+        r2_score([0.0, 5e-324], [1e308, -1e308])
 
 
 # --- the edges of the float64 range (regression tests; generated extremes for every

@@ -32,6 +32,10 @@ SCORES = np.array([0.9, 0.8, 0.3, 0.6, 0.7, 0.1, 0.2, 0.4, 0.05, 0.5])
 BIG_LABELS = np.array([BIG, -BIG, BIG])
 BIG_SCORES = np.array([BIG, -BIG, 0.0, -BIG])
 BIG_TRUTH = np.array([1, 0, 1, 0])
+# Class probabilities and tied scores for the multiclass metrics.
+CLASS_PROBS = np.array([[0.75, 0.25, 0.0], [0.0, 0.25, 0.75], [0.25, 0.0, 0.75], [0.5, 0.5, 0.0]])
+CLASS_SCORES = np.array([[0.5, 0.25, 0.25], [0.5, 0.25, 0.25], [0.25, 0.25, 0.5], [0.1, 0.8, 0.1]])
+CLASS_INDEX = np.array([1, 2, 0, 1])
 
 VALID = {
     "confusion_counts": call(Y_TRUE, Y_PRED),
@@ -42,6 +46,13 @@ VALID = {
     "threshold_sweep": call(Y_TRUE, SCORES, np.array([0.0, 0.5, 1.0])),
     "roc_curve": call(Y_TRUE, SCORES),
     "roc_auc_score": call(Y_TRUE, SCORES),
+    "precision_recall_curve": call(Y_TRUE, SCORES, drop_intermediate=True),
+    "average_precision_score": call(Y_TRUE, SCORES, pos_label=0),
+    "specificity_score": call(Y_TRUE, Y_PRED),
+    "calibration_curve": call(Y_TRUE, SCORES, n_bins=3, strategy="quantile"),
+    "expected_calibration_error": call(CLASS_INDEX, CLASS_PROBS, n_bins=4),
+    "top_k_accuracy_score": call(CLASS_INDEX, CLASS_SCORES, k=2),
+    "r2_score": call(np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.0, 3.0, 5.0])),
     "class_balance": call(Y_PRED),
     "imbalance_ratio": call(np.array(["a", "b", "b", "c"])),
     "majority_class_predict": call(Y_TRUE, 3),
@@ -68,6 +79,17 @@ EXTREME = {
     "threshold_sweep": call(BIG_TRUTH, BIG_SCORES, np.array([-BIG, 0.0, BIG])),
     "roc_curve": call(BIG_TRUTH, BIG_SCORES),
     "roc_auc_score": call(BIG_TRUTH, BIG_SCORES),
+    "precision_recall_curve": call(BIG_TRUTH, BIG_SCORES),
+    "average_precision_score": call(BIG_TRUTH, BIG_SCORES),
+    "specificity_score": call(BIG_LABELS, np.array([BIG, BIG, -BIG]), pos_label=BIG),
+    "calibration_curve": call(
+        BIG_TRUTH, np.array([5e-324, 1.0, 1e-300, 0.0]), n_bins=4, strategy="quantile"
+    ),
+    "expected_calibration_error": call(np.array([0, 1]), np.array([[5e-324, 1.0], [1.0, 0.0]])),
+    "top_k_accuracy_score": call(
+        np.array([0, 1, 2]), np.array([[BIG, -BIG, 0.0], [-BIG, BIG, BIG], [5e-324, -5e-324, 0.0]])
+    ),
+    "r2_score": call(np.array([BIG, -BIG, 0.0]), np.array([-BIG, BIG, 5e-324])),
     "class_balance": call(BIG_LABELS),
     "imbalance_ratio": call(np.append(np.zeros(10**5), BIG)),
     "majority_class_predict": call(BIG_LABELS, 2),
@@ -113,6 +135,34 @@ BAD = {
             "nan": call([0, 1], [NAN, 0.4]),
         }
         for name in ("roc_curve", "roc_auc_score")
+    },
+    **{
+        name: {
+            "shape": call([0, 1, 1], [0.2, 0.4]),
+            "empty": call([], []),
+            "nan": call([0, 1], [NAN, 0.4]),
+        }
+        for name in ("precision_recall_curve", "average_precision_score", "calibration_curve")
+    },
+    "specificity_score": {
+        "shape": call([0, 1, 1], [0, 1]),
+        "empty": call([], []),
+        "nan": call([0.0, NAN], [0.0, 1.0]),
+    },
+    "expected_calibration_error": {
+        "shape": call([0, 1], [[[0.5, 0.5]], [[0.5, 0.5]]]),
+        "empty": call([], []),
+        "nan": call([0, 1], [[NAN, 0.5], [0.5, 0.5]]),
+    },
+    "top_k_accuracy_score": {
+        "shape": call([0, 1], [0.5, 0.5]),
+        "empty": call([], np.zeros((0, 3))),
+        "nan": call([0], [[NAN, 0.5]]),
+    },
+    "r2_score": {
+        "shape": call([1.0, 2.0], [1.0, 2.0, 3.0]),
+        "empty": call([], []),
+        "nan": call([1.0, NAN], [1.0, 2.0]),
     },
     **{
         name: {"shape": call([[0, 1]]), "empty": call([]), "nan": call([0.0, NAN])}

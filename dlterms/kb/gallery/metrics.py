@@ -277,6 +277,92 @@ def _roc_curve(fig):
 
 
 @figure(
+    "precision-recall-curve",
+    alt="Precision against recall for two models scoring 30 positives among 90 examples. "
+    "The strong model (green, average precision 0.89) keeps precision above 0.85 up to "
+    "recall 0.7 and then falls towards 0.33; the weak model (purple, average precision "
+    "0.72) starts at 1 but is down to about 0.63 by recall 0.63. Both curves zig-zag, "
+    "and both end at recall 1 with precision 0.33, the share of positives, which the "
+    "dashed horizontal line marks as the level of random scores.",
+    caption="Each threshold gives one (recall, precision) point. Random scores give a "
+    "flat line at the share of positives, not a diagonal.",
+    size=(4.6, 3.8),
+)
+def _precision_recall_curve(fig):
+    ax = fig.subplots()
+    y, good = _scored_examples(30, 60, 2.0, seed=5)
+    _, weak = _scored_examples(30, 60, 0.8, seed=6)
+    share = y.mean()
+    ax.axhline(share, color=MUTED, ls="--", lw=1.2, label=f"random scores ({share:.2f})")
+    for scores, name, color in ((good, "strong", GREEN), (weak, "weak", PURPLE)):
+        precision, recall, _ = dlterms.precision_recall_curve(y, scores)
+        ap = dlterms.average_precision_score(y, scores)
+        ax.plot(recall, precision, color=color, lw=1.4, label=f"{name} (AP {ap:.2f})")
+    ax.set(xlabel="recall", ylabel="precision", xlim=(0, 1.02), ylim=(0, 1.05))
+    ax.legend(loc="lower left", fontsize=9)
+
+
+@figure(
+    "average-precision",
+    alt="A precision-recall curve of 90 examples, 30 of them positive, drawn as points "
+    "joined by thin lines, with the area under it shaded as a staircase: each step spans "
+    "the recall gained at one threshold and has the height of the precision there. The "
+    "shaded area is 0.89, the average precision; the curve starts at recall 0 with "
+    "precision 1 and ends at recall 1 with precision 0.33.",
+    caption="The shaded staircase is the area that average precision sums: each gain in "
+    "recall times the precision at which it was made.",
+    size=(4.6, 3.8),
+)
+def _average_precision(fig):
+    ax = fig.subplots()
+    y, scores = _scored_examples(30, 60, 2.0, seed=5)
+    precision, recall, _ = dlterms.precision_recall_curve(y, scores)
+    ap = dlterms.average_precision_score(y, scores)
+    # Ordered by rising recall, precision[j] holds on (recall[j - 1], recall[j]].
+    r, p = recall[::-1], precision[::-1]
+    ax.fill_between(r, p, step="pre", color=ORANGE, alpha=0.35, label=f"steps: area {ap:.2f}")
+    ax.step(r, p, where="pre", color=ORANGE, lw=1.2)
+    ax.plot(r, p, "o-", color=INK, ms=2.5, lw=0.6, label="curve points")
+    ax.set(xlabel="recall", ylabel="precision", xlim=(0, 1.02), ylim=(0, 1.05))
+    ax.legend(loc="lower left", fontsize=9)
+
+
+@figure(
+    "calibration",
+    alt="Reliability diagram: the fraction of positives against the mean predicted "
+    "probability in 10 equal-width bins, for 2,000 examples. The dashed diagonal is "
+    "perfect calibration. A calibrated model (green, ECE 0.02) follows the diagonal; an "
+    "over-confident model (red, ECE 0.16) lies above the diagonal at low predictions and "
+    "below it at high ones: its predictions near 0.98 come true only about 82% of the "
+    "time and those near 0.02 about 18% of the time. Grey bars show the gap of the "
+    "over-confident model in each bin.",
+    caption="Bin the predictions, then compare the mean prediction with how often the "
+    "event happened. The weighted mean of the gaps is the expected calibration error.",
+    size=(4.6, 4.2),
+)
+def _calibration(fig):
+    ax = fig.subplots()
+    rng = np.random.default_rng(7)
+    p = rng.uniform(0.02, 0.98, 2000)
+    y = (rng.uniform(size=p.size) < p).astype(int)
+    over = dlterms.sigmoid(3.0 * np.log(p / (1 - p)))  # the logits tripled
+    ax.plot([0, 1], [0, 1], color=MUTED, ls="--", lw=1.2, label="perfectly calibrated")
+    for probs, name, color in ((p, "calibrated", GREEN), (over, "over-confident", RED)):
+        prob_true, prob_pred = dlterms.calibration_curve(y, probs, n_bins=10)
+        ece = dlterms.expected_calibration_error(y, probs, n_bins=10)
+        ax.plot(prob_pred, prob_true, "o-", color=color, ms=4, label=f"{name} (ECE {ece:.2f})")
+    ax.vlines(prob_pred, prob_pred, prob_true, color=MUTED, lw=4, alpha=0.5)
+    ax.set(
+        xlabel="mean predicted probability",
+        ylabel="fraction of positives",
+        xlim=(0, 1),
+        ylim=(0, 1),
+        aspect="equal",
+    )
+    ax.legend(loc="upper left", fontsize=8.5)
+
+
+@figure(
     "classification-threshold",
     alt="Top: the scores of 12 positive and 24 negative examples on a line from 0 to 1, "
     "split by a dashed threshold at 0.5 and coloured by outcome: 11 true positives above "
