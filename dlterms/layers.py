@@ -89,8 +89,7 @@ def _sum_of_parts(parts, what):
         result = np.ldexp(total, top)
     if not np.all(np.isfinite(result)):
         raise ValueError(
-            f"{what} overflows float64: an entry lies beyond about 1.8e+308; "
-            "rescale the inputs."
+            f"{what} overflows float64: an entry lies beyond about 1.8e+308; rescale the inputs."
         )
     return result
 
@@ -561,7 +560,8 @@ def group_norm(x, num_groups, weight=None, bias=None, *, eps=1e-5):
     ------
     ValueError
         If `x` has fewer than two axes, is empty or holds NaN or infinity; if
-        `num_groups` does not divide the number of channels; if `weight` or `bias`
+        `num_groups` does not divide the number of channels or leaves a single value
+        in a group; if `weight` or `bias`
         does not have shape ``(C,)``; if `eps` is not positive; or if an output
         exceeds the float64 range.
     TypeError
@@ -588,7 +588,9 @@ def group_norm(x, num_groups, weight=None, bias=None, *, eps=1e-5):
     trained with a few images per device, and diffusion U-Nets (with 32 groups) use
     it. $G = 1$ gives layer normalisation over $(C, H, W)$ and $G = C$ instance
     normalisation. The variance is the biased one, as in PyTorch's ``group_norm``;
-    the statistics are taken at any scale of $x$, as in :func:`batch_norm`.
+    the statistics are taken at any scale of $x$, as in :func:`batch_norm`. A group
+    of a single value is refused, since it always normalises to 0 (PyTorch refuses it
+    only for a batch of one).
 
     References
     ----------
@@ -613,6 +615,11 @@ def group_norm(x, num_groups, weight=None, bias=None, *, eps=1e-5):
     if c % num_groups:
         raise ValueError(
             f"num_groups must divide the number of channels {c}; got num_groups={num_groups}."
+        )
+    if x.size // (n * num_groups) < 2:
+        raise ValueError(
+            "group_norm needs more than one value per group, which would always normalise "
+            f"to 0; got x of shape {x.shape} with num_groups={num_groups}. Use fewer groups."
         )
     weight = np.ones(c) if weight is None else as_vector(weight, "weight", c)
     bias = np.zeros(c) if bias is None else as_vector(bias, "bias", c)
