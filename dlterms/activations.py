@@ -1,4 +1,5 @@
-"""Activation functions and their derivatives: sigmoid, tanh, ReLU, Leaky ReLU, linear, softmax.
+"""Activation functions and their derivatives: sigmoid, tanh, ReLU, Leaky ReLU, linear, softmax,
+GELU, SiLU, softplus and the gated linear unit.
 
 Every function is elementwise or works along one axis, accepts any array-like,
 never mutates its input and returns a Python float for a scalar input.
@@ -8,6 +9,7 @@ as ``activation="relu"`` does in Keras.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -25,6 +27,9 @@ from dlterms._validation import (
 __all__ = [
     "apply_activation",
     "apply_activation_grad",
+    "gelu",
+    "gelu_grad",
+    "glu",
     "leaky_relu",
     "leaky_relu_grad",
     "linear",
@@ -34,8 +39,12 @@ __all__ = [
     "relu_grad",
     "sigmoid",
     "sigmoid_grad",
+    "silu",
+    "silu_grad",
     "softmax",
     "softmax_jvp",
+    "softplus",
+    "softplus_grad",
     "tanh",
     "tanh_grad",
 ]
@@ -716,6 +725,479 @@ def softmax_jvp(z, v, *, axis=-1):
     return s * (v - np.sum(s * v, axis=axis, keepdims=True))
 
 
+# --------------------------------------------------------------------------- smooth ReLUs
+
+_SQRT_HALF = math.sqrt(0.5)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_GELU_CUBIC = 0.044715
+_ERFC = np.frompyfunc(math.erfc, 1, 1)  # numpy has no erf; math.erfc is correctly rounded to ~1 ulp
+_GELU_APPROXIMATIONS = ("none", "tanh")
+
+
+def _normal_cdf(x: np.ndarray) -> np.ndarray:
+    r"""$\Phi(x) = \tfrac12 \operatorname{erfc}(-x / \sqrt 2)$, accurate in both tails."""
+    return 0.5 * np.asarray(_ERFC(-_SQRT_HALF * x), dtype=np.float64).reshape(x.shape)
+
+
+def _gelu_tanh_argument(x: np.ndarray) -> np.ndarray:
+    r"""$2 u(x) = 2\sqrt{2/\pi}\,(x + 0.044715 x^3)$ on `x` clipped to $[-10^5, 10^5]$.
+
+    Beyond $|x| = 10^5$ the sigmoid of it is already exactly 0 or 1, so the clip
+    changes nothing but keeps $x^3$ from overflowing.
+    """
+    xc = np.clip(x, -1e5, 1e5)
+    return 2.0 * _SQRT_2_OVER_PI * (xc + _GELU_CUBIC * xc**3)
+
+
+def gelu(x, *, approximate="none"):
+    r"""GELU, the Gaussian error linear unit $x\,\Phi(x)$: a smooth ReLU used in transformers.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Finite real input of any shape.
+    approximate : {"none", "tanh"}, default="none"
+        ``"none"`` uses the exact normal CDF $\Phi$; ``"tanh"`` the tanh approximation
+        of Hendrycks and Gimpel, as PyTorch's ``approximate="tanh"`` and GPT-2 do.
+
+    Returns
+    -------
+    float or ndarray
+        $\mathrm{GELU}(x)$, with the shape of `x`; never below $-0.1700$.
+
+    Raises
+    ------
+    ValueError
+        If `x` is empty or holds NaN or infinity, or `approximate` is not one of the
+        two names.
+    TypeError
+        If `x` does not hold real numbers or `approximate` is not a string.
+
+    See Also
+    --------
+    gelu_grad : Its derivative.
+
+    silu : The same shape with the logistic CDF, $x\,\sigma(x)$.
+
+    relu : $x$ times a step instead of a smooth CDF.
+
+    Notes
+    -----
+    $$\mathrm{GELU}(x) = x\,\Phi(x) = \frac{x}{2}\Bigl(1 + \operatorname{erf}\frac{x}{\sqrt 2}\Bigr)
+      \approx \frac{x}{2}\Bigl(1 + \tanh\bigl(\sqrt{2/\pi}\,(x + 0.044715\,x^3)\bigr)\Bigr).$$
+
+    Each input is weighted by the probability that a standard normal variable lies
+    below it. numpy has no ``erf``: $\Phi(x) = \tfrac12\operatorname{erfc}(-x/\sqrt2)$ is
+    evaluated with :func:`math.erfc` on every element (an elementwise Python call, the
+    one loop in this module), which keeps full relative precision in the left tail where
+    $1 + \operatorname{erf}$ cancels to 0. The tanh form is computed as
+    $x\,\sigma(2u)$, since $\tfrac12(1 + \tanh u) = \sigma(2u)$; $u$ is taken of $x$
+    clipped to $\pm 10^5$, where $\sigma$ is already exactly 0 or 1, so $x^3$ never
+    overflows. The two forms differ by at most $4.7 \times 10^{-4}$ (near
+    $x = \pm 2.7$). The minimum is about $-0.1700$, at $x \approx -0.75$.
+
+    References
+    ----------
+    D. Hendrycks and K. Gimpel, "Gaussian error linear units (GELUs)",
+    arXiv:1606.08415 (2016).
+
+    Examples
+    --------
+    $\Phi(0) = 1/2$ and $\Phi(1) = 0.8413$, so $\mathrm{GELU}(1) = 0.8413$ and
+    $\mathrm{GELU}(-1) = -(1 - 0.8413) = -0.1587$:
+
+    >>> gelu([-1.0, 0.0, 1.0]).round(4).tolist()
+    [-0.1587, 0.0, 0.8413]
+    >>> gelu([-1.0, 0.0, 1.0], approximate="tanh").round(4).tolist()
+    [-0.1588, 0.0, 0.8412]
+
+    Far in the tails it is 0 and the identity, without an overflow warning:
+
+    >>> gelu([-1e308, 1e308]).tolist()
+    [-0.0, 1e+308]
+    """
+    x = as_float_array(x, "x")
+    approximate = check_choice(approximate, "approximate", _GELU_APPROXIMATIONS)
+    if approximate == "none":
+        return scalar_or_array(x * _normal_cdf(x))
+    return scalar_or_array(x * sigmoid(_gelu_tanh_argument(x)))
+
+
+def gelu_grad(x, *, approximate="none"):
+    r"""Derivative of GELU, $\Phi(x) + x\,\varphi(x)$, exact or of the tanh approximation.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Finite real input of any shape.
+    approximate : {"none", "tanh"}, default="none"
+        Which form of :func:`gelu` to differentiate.
+
+    Returns
+    -------
+    float or ndarray
+        $\mathrm{GELU}'(x)$, with the shape of `x`; between about $-0.129$ and $1.129$.
+
+    Raises
+    ------
+    ValueError
+        If `x` is empty or holds NaN or infinity, or `approximate` is not one of the
+        two names.
+    TypeError
+        If `x` does not hold real numbers or `approximate` is not a string.
+
+    See Also
+    --------
+    gelu : The function itself.
+
+    Notes
+    -----
+    $$\mathrm{GELU}'(x) = \Phi(x) + x\,\varphi(x), \qquad
+      \varphi(x) = \frac{e^{-x^2/2}}{\sqrt{2\pi}}.$$
+
+    For the tanh form, with $s = \sigma(2u)$ and $u = \sqrt{2/\pi}\,(x + 0.044715\,x^3)$,
+    the derivative is $s + 2x\,s(1 - s)\,\sqrt{2/\pi}\,(1 + 3 \cdot 0.044715\,x^2)$.
+    Unlike ReLU's, the slope is negative for $x \lesssim -0.75$ and peaks at about
+    $1.129$ near $x \approx 1.41$. The second term is taken of $x$ clipped to $\pm 40$ (exact form)
+    or $\pm 10^5$ (tanh form), beyond which it is exactly 0, so no square overflows.
+
+    Examples
+    --------
+    At 0 the slope is $\Phi(0) = 1/2$; at 1 it is $0.8413 + 0.2420 = 1.0833$:
+
+    >>> gelu_grad([0.0, 1.0]).round(4).tolist()
+    [0.5, 1.0833]
+    >>> gelu_grad([-1e308, 1e308], approximate="tanh").tolist()
+    [0.0, 1.0]
+    """
+    x = as_float_array(x, "x")
+    approximate = check_choice(approximate, "approximate", _GELU_APPROXIMATIONS)
+    if approximate == "none":
+        xc = np.clip(x, -40.0, 40.0)  # x phi(x) is exactly 0 beyond: exp(-800) underflows
+        density = np.exp(-0.5 * xc * xc) / math.sqrt(2.0 * math.pi)
+        return scalar_or_array(_normal_cdf(x) + xc * density)
+    xc = np.clip(x, -1e5, 1e5)
+    two_u = _gelu_tanh_argument(x)
+    s = sigmoid(two_u)
+    du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_CUBIC * xc * xc)
+    # d sigma(2u)/dx = 2 sigma(2u) sigma(-2u) u'; sigma(2u) sigma(-2u) keeps precision in the tails
+    return scalar_or_array(s + xc * (2.0 * du * np.multiply(s, sigmoid(-two_u))))
+
+
+def silu(x):
+    r"""SiLU (Swish), the sigmoid-weighted linear unit $x\,\sigma(x)$.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Finite real input of any shape.
+
+    Returns
+    -------
+    float or ndarray
+        $\mathrm{SiLU}(x)$, with the shape of `x`; never below $-0.2785$.
+
+    Raises
+    ------
+    ValueError
+        If `x` is empty or holds NaN or infinity.
+    TypeError
+        If `x` does not hold real numbers.
+
+    See Also
+    --------
+    silu_grad : Its derivative.
+
+    gelu : The same shape with the normal CDF, $x\,\Phi(x)$.
+
+    dlterms.swiglu : The gated feed-forward layer built on it.
+
+    Notes
+    -----
+    $$\mathrm{SiLU}(x) = x\,\sigma(x) = \frac{x}{1 + e^{-x}}.$$
+
+    Swish with $\beta = 1$ (Ramachandran et al.) is the same function; PyTorch calls it
+    ``silu`` and Keras 3 ``silu`` or ``swish``. The overflow-safe :func:`sigmoid` makes
+    every finite input give a finite output: $\sigma(x) \le 1$, so $|x\,\sigma(x)| \le
+    |x|$. Its minimum is about $-0.2785$ at $x \approx -1.2785$.
+
+    References
+    ----------
+    S. Elfwing, E. Uchibe and K. Doya, "Sigmoid-weighted linear units for neural
+    network function approximation in reinforcement learning", Neural Networks 107
+    (2018); P. Ramachandran, B. Zoph and Q. V. Le, "Searching for activation
+    functions", arXiv:1710.05941 (2017).
+
+    Examples
+    --------
+    $\sigma(0) = 1/2$ and $\sigma(2) = 0.8808$, so $\mathrm{SiLU}(2) = 1.7616$:
+
+    >>> silu([-2.0, 0.0, 2.0]).round(4).tolist()
+    [-0.2384, 0.0, 1.7616]
+    >>> silu([-1e308, 1e308]).tolist()
+    [-0.0, 1e+308]
+    """
+    x = as_float_array(x, "x")
+    return scalar_or_array(x * sigmoid(x))
+
+
+def silu_grad(x):
+    r"""Derivative of SiLU (Swish), $\sigma(x)\,\bigl(1 + x\,\sigma(-x)\bigr)$.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Finite real input of any shape.
+
+    Returns
+    -------
+    float or ndarray
+        $\mathrm{SiLU}'(x)$, with the shape of `x`; between about $-0.0998$ and $1.0998$.
+
+    Raises
+    ------
+    ValueError
+        If `x` is empty or holds NaN or infinity.
+    TypeError
+        If `x` does not hold real numbers.
+
+    See Also
+    --------
+    silu : The function itself.
+
+    Notes
+    -----
+    $$\mathrm{SiLU}'(x) = \sigma(x) + x\,\sigma(x)\bigl(1 - \sigma(x)\bigr)
+      = \sigma(x)\,\bigl(1 + x\,\sigma(-x)\bigr).$$
+
+    $\sigma(-x)$ replaces $1 - \sigma(x)$, which cancels to 0 once $\sigma(x)$ rounds to
+    1. Since $|x\,\sigma(-x)|$ stays below $|x|$ and $\sigma(x) = 0$ wherever it is
+    large, no product overflows.
+
+    Examples
+    --------
+    >>> silu_grad([0.0, 2.0]).round(4).tolist()
+    [0.5, 1.0908]
+    >>> silu_grad([-1e308, 1e308]).tolist()
+    [-0.0, 1.0]
+    """
+    x = as_float_array(x, "x")
+    return scalar_or_array(sigmoid(x) * (1.0 + x * sigmoid(-x)))
+
+
+def _softplus_options(beta, threshold):
+    beta = check_real(beta, "beta", low=0.0, closed="neither")
+    if not math.isfinite(beta):
+        raise ValueError(f"beta must be finite; got {beta}.")
+    threshold = check_real(threshold, "threshold")
+    return beta, threshold
+
+
+def _linear_region(x, beta, threshold):
+    r"""$\beta x$ and the mask $\beta x > t$ where PyTorch returns `x` unchanged."""
+    # beta * x may overflow to +-inf; inf > t and -inf < t are then the right answers
+    with np.errstate(over="ignore"):
+        bx = beta * x
+    return bx, bx > threshold
+
+
+def softplus(x, *, beta=1.0, threshold=20.0):
+    r"""Softplus, $\tfrac1\beta \log(1 + e^{\beta x})$: a smooth ReLU that is always positive.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Finite real input of any shape.
+    beta : float, default=1.0
+        Positive finite sharpness $\beta$; larger values bend closer to ReLU.
+    threshold : float, default=20.0
+        Where $\beta x >$ `threshold` the input is returned unchanged, as in PyTorch.
+
+    Returns
+    -------
+    float or ndarray
+        $\mathrm{softplus}(x)$, with the shape of `x`; positive unless it underflows.
+
+    Raises
+    ------
+    ValueError
+        If `x` is empty or holds NaN or infinity, `beta` is not positive and finite,
+        `threshold` is not finite, or a result exceeds the float64 range (only for a
+        tiny `beta`, where $\log 2 / \beta$ does).
+    TypeError
+        If `x` does not hold real numbers or an option is not a real number.
+
+    See Also
+    --------
+    softplus_grad : Its derivative, the sigmoid $\sigma(\beta x)$.
+
+    relu : The kinked function it smooths.
+
+    Notes
+    -----
+    $$\mathrm{softplus}_\beta(x) = \frac1\beta \log\bigl(1 + e^{\beta x}\bigr)
+      = \frac1\beta\Bigl(\max(\beta x, 0) + \log\bigl(1 + e^{-|\beta x|}\bigr)\Bigr),$$
+
+    PyTorch's definition, including its switch to the identity where $\beta x >$
+    `threshold` (there the two differ by less than $e^{-20}/\beta \approx 2 \times
+    10^{-9}/\beta$). The naive form overflows in $e^{\beta x}$ for $\beta x \gtrsim 710$;
+    the second form, :func:`numpy.logaddexp` ``(0, beta * x)``, never does. Its
+    derivative is the sigmoid, and $\mathrm{softplus}(x) - \mathrm{softplus}(-x) = x$.
+    It is used where an output must be positive, such as a standard deviation.
+
+    References
+    ----------
+    C. Dugas, Y. Bengio, F. Belisle, C. Nadeau and R. Garcia, "Incorporating
+    second-order functional knowledge for better option pricing", NeurIPS (2000).
+
+    Examples
+    --------
+    $\log 2 = 0.6931$ at 0, and $\log(1 + e^{2}) = 2.1269$:
+
+    >>> softplus([-2.0, 0.0, 2.0]).round(4).tolist()
+    [0.1269, 0.6931, 2.1269]
+    >>> round(softplus(0.0, beta=2.0), 4)
+    0.3466
+
+    Past the threshold the input comes back unchanged, and nothing overflows:
+
+    >>> softplus([-1000.0, 21.0, 1e308]).tolist()
+    [0.0, 21.0, 1e+308]
+    """
+    x = as_float_array(x, "x")
+    beta, threshold = _softplus_options(beta, threshold)
+    bx, linear_part = _linear_region(x, beta, threshold)
+    # logaddexp(0, z) = log(1 + e^z) never overflows; / beta does only past float64
+    with np.errstate(over="ignore"):
+        y = np.where(linear_part, x, np.logaddexp(0.0, np.where(linear_part, 0.0, bx)) / beta)
+    if not np.all(np.isfinite(y)):
+        raise ValueError(
+            f"softplus's output overflows float64 for beta={beta:g}: log(2) / beta alone "
+            "is beyond 1.8e+308; use a larger beta."
+        )
+    return scalar_or_array(y)
+
+
+def softplus_grad(x, *, beta=1.0, threshold=20.0):
+    r"""Derivative of softplus: the sigmoid $\sigma(\beta x)$, and 1 past the threshold.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Finite real input of any shape.
+    beta : float, default=1.0
+        Positive finite sharpness, as in :func:`softplus`.
+    threshold : float, default=20.0
+        Where $\beta x >$ `threshold` the slope is exactly 1, as in PyTorch.
+
+    Returns
+    -------
+    float or ndarray
+        $\mathrm{softplus}'(x)$, in $[0, 1]$, with the shape of `x`.
+
+    Raises
+    ------
+    ValueError
+        If `x` is empty or holds NaN or infinity, `beta` is not positive and finite,
+        or `threshold` is not finite.
+    TypeError
+        If `x` does not hold real numbers or an option is not a real number.
+
+    See Also
+    --------
+    softplus : The function itself.
+
+    sigmoid : The derivative below the threshold.
+
+    Notes
+    -----
+    $$\frac{d}{dx}\,\frac1\beta\log\bigl(1 + e^{\beta x}\bigr) = \frac{e^{\beta x}}{1 +
+      e^{\beta x}} = \sigma(\beta x).$$
+
+    Unlike ReLU's, the slope never reaches 0, so no unit is ever completely dead.
+
+    Examples
+    --------
+    >>> softplus_grad([0.0, 2.0]).round(4).tolist()
+    [0.5, 0.8808]
+    >>> softplus_grad([-1e308, 1e308]).tolist()
+    [0.0, 1.0]
+    """
+    x = as_float_array(x, "x")
+    beta, threshold = _softplus_options(beta, threshold)
+    bx, linear_part = _linear_region(x, beta, threshold)
+    return scalar_or_array(np.where(linear_part, 1.0, sigmoid(np.where(linear_part, 0.0, bx))))
+
+
+def glu(x, *, axis=-1):
+    r"""Gated linear unit (GLU): split `x` in halves $a, b$ and return $a \odot \sigma(b)$.
+
+    Parameters
+    ----------
+    x : array_like
+        Finite real input with an even size along `axis`.
+    axis : int, default=-1
+        The axis to split; the first half is the value, the second the gate.
+
+    Returns
+    -------
+    ndarray
+        $a \odot \sigma(b)$, with the shape of `x` except half the size along `axis`.
+
+    Raises
+    ------
+    ValueError
+        If `x` is a scalar or empty, holds NaN or infinity, `axis` is out of range, or
+        the size along `axis` is odd.
+    TypeError
+        If `x` does not hold real numbers or `axis` is not an int.
+
+    See Also
+    --------
+    dlterms.swiglu : The feed-forward layer with a SiLU gate, as in LLaMA.
+
+    sigmoid : The gate.
+
+    Notes
+    -----
+    $$\mathrm{GLU}(a, b) = a \odot \sigma(b).$$
+
+    Each gate in $(0, 1)$ decides how much of its value passes; the value path is
+    linear, so its gradient does not vanish where the gate is open. Dauphin et al.
+    compute $a = xW + c$ and $b = xV + d$ with two weight matrices; PyTorch's ``glu``,
+    as here, takes one tensor holding both (first half $a$, second half $b$). Shazeer's
+    variants replace $\sigma$ by another function, e.g. SiLU in SwiGLU. Since
+    $\sigma \le 1$, $|a \odot \sigma(b)| \le |a|$: no overflow.
+
+    References
+    ----------
+    Y. N. Dauphin, A. Fan, M. Auli and D. Grangier, "Language modeling with gated
+    convolutional networks", ICML (2017).
+
+    Examples
+    --------
+    Values $(2, 4)$ with gates $\sigma(0) = 1/2$ and $\sigma(1000) = 1$:
+
+    >>> glu([2.0, 4.0, 0.0, 1000.0]).tolist()
+    [1.0, 4.0]
+
+    Along the first axis, value 1 with gate $\sigma(-6) = 0.0025$ is almost shut:
+
+    >>> glu([[1.0], [-6.0]], axis=0).round(4).tolist()
+    [[0.0025]]
+    """
+    x = as_float_array(x, "x", min_ndim=1)
+    axis = check_axis(axis, x.ndim)
+    size = x.shape[axis]
+    if size % 2:
+        raise ValueError(
+            f"x must have an even size along axis {axis} to split into value and gate; "
+            f"got shape {x.shape}."
+        )
+    a, b = np.split(x, 2, axis=axis)
+    return a * sigmoid(b)
+
+
 class Activation(NamedTuple):
     """One row of the activation registry: the function and its derivative.
 
@@ -730,11 +1212,14 @@ class Activation(NamedTuple):
 #: Every activation the reference layer knows, by the name Keras's ``activation=`` uses.
 #: Layers, networks, neurons, convolutions and the gradient studies all look names up here.
 ACTIVATIONS: dict[str, Activation] = {
+    "gelu": Activation(gelu, gelu_grad),
     "leaky_relu": Activation(leaky_relu, leaky_relu_grad),
     "linear": Activation(linear, linear_grad),
     "relu": Activation(relu, relu_grad),
     "sigmoid": Activation(sigmoid, sigmoid_grad),
+    "silu": Activation(silu, silu_grad),
     "softmax": Activation(softmax, None),
+    "softplus": Activation(softplus, softplus_grad),
     "tanh": Activation(tanh, tanh_grad),
 }
 #: The activations that act on each number alone (all but softmax).
@@ -792,8 +1277,10 @@ def apply_activation(x, name):
     ----------
     x : float or array_like
         Finite real pre-activations (weighted sums); at least 1-D for ``"softmax"``.
-    name : {"leaky_relu", "linear", "relu", "sigmoid", "softmax", "tanh"}
-        Which activation, spelled as in Keras's ``activation=`` argument.
+    name : str
+        Which activation, spelled as in Keras's ``activation=`` argument: one of
+        ``"gelu"``, ``"leaky_relu"``, ``"linear"``, ``"relu"``, ``"sigmoid"``, ``"silu"``,
+        ``"softmax"``, ``"softplus"``, ``"tanh"``.
 
     Returns
     -------
@@ -812,8 +1299,8 @@ def apply_activation(x, name):
     --------
     apply_activation_grad : The matching elementwise derivative.
 
-    sigmoid, tanh, relu, leaky_relu, linear, softmax : The functions it calls, with
-        their default options.
+    sigmoid, tanh, relu, leaky_relu, linear, softmax, gelu, silu, softplus : The
+        functions it calls, with their default options.
 
     Notes
     -----
@@ -821,7 +1308,8 @@ def apply_activation(x, name):
     $f$ by name, as a layer's configuration does:
 
     $$f \in \{\sigma,\ \tanh,\ \mathrm{ReLU},\ \mathrm{LeakyReLU}_{0.01},\
-      \mathrm{id},\ \mathrm{softmax}\}.$$
+      \mathrm{id},\ \mathrm{softmax},\ \mathrm{GELU},\ \mathrm{SiLU},\
+      \mathrm{softplus}\}.$$
 
     Every choice except ``"linear"`` is nonlinear, which is what lets stacked layers
     represent more than one linear map. For options other than the defaults, such as
@@ -852,8 +1340,10 @@ def apply_activation_grad(x, name):
     ----------
     x : float or array_like
         Finite real pre-activations of any shape.
-    name : {"leaky_relu", "linear", "relu", "sigmoid", "tanh"}
-        Which activation. Softmax is refused: its derivative is a Jacobian.
+    name : str
+        Which activation: one of ``"gelu"``, ``"leaky_relu"``, ``"linear"``, ``"relu"``,
+        ``"sigmoid"``, ``"silu"``, ``"softplus"``, ``"tanh"``. Softmax is refused: its
+        derivative is a Jacobian.
 
     Returns
     -------

@@ -1,8 +1,9 @@
-"""Layers as pure functions: dense, dropout and the batch-normalisation family.
+"""Layers as pure functions: dense, dropout, SwiGLU, and batch and group normalisation.
 
 :func:`batch_norm` normalises with the batch's own statistics; :func:`batch_norm_train`
 also updates running statistics, which :func:`batch_norm_inference` then uses. The
-convolution and pooling layers live in :mod:`dlterms.convolution`.
+convolution and pooling layers live in :mod:`dlterms.convolution`; layer normalisation
+and RMSNorm, which act on one vector, in :mod:`dlterms.transformer`.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from dlterms._validation import (
     as_rng,
     as_vector,
     check_bool,
+    check_int,
     check_real,
+    check_same_shape,
     scalar_or_array,
     scaled_difference,
 )
+from dlterms.activations import silu
 
 __all__ = [
     "batch_norm",
@@ -27,6 +31,8 @@ __all__ = [
     "batch_norm_train",
     "dense",
     "dropout",
+    "group_norm",
+    "swiglu",
 ]
 
 
@@ -83,8 +89,7 @@ def _sum_of_parts(parts, what):
         result = np.ldexp(total, top)
     if not np.all(np.isfinite(result)):
         raise ValueError(
-            f"{what} overflows float64: an entry lies beyond about 1.8e+308; "
-            "rescale the inputs."
+            f"{what} overflows float64: an entry lies beyond about 1.8e+308; rescale the inputs."
         )
     return result
 
@@ -526,3 +531,197 @@ def batch_norm_inference(x, gamma, beta, running_mean, running_var, *, eps=1e-5)
     return _sum_of_parts(
         [(g_m * d_m / r_m, g_e + d_e + k - r_e), (shift, 0)], "batch_norm_inference's output"
     )
+
+
+def group_norm(x, num_groups, weight=None, bias=None, *, eps=1e-5):
+    r"""Group normalization: standardise each example's channels in groups, then scale and shift.
+
+    Parameters
+    ----------
+    x : array_like of shape (N, C, *)
+        Finite activations: `N` examples with `C` channels and any spatial axes
+        (none, ``(L,)``, ``(H, W)``, ...).
+    num_groups : int
+        The number of groups $G \ge 1$; it must divide `C`. Each group holds $C / G$
+        consecutive channels.
+    weight : array_like of shape (C,), optional
+        Learned per-channel scale $\gamma$. Default: ones.
+    bias : array_like of shape (C,), optional
+        Learned per-channel shift $\beta$. Default: zeros.
+    eps : float, default=1e-5
+        Added to the variance, $\varepsilon > 0$.
+
+    Returns
+    -------
+    ndarray
+        Same shape as `x`.
+
+    Raises
+    ------
+    ValueError
+        If `x` has fewer than two axes, is empty or holds NaN or infinity; if
+        `num_groups` does not divide the number of channels or leaves a single value
+        in a group; if `weight` or `bias`
+        does not have shape ``(C,)``; if `eps` is not positive; or if an output
+        exceeds the float64 range.
+    TypeError
+        If an array does not hold real numbers, `num_groups` is not an int or `eps` is
+        not a number.
+
+    See Also
+    --------
+    batch_norm : Normalises each channel over the batch instead.
+
+    dlterms.layer_norm : Normalises each vector over its features.
+
+    Notes
+    -----
+    For example $n$ and group $g$, over the $m = (C / G) \cdot HW$ values $x_i$ of
+    its channels and positions:
+
+    $$\mu_{ng} = \frac1m \sum_i x_i, \quad \sigma_{ng}^2 = \frac1m \sum_i
+      (x_i - \mu_{ng})^2, \quad y_{nchw} = \gamma_c\,\frac{x_{nchw} - \mu_{ng}}
+      {\sqrt{\sigma_{ng}^2 + \varepsilon}} + \beta_c.$$
+
+    The statistics never mix examples, so the layer works the same for any batch
+    size, in training and inference; that is why detection and segmentation models,
+    trained with a few images per device, and diffusion U-Nets (with 32 groups) use
+    it. $G = 1$ gives layer normalisation over $(C, H, W)$ and $G = C$ instance
+    normalisation. The variance is the biased one, as in PyTorch's ``group_norm``;
+    the statistics are taken at any scale of $x$, as in :func:`batch_norm`. A group
+    of a single value is refused, since it always normalises to 0 (PyTorch refuses it
+    only for a batch of one).
+
+    References
+    ----------
+    Y. Wu and K. He, "Group normalization", ECCV (2018).
+
+    Examples
+    --------
+    One example, four channels of one pixel, two groups: $(1, 3)$ and $(10, 30)$ each
+    standardise to $(-1, 1)$:
+
+    >>> group_norm([[1.0, 3.0, 10.0, 30.0]], 2, eps=1e-12).round(4).tolist()
+    [[-1.0, 1.0, -1.0, 1.0]]
+
+    One group of $(0, 2, 4, 6)$: mean 3, variance $(9 + 1 + 1 + 9) / 4 = 5$:
+
+    >>> group_norm([[0.0, 2.0, 4.0, 6.0]], 1).round(4).tolist()
+    [[-1.3416, -0.4472, 0.4472, 1.3416]]
+    """
+    x = as_float_array(x, "x", layout="(N, C, *)", min_ndim=2)
+    n, c = x.shape[:2]
+    num_groups = check_int(num_groups, "num_groups", minimum=1)
+    if c % num_groups:
+        raise ValueError(
+            f"num_groups must divide the number of channels {c}; got num_groups={num_groups}."
+        )
+    if x.size // (n * num_groups) < 2:
+        raise ValueError(
+            "group_norm needs more than one value per group, which would always normalise "
+            f"to 0; got x of shape {x.shape} with num_groups={num_groups}. Use fewer groups."
+        )
+    weight = np.ones(c) if weight is None else as_vector(weight, "weight", c)
+    bias = np.zeros(c) if bias is None else as_vector(bias, "bias", c)
+    eps = check_real(eps, "eps", low=0.0, closed="neither")
+    per_channel = (1, c) + (1,) * (x.ndim - 2)  # broadcasts along the channel axis
+
+    x_hat = _normalise(x.reshape(n, num_groups, -1), (2,), eps).reshape(x.shape)
+    # weight x_hat + bias, weight as mantissa and power of two: only the result may overflow
+    w_m, w_e = np.frexp(weight.reshape(per_channel))
+    shift = np.broadcast_to(bias.reshape(per_channel), x.shape)
+    return _sum_of_parts([(w_m * x_hat, w_e), (shift, 0)], "group_norm's output")
+
+
+def swiglu(x, w_gate, w_up, w_down):
+    r"""SwiGLU feed-forward layer: a gated linear unit with a SiLU gate, then a projection.
+
+    Parameters
+    ----------
+    x : array_like of shape (..., d_model)
+        Finite inputs; every vector along the last axis (every position) is
+        transformed on its own.
+    w_gate : array_like of shape (d_model, d_ff)
+        Finite weights $W$ of the gate path, passed through SiLU.
+    w_up : array_like of shape (d_model, d_ff)
+        Finite weights $V$ of the value path, left linear.
+    w_down : array_like of shape (d_ff, d_model)
+        Finite weights $W_2$ that project back to `d_model` (any output width works).
+
+    Returns
+    -------
+    ndarray of shape (..., d_out)
+        The layer's output, where `d_out` is the number of columns of `w_down`.
+
+    Raises
+    ------
+    ValueError
+        If a shape does not fit, an array is 0-D or empty or holds NaN or infinity, or
+        an intermediate or output value exceeds the float64 range.
+    TypeError
+        If an array does not hold real numbers.
+
+    See Also
+    --------
+    dlterms.glu : The gate on one tensor split in halves, with a sigmoid.
+
+    dlterms.silu : The gate's activation.
+
+    dlterms.feed_forward : The original two-layer ReLU feed-forward network.
+
+    Notes
+    -----
+    Shazeer's $\mathrm{FFN}_\mathrm{SwiGLU}$ (equation 6 of the paper, with Swish
+    $\beta = 1$, i.e. SiLU, and no biases):
+
+    $$\mathrm{FFN}_\mathrm{SwiGLU}(x) = \bigl(\mathrm{SiLU}(x W) \odot x V\bigr)\, W_2.$$
+
+    Three matrices instead of two; to keep the parameter count of a ReLU network with
+    $d_{ff} = 4 d_\text{model}$, the paper shrinks $d_{ff}$ to $\tfrac23 \cdot 4
+    d_\text{model}$. LLaMA-style blocks compute exactly this as ``w2(silu(w1(x)) *
+    w3(x))``, with $W$ = ``w1`` (gate), $V$ = ``w3`` (up), $W_2$ = ``w2`` (down),
+    $d_{ff}$ about $\tfrac83 d_\text{model}$ rounded up to a multiple of 256, and no
+    biases; PyTorch's ``nn.Linear`` stores each matrix transposed. Weights here are
+    stored so that products read ``x @ w``, as in :func:`dense`. Products that would
+    overflow are redone on scaled inputs, as :func:`dense` does.
+
+    References
+    ----------
+    N. Shazeer, "GLU variants improve transformer", arXiv:2002.05202 (2020).
+
+    Examples
+    --------
+    $d_\text{model} = 1$, $d_{ff} = 1$, all weights 1: $\mathrm{SiLU}(2) \cdot 2 =
+    1.7616 \cdot 2 = 3.5232$, and at $x = 0$ the gate shuts: $0$.
+
+    >>> swiglu([[2.0], [0.0]], [[1.0]], [[1.0]], [[1.0]]).round(4).tolist()
+    [[3.5232], [0.0]]
+    """
+    x = as_float_array(x, "x", min_ndim=1, layout="(..., d_model)")
+    d_model = x.shape[-1]
+    w_gate, w_up = (
+        as_float_array(w, name, ndim=2, layout="(d_model, d_ff)")
+        for w, name in ((w_gate, "w_gate"), (w_up, "w_up"))
+    )
+    w_down = as_float_array(w_down, "w_down", ndim=2, layout="(d_ff, d_model)")
+    if w_gate.shape[0] != d_model:
+        raise ValueError(
+            f"w_gate must have one row per input feature, {d_model}; got shape {w_gate.shape}."
+        )
+    check_same_shape(w_gate, w_up, "w_gate", "w_up")
+    if w_down.shape[0] != w_gate.shape[1]:
+        raise ValueError(
+            f"w_down must have one row per hidden unit, {w_gate.shape[1]}; "
+            f"got shape {w_down.shape}."
+        )
+    gate = silu(_affine(x, w_gate, what="x @ w_gate"))
+    up = _affine(x, w_up, what="x @ w_up")
+    # |silu(a) * b| <= |a b|: it overflows only where the exact product does
+    with np.errstate(over="ignore"):
+        hidden = gate * up
+    if not np.all(np.isfinite(hidden)):
+        raise ValueError(
+            "swiglu's hidden product silu(x @ w_gate) * (x @ w_up) overflows float64; "
+            "rescale the inputs."
+        )
+    return _affine(hidden, w_down, what="the hidden layer @ w_down")

@@ -1,4 +1,4 @@
-"""Transformer building blocks: positions, layer norm, feed-forward, encoder block, ViT, MoE.
+"""Transformer blocks: positions, layer norm, RMSNorm, feed-forward, encoder block, ViT, MoE.
 
 Sequences are ``(n, T, d_model)`` (batch first) or ``(T, d_model)``. Weights are stored
 so that products read ``x @ w``, as in :func:`dlterms.dense`; PyTorch's ``nn.Linear``
@@ -32,6 +32,7 @@ __all__ = [
     "layer_norm_grad",
     "mixture_of_experts",
     "patch_embedding",
+    "rms_norm",
     "rotary_embedding",
     "sinusoidal_positional_encoding",
     "transformer_encoder_block",
@@ -244,7 +245,11 @@ def layer_norm(x, gamma=None, beta=None, *, eps=1e-5):
     --------
     layer_norm_grad : Its gradients.
 
+    rms_norm : Rescales without centring, as LLaMA-style models do.
+
     dlterms.batch_norm : Normalises each feature over the batch instead.
+
+    dlterms.group_norm : Normalises groups of channels of an image.
 
     Notes
     -----
@@ -351,6 +356,90 @@ def layer_norm_grad(x, grad_output, gamma=None, *, eps=1e-5):
     grad_gamma = (grad_output * x_hat).sum(axis=lead)
     grad_beta = grad_output.sum(axis=lead)
     return LayerNormGradients(grad_x, grad_gamma, grad_beta)
+
+
+def rms_norm(x, weight=None, *, eps=None):
+    r"""RMSNorm: divide each vector by its root mean square, then scale; no centring, no shift.
+
+    Parameters
+    ----------
+    x : array_like of shape (..., d)
+        Finite activations; every vector along the last axis is normalised on its own.
+    weight : array_like of shape (d,), optional
+        Learned scale $\gamma$. Default: ones.
+    eps : float, optional
+        Added to the mean square, $\varepsilon > 0$. Default: the float64 machine
+        epsilon, ``np.finfo(np.float64).eps`` $\approx 2.2 \times 10^{-16}$, which is
+        what PyTorch's ``rms_norm`` uses for float64 input (``eps=None`` means
+        ``torch.finfo(x.dtype).eps``: $1.19 \times 10^{-7}$ for float32).
+
+    Returns
+    -------
+    ndarray
+        Same shape as `x`.
+
+    Raises
+    ------
+    ValueError
+        If `x` is 0-D, empty or holds NaN or infinity; if `weight` does not have shape
+        ``(d,)``; if `eps` is not positive; or if an output $\gamma_j \hat x_j$ exceeds
+        the float64 range.
+    TypeError
+        If an array does not hold real numbers or `eps` is not a number.
+
+    See Also
+    --------
+    layer_norm : Also subtracts the mean and adds a shift $\beta$.
+
+    Notes
+    -----
+    Over the $d$ features of one vector:
+
+    $$\operatorname{RMS}(x) = \sqrt{\frac1d \sum_j x_j^2 + \varepsilon}, \qquad
+      y_j = \gamma_j\,\frac{x_j}{\operatorname{RMS}(x)}.$$
+
+    Zhang and Sennrich found that the re-centring of layer normalisation can be dropped:
+    rescaling alone stabilises training, and costs less. LLaMA, Mistral, Gemma and
+    T5 use it (LLaMA before each sublayer, with $\varepsilon = 10^{-6}$ or $10^{-5}$ set
+    explicitly). As in :func:`layer_norm`, each vector is first divided by a power of
+    two near its largest entry (exact, with $\varepsilon$ divided by its square), so
+    the squares never overflow. Every $|\hat x_j| \le \sqrt d$.
+
+    References
+    ----------
+    B. Zhang and R. Sennrich, "Root mean square layer normalization", NeurIPS (2019).
+
+    Examples
+    --------
+    $(3, 4)$ has mean square $(9 + 16) / 2 = 12.5$, so $\operatorname{RMS} =
+    3.5355$ and $y = (0.8485, 1.1314)$; unlike layer norm, the mean is not removed:
+
+    >>> rms_norm([3.0, 4.0]).round(4).tolist()
+    [0.8485, 1.1314]
+    >>> rms_norm([[1.0, 1.0], [-2.0, 2.0]], weight=[2.0, 0.5]).round(4).tolist()
+    [[2.0, 0.5], [-2.0, 0.5]]
+    >>> rms_norm([1e308, -1e308]).tolist()
+    [1.0, -1.0]
+    """
+    x = as_float_array(x, "x", min_ndim=1)
+    d = x.shape[-1]
+    weight = np.ones(d) if weight is None else as_vector(weight, "weight", d)
+    eps = np.finfo(np.float64).eps if eps is None else eps
+    eps = check_real(eps, "eps", low=0.0, closed="neither")
+    # x / s with s a power of two >= 1 is exact, and its squares cannot overflow;
+    # x_hat is unchanged if eps is divided by s^2 too (eps / s / s: s**2 may overflow)
+    s = np.maximum(power_of_two_scale(x, axis=-1), 1.0)[..., None]
+    z = x / s
+    x_hat = z / np.sqrt((z * z).mean(axis=-1, keepdims=True) + eps / s / s)
+    # |x_hat| <= sqrt(d): the product overflows only where the exact output does
+    with np.errstate(over="ignore"):
+        y = weight * x_hat
+    if not np.all(np.isfinite(y)):
+        raise ValueError(
+            "rms_norm's output overflows float64: weight * x_hat exceeds 1.8e+308 for "
+            f"weight of largest magnitude {np.abs(weight).max():.3g}; rescale weight."
+        )
+    return y
 
 
 # --------------------------------------------------------------------------- feed-forward

@@ -1,6 +1,8 @@
-"""dlterms.activations: softmax, log-softmax, sigmoid, ReLU and their derivatives.
+"""dlterms.activations: softmax, log-softmax, sigmoid, ReLU, GELU, SiLU, softplus, GLU.
 
-Oracles: SciPy (``softmax``, ``log_softmax``, ``expit``) and PyTorch (``relu``).
+Oracles: SciPy (``softmax``, ``log_softmax``, ``expit``) and PyTorch (``relu``, ``gelu``
+with both approximations, ``silu``, ``softplus`` with beta and threshold, ``glu``, and
+autograd for the derivatives).
 Properties: softmax is a distribution invariant to shifts, sigmoid is symmetric and
 monotone, ReLU is idempotent, and every hand-written derivative matches central
 differences.
@@ -19,7 +21,7 @@ from _strategies import (
     float_arrays,
     moderate,
 )
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -151,3 +153,115 @@ def test_apply_activation_names_its_own_argument(name):
     for function in (dlterms.apply_activation, dlterms.apply_activation_grad):
         with pytest.raises(ValueError, match=r"^x must be finite"):
             function([[np.nan]], name)
+
+
+# --- GELU, SiLU, softplus and GLU against PyTorch, values and autograd -----------------------
+
+NORM_FAST = settings(max_examples=25, deadline=None, database=None)
+wide = st.floats(-60.0, 60.0, allow_nan=False, allow_infinity=False)
+
+
+def _torch_value_and_grad(torch, function, x):
+    t = as_tensor(torch, x, grad=True)
+    y = function(t)
+    y.sum().backward()
+    return y.detach().numpy(), t.grad.numpy()
+
+
+@NORM_FAST
+@given(float_arrays(elements=wide), st.sampled_from(["none", "tanh"]))
+def test_gelu_and_its_derivative_match_torch(torch, x, approximate):
+    F = torch.nn.functional
+    value, grad = _torch_value_and_grad(torch, lambda t: F.gelu(t, approximate=approximate), x)
+    assert_close(dlterms.gelu(x, approximate=approximate), value, rtol=1e-12, atol=1e-15)
+    assert_close(dlterms.gelu_grad(x, approximate=approximate), grad, rtol=1e-12, atol=1e-15)
+
+
+@NORM_FAST
+@given(float_arrays(elements=wide))
+def test_silu_and_its_derivative_match_torch(torch, x):
+    value, grad = _torch_value_and_grad(torch, torch.nn.functional.silu, x)
+    assert_close(dlterms.silu(x), value, rtol=1e-13, atol=1e-300)
+    assert_close(dlterms.silu_grad(x), grad, rtol=1e-13, atol=1e-300)
+
+
+@NORM_FAST
+@given(
+    float_arrays(elements=wide),
+    st.sampled_from([0.25, 1.0, 2.0, 7.5]),
+    st.sampled_from([1.0, 5.0, 20.0, 40.0]),
+)
+def test_softplus_and_its_derivative_match_torch_with_beta_and_threshold(torch, x, beta, threshold):
+    F = torch.nn.functional
+    value, grad = _torch_value_and_grad(
+        torch, lambda t: F.softplus(t, beta=beta, threshold=threshold), x
+    )
+    kwargs = {"beta": beta, "threshold": threshold}
+    assert_close(dlterms.softplus(x, **kwargs), value, rtol=1e-13, atol=1e-300)
+    assert_close(dlterms.softplus_grad(x, **kwargs), grad, rtol=1e-13, atol=1e-300)
+
+
+@NORM_FAST
+@given(
+    st.integers(1, 3).flatmap(
+        lambda ndim: hnp.arrays(
+            np.float64,
+            hnp.array_shapes(min_dims=ndim, max_dims=ndim, max_side=4).map(
+                lambda s: tuple(2 * side for side in s)
+            ),
+            elements=wide,
+        )
+    ),
+    st.data(),
+)
+def test_glu_matches_torch_along_every_axis(torch, x, data):
+    axis = data.draw(st.integers(-x.ndim, x.ndim - 1))
+    expected = torch.nn.functional.glu(as_tensor(torch, x), dim=axis).numpy()
+    assert_close(dlterms.glu(x, axis=axis), expected, rtol=1e-13, atol=1e-300)
+
+
+@PROPERTY
+@given(float_arrays(elements=st.floats(-30, 30)), st.sampled_from(["none", "tanh"]))
+def test_new_derivatives_match_central_differences(x, approximate):
+    h = 1e-6
+    pairs = [
+        (
+            lambda v: dlterms.gelu(v, approximate=approximate),
+            dlterms.gelu_grad(x, approximate=approximate),
+        ),
+        (dlterms.silu, dlterms.silu_grad(x)),
+        (lambda v: dlterms.softplus(v, threshold=1e9), dlterms.softplus_grad(x, threshold=1e9)),
+    ]
+    for function, grad in pairs:
+        numeric = (function(x + h) - function(x - h)) / (2 * h)
+        np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_smooth_relus_keep_their_tails_finite_and_exact():
+    x = np.array([-MAX, -1e4, -40.0, 40.0, 1e4, MAX])
+    for name in ("gelu", "silu", "softplus"):
+        y = dlterms.apply_activation(x, name)
+        assert np.all(np.isfinite(y)) and y[-1] == MAX
+        assert np.all(np.isfinite(dlterms.apply_activation_grad(x, name)))
+    assert dlterms.gelu(x, approximate="tanh")[-1] == MAX
+    # exact GELU keeps its relative precision deep in the left tail, where 1 + erf cancels
+    assert dlterms.gelu(-10.0) == pytest.approx(-10.0 * 7.619853024160527e-24, rel=1e-12)
+    # softplus(x) - softplus(-x) = x; log(1 + e^-40) is not lost
+    assert dlterms.softplus(-40.0) == pytest.approx(4.248354255291589e-18, rel=1e-12)
+    assert dlterms.softplus(1e308, beta=4.0) == 1e308
+    with pytest.raises(ValueError, match=r"^softplus's output overflows float64"):
+        dlterms.softplus(0.0, beta=1e-310)
+
+
+def test_new_activations_work_inside_an_mlp_and_refuse_bad_options():
+    w = [(np.array([[1.0, -1.0]]), None), (np.array([[1.0], [1.0]]), None)]
+    for name, function in (("gelu", dlterms.gelu), ("silu", dlterms.silu)):
+        out = dlterms.mlp_forward(np.array([[2.0]]), w, activation=name, output_activation="linear")
+        assert out[0, 0] == pytest.approx(function(2.0) + function(-2.0), rel=1e-15)
+    with pytest.raises(ValueError, match=r"approximate must be one of 'none', 'tanh'; got 'erf'"):
+        dlterms.gelu(1.0, approximate="erf")
+    with pytest.raises(ValueError, match=r"beta must be"):
+        dlterms.softplus(1.0, beta=0.0)
+    with pytest.raises(ValueError, match=r"x must have an even size along axis 1"):
+        dlterms.glu(np.ones((2, 3)))

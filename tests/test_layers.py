@@ -193,3 +193,73 @@ def test_batch_norm_with_a_huge_gamma_is_finite_when_the_output_fits():
     assert y.tolist() == [[-MAX], [MAX]]
     with pytest.raises(ValueError, match="batch_norm's output overflows float64"):
         batch_norm([[1.0], [3.0]], gamma=[MAX], beta=[MAX], eps=1e-300)
+
+
+# --- group normalisation and the SwiGLU feed-forward layer -----------------------------------
+
+
+@st.composite
+def group_norm_problems(draw):
+    n, groups, per_group = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    spatial = tuple(draw(st.lists(st.integers(1, 3), max_size=2)))
+    c = groups * per_group
+    if per_group * int(np.prod(spatial)) == 1:  # a group of one value is refused
+        per_group, c = 2, 2 * groups
+    x = draw(hnp.arrays(np.float64, (n, c, *spatial), elements=small))
+    weight = draw(hnp.arrays(np.float64, c, elements=small))
+    bias = draw(hnp.arrays(np.float64, c, elements=small))
+    return x, groups, weight, bias, draw(st.sampled_from([1e-5, 1e-3, 0.5]))
+
+
+@ORACLE
+@given(group_norm_problems())
+def test_group_norm_matches_torch(torch, problem):
+    x, groups, weight, bias, eps = problem
+    expected = torch.nn.functional.group_norm(
+        as_tensor(torch, x), groups, as_tensor(torch, weight), as_tensor(torch, bias), eps=eps
+    ).numpy()
+    assert_close(dlterms.group_norm(x, groups, weight, bias, eps=eps), expected, atol=1e-9)
+
+
+def test_group_norm_extremes_are_layer_and_instance_norm():
+    x = np.random.default_rng(0).normal(size=(2, 4, 3))
+    per_sample = dlterms.layer_norm(x.reshape(2, -1)).reshape(x.shape)
+    assert_close(dlterms.group_norm(x, 1), per_sample)
+    per_channel = dlterms.layer_norm(x)  # each (sample, channel) row on its own
+    assert_close(dlterms.group_norm(x, 4), per_channel)
+    huge = dlterms.group_norm(np.array([[3e307, -1e308, 5e307, 0.0]]), 2, eps=1e-300)
+    assert_close(huge, dlterms.group_norm(np.array([[0.3, -1.0, 0.5, 0.0]]), 2, eps=1e-300))
+    with pytest.raises(ValueError, match=r"num_groups must divide the number of channels 4"):
+        dlterms.group_norm(x, 3)
+    with pytest.raises(ValueError, match=r"more than one value per group"):
+        dlterms.group_norm(np.ones((5, 2)), 2)
+    with pytest.raises(ValueError, match=r"^group_norm's output overflows float64"):
+        dlterms.group_norm(np.array([[1.0, -1.0]]), 1, [1e308, 1e308], [1e308, 1e308])
+
+
+@ORACLE
+@given(st.data())
+def test_swiglu_matches_a_llama_style_torch_block(torch, data):
+    d_model, d_ff = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 5))
+    lead = tuple(data.draw(st.lists(st.integers(1, 3), max_size=2)))
+    x = data.draw(hnp.arrays(np.float64, (*lead, d_model), elements=small))
+    w1, w3 = (data.draw(hnp.arrays(np.float64, (d_model, d_ff), elements=small)) for _ in "13")
+    w2 = data.draw(hnp.arrays(np.float64, (d_ff, d_model), elements=small))
+    # LLaMA's FeedForward: w2(silu(w1(x)) * w3(x)), bias-free nn.Linear layers
+    linear = torch.nn.functional.linear
+    t = {k: as_tensor(torch, v) for k, v in {"x": x, "w1": w1, "w2": w2, "w3": w3}.items()}
+    hidden = torch.nn.functional.silu(linear(t["x"], t["w1"].T)) * linear(t["x"], t["w3"].T)
+    expected = linear(hidden, t["w2"].T).numpy()
+    assert_close(dlterms.swiglu(x, w1, w3, w2), expected, rtol=1e-10, atol=1e-9)
+    # it is GLU with a SiLU gate on the concatenation (x W, x V), then a projection
+    both = np.concatenate([x @ w3, x @ w1], axis=-1)
+    glu_silu = (both[..., :d_ff] * dlterms.silu(both[..., d_ff:])) @ w2
+    assert_close(dlterms.swiglu(x, w1, w3, w2), glu_silu, rtol=1e-10, atol=1e-9)
+
+
+def test_swiglu_refuses_mismatched_weights():
+    one = [[1.0]]
+    with pytest.raises(ValueError, match=r"w_up must have the same shape as w_gate"):
+        dlterms.swiglu([[1.0]], one, [[1.0, 2.0]], one)
+    with pytest.raises(ValueError, match=r"w_down must have one row per hidden unit, 1"):
+        dlterms.swiglu([[1.0]], one, one, [[1.0], [2.0]])

@@ -25,6 +25,7 @@ from dlterms import (
     mixture_of_experts,
     padding_mask,
     patch_embedding,
+    rms_norm,
     rotary_embedding,
     sinusoidal_positional_encoding,
     transformer_encoder_block,
@@ -376,3 +377,29 @@ def test_mixture_of_experts_keeps_leading_axes_and_breaks_ties_low():
     assert gates.tolist() == [[1.0, 0.0, 0.0]] * 3
     with pytest.raises(ValueError, match="top_k must be at most the number of experts, 3"):
         mixture_of_experts(x, gate, experts, top_k=4)
+
+
+# --- RMSNorm ----------------------------------------------------------------------------------
+
+
+@FAST
+@given(norm_problems(), st.booleans())
+def test_rms_norm_matches_torch_including_its_default_eps(torch, problem, default_eps):
+    x, gamma, _, eps = problem
+    expected = torch.nn.functional.rms_norm(
+        torch.from_numpy(x), x.shape[-1:], torch.from_numpy(gamma), eps=None if default_eps else eps
+    )
+    actual = rms_norm(x, gamma) if default_eps else rms_norm(x, gamma, eps=eps)
+    close(actual, expected.numpy(), atol=1e-9)
+
+
+def test_rms_norm_keeps_the_mean_and_is_scale_safe():
+    # no centring: a constant vector stays constant, at 1 / sqrt(1 + eps / c^2)
+    np.testing.assert_allclose(rms_norm([5.0, 5.0, 5.0]), 1.0, rtol=1e-15)
+    close(rms_norm([3e307, -1e308, 5e307]), rms_norm([0.3, -1.0, 0.5]))
+    # mean square 1e-600 is far below eps: x / sqrt(eps)
+    np.testing.assert_allclose(rms_norm([1e-300, -2e-300], eps=1e-300), [1e-150, -2e-150])
+    with pytest.raises(ValueError, match=r"^rms_norm's output overflows float64"):
+        rms_norm([1.0, -1.0, 0.0], weight=[1.5e308, 1.5e308, 1.0])
+    with pytest.raises(ValueError, match=r"^eps must be"):
+        rms_norm([1.0, 2.0], eps=0.0)

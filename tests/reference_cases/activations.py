@@ -25,6 +25,13 @@ VALID = {
     "linear_grad": call(np.array([-2.0, 0.0, 3.0]), slope=2.0),
     "apply_activation": call(np.array([[-1.0, 0.0, 2.0]]), "softmax"),
     "apply_activation_grad": call(np.array([-1.0, 0.0, 2.0]), "tanh"),
+    "gelu": call(np.array([-2.0, 0.0, 3.0]), approximate="tanh"),
+    "gelu_grad": call(np.array([[-2.0, 0.0], [0.5, 3.0]])),
+    "silu": call(np.array([-2.0, 0.0, 3.0])),
+    "silu_grad": call(np.array([-2.0, 0.0, 3.0])),
+    "softplus": call(np.array([-2.0, 0.0, 3.0]), beta=2.0, threshold=5.0),
+    "softplus_grad": call(np.array([-2.0, 0.0, 3.0]), beta=2.0, threshold=5.0),
+    "glu": call(np.array([[1.0, -2.0, 0.5, 3.0], [0.0, 1.0, -1.0, 2.0]])),
 }
 
 EXTREME = {
@@ -43,6 +50,13 @@ EXTREME = {
     "linear_grad": call(BIG),
     "apply_activation": call(HUGE, "tanh"),
     "apply_activation_grad": call(HUGE, "sigmoid"),
+    "gelu": call(HUGE),
+    "gelu_grad": call(HUGE, approximate="tanh"),
+    "silu": call(HUGE),
+    "silu_grad": call(HUGE),
+    "softplus": call(HUGE, beta=0.5),
+    "softplus_grad": call(HUGE, beta=0.5),
+    "glu": call(np.array([[1e308, -1e308, 1e308, -1e308]])),
 }
 
 BAD = {
@@ -72,5 +86,14 @@ BAD = {
         "shape": call(RAGGED, "tanh"),
         "empty": call([], "relu"),
         "nan": call([0.0, NAN], "sigmoid"),
+    },
+    **{
+        name: {"shape": call(RAGGED), "empty": call([]), "nan": call([0.0, NAN])}
+        for name in ("gelu", "gelu_grad", "silu", "silu_grad", "softplus", "softplus_grad")
+    },
+    "glu": {
+        "shape": call([1.0, 2.0, 3.0]),
+        "empty": call([]),
+        "nan": call([0.0, NAN]),
     },
 }

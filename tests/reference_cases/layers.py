@@ -19,6 +19,15 @@ VALID = {
     ),
     "batch_norm_train": call(X4, np.full(3, 2.0), np.ones(3), np.zeros(3), np.ones(3)),
     "batch_norm_inference": call(X4, np.full(3, 2.0), np.ones(3), np.zeros(3), np.full(3, 4.0)),
+    "group_norm": call(
+        np.random.default_rng(1).normal(size=(2, 4, 3)), 2, np.full(4, 2.0), np.ones(4)
+    ),
+    "swiglu": call(
+        np.array([[1.0, -2.0], [0.5, 3.0]]),
+        np.array([[1.0, 0.0, -1.0], [0.5, 2.0, 1.0]]),
+        np.array([[0.5, -1.0, 2.0], [1.0, 1.0, 0.0]]),
+        np.array([[1.0, 0.0], [0.0, 1.0], [1.0, -1.0]]),
+    ),
 }
 
 EXTREME = {
@@ -38,6 +47,15 @@ EXTREME = {
         None,
         np.array([-1e150, 1e150]),
         np.array([1e300, 1e-300]),
+    ),
+    "group_norm": call(
+        np.array([[[1e308, -1e308], [0.0, 5e-324]]]), 1, None, np.array([1e308, 0.0])
+    ),
+    "swiglu": call(
+        np.array([[1e154, -1e154]]),
+        np.array([[1e154], [0.5]]),
+        np.array([[1e-160], [0.0]]),
+        np.array([[-1.0, 0.5]]),
     ),
 }
 
@@ -66,5 +84,15 @@ BAD = {
         "shape": call([[1.0]], *_STATS[:3], [1.0, 1.0]),
         "empty": call(np.zeros((0, 1)), *_STATS),
         "nan": call([[NAN]], *_STATS),
+    },
+    "group_norm": {
+        "shape": call(np.ones((2, 3)), 2),
+        "empty": call(np.ones((0, 2)), 1),
+        "nan": call([[1.0, NAN]], 1),
+    },
+    "swiglu": {
+        "shape": call([[1.0, 2.0]], [[1.0]], [[1.0]], [[1.0]]),
+        "empty": call(np.zeros((0, 1)), [[1.0]], [[1.0]], [[1.0]]),
+        "nan": call([[NAN]], [[1.0]], [[1.0]], [[1.0]]),
     },
 }

@@ -28,6 +28,7 @@ VALID = {
     "rotary_embedding": call(X, positions=np.array([0.0, 2.0, 5.0])),
     "layer_norm": call(X, np.full(4, 2.0), np.ones(4)),
     "layer_norm_grad": call(X, np.ones((2, 3, 4)), np.full(4, 2.0)),
+    "rms_norm": call(X, np.full(4, 2.0), eps=1e-6),
     "feed_forward": call(X, W1, B1, W2, B2),
     "transformer_encoder_block": call(X, BLOCK, n_heads=2, norm_first=True, causal=True),
     "patch_embedding": call(_rng.normal(size=(2, 3, 4, 6)), _rng.normal(size=(5, 3, 2, 3))),
@@ -41,6 +42,7 @@ EXTREME = {
     ),
     "layer_norm": call(BIG),
     "layer_norm_grad": call(BIG, np.array([[1e300, -1e300, 1.0]])),
+    "rms_norm": call(BIG, np.array([1e300, -1e300, 1.0])),
     "feed_forward": call(
         np.array([[1e308]]), np.array([[0.5, -0.5]]), None, np.array([[0.5], [0.5]]), None
     ),
@@ -70,6 +72,11 @@ BAD = {
     },
     "layer_norm": {
         "shape": call(1.0),
+        "empty": call([]),
+        "nan": call([1.0, NAN]),
+    },
+    "rms_norm": {
+        "shape": call([1.0, 2.0], [1.0, 2.0, 3.0]),
         "empty": call([]),
         "nan": call([1.0, NAN]),
     },

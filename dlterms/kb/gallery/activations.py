@@ -1,5 +1,6 @@
 """Figures for dlterms.activations: sigmoid, tanh, ReLU and Leaky ReLU, softmax, the
-activation family, and the binary and multi-class classifiers built on them.
+smooth ReLUs (GELU, SiLU, softplus), the activation family, and the binary and
+multi-class classifiers built on them.
 """
 
 from __future__ import annotations
@@ -303,3 +304,24 @@ def _linear_function(fig):
     ax.plot(x, bent, color=ORANGE, label="same two layers with ReLU between")
     ax.set(xlabel="input x", ylabel="network output")
     ax.legend(loc="upper right", fontsize=9)
+
+
+@figure(
+    "gelu",
+    alt="Four activations on inputs from −4 to 3: ReLU flat at 0 then rising as x; GELU and "
+    "SiLU follow it closely but are smooth at 0 and dip slightly below zero for negative "
+    "inputs (GELU to about −0.17 near x = −0.75, SiLU to about −0.28 near x = −1.28); "
+    "softplus stays above ReLU everywhere, passing through log 2 ≈ 0.69 at x = 0.",
+    caption="The smooth relatives of ReLU: x·Φ(x) and x·σ(x) dip below zero before "
+    "rising, while log(1 + eˣ) stays positive.",
+)
+def _smooth_relus(fig):
+    ax = fig.subplots()
+    x = np.linspace(-4, 3, 351)
+    ax.plot(x, dlterms.relu(x), color=MUTED, lw=3.5, label="ReLU")
+    ax.plot(x, dlterms.gelu(x), color=BLUE, lw=2.0, label="GELU  x·Φ(x)")
+    ax.plot(x, dlterms.silu(x), color=ORANGE, lw=2.0, ls="--", label="SiLU  x·σ(x)")
+    ax.plot(x, dlterms.softplus(x), color=GREEN, lw=2.0, label="softplus  log(1 + eˣ)")
+    ax.axhline(0.0, color="#999999", lw=0.8)
+    ax.set(xlabel="x", ylabel="f(x)", ylim=(-0.5, 3.2))
+    ax.legend(loc="upper left")
