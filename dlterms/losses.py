@@ -17,13 +17,19 @@ import math
 import numpy as np
 
 from dlterms._validation import (
+    as_array,
     as_class_target,
     as_float_array,
     as_index_array,
     check_axis,
+    check_choice,
+    check_int,
+    check_real,
     check_same_shape,
     float_from_scaled,
+    max_exponent,
     mean_of_squares,
+    power_of_two_scale,
     scalar_or_array,
     scaled_difference,
     scaled_mean,
@@ -39,8 +45,11 @@ __all__ = [
     "cosine_similarity_loss",
     "cross_entropy",
     "cross_entropy_grad",
+    "entropy",
     "hinge_loss",
     "hinge_loss_grad",
+    "huber_loss",
+    "huber_loss_grad",
     "kl_divergence",
     "log_cosh_loss",
     "log_cosh_loss_grad",
@@ -49,7 +58,10 @@ __all__ = [
     "mean_squared_error",
     "mean_squared_error_grad",
     "mean_squared_logarithmic_error",
+    "nll_loss",
     "poisson_loss",
+    "root_mean_squared_error",
+    "smooth_labels",
     "sparse_categorical_cross_entropy",
     "squared_hinge_loss",
 ]
@@ -219,6 +231,68 @@ def mean_squared_error_grad(y_true, y_pred):
     """
     y_true, y_pred = _pair(y_true, y_pred)
     return scalar_or_array((y_pred - y_true) * (2.0 / y_true.size))
+
+
+def root_mean_squared_error(y_true, y_pred):
+    r"""Root mean squared error (RMSE): the square root of the mean squared error.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Finite target values, any shape.
+    y_pred : array_like
+        Finite predictions, same shape as `y_true`.
+
+    Returns
+    -------
+    float
+        The RMSE, $\ge 0$, in the units of `y_true`.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape or hold NaN or infinity, or the RMSE
+        exceeds the float64 range (possible only when some error does).
+    TypeError
+        If an input does not hold real numbers.
+
+    See Also
+    --------
+    mean_squared_error : The mean it takes the root of.
+
+    mean_absolute_error : Never larger than the RMSE.
+
+    Notes
+    -----
+    $$\mathrm{RMSE} = \sqrt{\frac{1}{n} \sum_{i=1}^{n} (y_i - \hat y_i)^2}.$$
+
+    The root brings the MSE back to the units of the target. The mean runs over every
+    element, like ``torch.sqrt(torch.nn.functional.mse_loss(...))`` and Keras'
+    ``RootMeanSquaredError`` metric, and like ``sklearn.metrics.root_mean_squared_error``
+    for 1-D targets. For 2-D targets scikit-learn instead averages one RMSE per column
+    (``multioutput="uniform_average"``); the RMSE here is the root of the mean of the
+    squares of those per-column values.
+
+    The differences are divided by a power of two near the largest before squaring and
+    the root is scaled back, so the RMSE is finite whenever the exact value is, even when
+    the MSE itself would pass $1.8 \times 10^{308}$.
+
+    References
+    ----------
+    scikit-learn, ``sklearn.metrics.root_mean_squared_error``.
+
+    Examples
+    --------
+    >>> root_mean_squared_error([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 8.0])  # sqrt(16 / 4)
+    2.0
+    >>> root_mean_squared_error([0.0, 0.0], [1e200, -1e200])  # the MSE would overflow
+    1e+200
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    d, e = scaled_difference(y_true, y_pred)
+    top = max_exponent(d)
+    u = np.ldexp(d, -top)  # |u| < 1: neither the squares nor their mean overflow
+    return float_from_scaled(math.sqrt(np.mean(u * u)), top + e, "the root mean squared error")
 
 
 def mean_absolute_error(y_true, y_pred):
@@ -535,6 +609,159 @@ def log_cosh_loss_grad(y_true, y_pred):
     return scalar_or_array(np.tanh(y_pred - y_true) / y_true.size)
 
 
+def huber_loss(y_true, y_pred, *, delta=1.0):
+    r"""Huber loss: squared error for small errors, linear beyond `delta`, averaged.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Finite target values, any shape.
+    y_pred : array_like
+        Finite predictions, same shape as `y_true`.
+    delta : float, default=1.0
+        The error size, $> 0$, where the loss turns from quadratic to linear.
+
+    Returns
+    -------
+    float
+        The Huber loss, $\ge 0$, and 0 exactly when ``y_pred == y_true``.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape or hold NaN or infinity, `delta` is not
+        a finite number $> 0$, or the mean exceeds the float64 range.
+    TypeError
+        If an input does not hold real numbers, or `delta` is not a real number.
+
+    See Also
+    --------
+    huber_loss_grad : Its gradient, the error clipped to $[-\delta, \delta]$.
+
+    mean_squared_error : What it is, halved, for errors up to `delta`.
+
+    mean_absolute_error : What its slope resembles for large errors.
+
+    log_cosh_loss : A loss of the same shape that is smooth everywhere.
+
+    Notes
+    -----
+    With $a_i = |\hat y_i - y_i|$,
+
+    $$L_\delta = \frac{1}{n} \sum_{i=1}^{n}
+      \begin{cases} \tfrac12 a_i^2 & a_i \le \delta \\
+      \delta\,(a_i - \tfrac12 \delta) & a_i > \delta. \end{cases}$$
+
+    The two pieces meet with equal value and slope at $a = \delta$, so the loss is
+    differentiable everywhere; its slope never exceeds $\delta$, so one outlier cannot
+    dominate the gradient as it does under the squared error. This is the definition of
+    ``torch.nn.functional.huber_loss`` and ``keras.losses.Huber`` (both default to
+    $\delta = 1$). PyTorch's ``smooth_l1_loss`` with ``beta`` $= \delta$ is the same loss
+    divided by $\delta$: $L_\delta = \delta \cdot \mathrm{SmoothL1}_{\beta=\delta}$, and
+    for $\delta = 1$ the two are equal.
+
+    Each piece is summed over its errors divided by a power of two near their largest
+    (the linear piece by powers near the largest error and near $\delta$), and the sums
+    are scaled back once, so no difference, square or partial sum overflows: the result
+    is finite whenever the exact mean is.
+
+    References
+    ----------
+    Huber, P. J. (1964). Robust estimation of a location parameter. *The Annals of
+    Mathematical Statistics* 35(1), 73-101.
+
+    Examples
+    --------
+    Errors $0.5$ and $3$ with $\delta = 1$ cost $0.125$ and $3 - 0.5 = 2.5$:
+
+    >>> huber_loss([0.0, 0.0], [0.5, -3.0])
+    1.3125
+    >>> huber_loss([0.0, 0.0], [0.5, -3.0], delta=4.0)  # both quadratic: (0.125 + 4.5) / 2
+    2.3125
+    >>> huber_loss([-1e308, 0.0], [1e308, 0.0])  # (2e308 - 0.5) / 2; 2e308 would overflow
+    1e+308
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    delta = check_real(delta, "delta", low=0.0, closed="neither")
+    d, e = scaled_difference(y_pred, y_true)
+    a = np.abs(d)  # the errors are a * 2**e
+    quadratic = a <= math.ldexp(delta, -e)
+    # sum of each piece as (mantissa, exponent); an empty piece contributes nothing
+    pieces = []
+    if np.any(quadratic):
+        aq = a[quadratic]
+        eq = max_exponent(aq)
+        u = np.ldexp(aq, -eq)  # |u| < 1
+        pieces.append((0.5 * np.sum(u * u), 2 * (eq + e)))
+    if not np.all(quadratic):
+        al = a[~quadratic]
+        el = max_exponent(al)
+        ed = math.frexp(delta)[1]
+        # delta (a 2**e - delta / 2)
+        #   = (delta / 2**ed) (a / 2**el - delta / 2**(el + e + 1)) 2**(ed + el + e)
+        u = np.ldexp(al, -el) - math.ldexp(delta, -(el + e + 1))
+        pieces.append((math.ldexp(delta, -ed) * np.sum(u), ed + el + e))
+    top = max(exponent for _, exponent in pieces)
+    total = sum(math.ldexp(float(mantissa), exponent - top) for mantissa, exponent in pieces)
+    return float_from_scaled(total / a.size, top, "the Huber loss")
+
+
+def huber_loss_grad(y_true, y_pred, *, delta=1.0):
+    r"""Gradient of the Huber loss with respect to the predictions.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Finite target values, any shape.
+    y_pred : array_like
+        Finite predictions, same shape as `y_true`.
+    delta : float, default=1.0
+        The error size, $> 0$, where the loss turns from quadratic to linear.
+
+    Returns
+    -------
+    float or ndarray
+        $\partial L_\delta / \partial \hat y$, shaped like `y_pred` (a float for scalar
+        input), each value in $[-\delta/n, \delta/n]$.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are empty, differ in shape or hold NaN or infinity, or `delta` is
+        not a finite number $> 0$.
+    TypeError
+        If an input does not hold real numbers, or `delta` is not a real number.
+
+    See Also
+    --------
+    huber_loss : The loss itself.
+
+    mean_squared_error_grad : The gradient it equals, halved, for small errors.
+
+    Notes
+    -----
+    $$\frac{\partial L_\delta}{\partial \hat y_i} =
+      \frac{1}{n}\,\mathrm{clip}(\hat y_i - y_i,\ -\delta,\ \delta).$$
+
+    The gradient is the error itself while it is small and $\pm\delta$ beyond, so it is
+    continuous (the kink is in the second derivative, at $|\hat y_i - y_i| = \delta$).
+    An error past the float range clips to exactly $\pm\delta$.
+
+    Examples
+    --------
+    >>> huber_loss_grad([0.0, 0.0], [0.5, -3.0]).tolist()  # (0.5, -1) / 2
+    [0.25, -0.5]
+    >>> huber_loss_grad(0.0, -3.0, delta=4.0)
+    -3.0
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    delta = check_real(delta, "delta", low=0.0, closed="neither")
+    # an error past the float range becomes +-inf, which the clip turns into +-delta exactly
+    with np.errstate(over="ignore"):
+        error = y_pred - y_true
+    return scalar_or_array(np.clip(error, -delta, delta) / y_true.size)
+
+
 def poisson_loss(y_true, y_pred):
     r"""Poisson negative log-likelihood of counts, up to a constant: mean of $\hat y - y\log\hat y$.
 
@@ -791,7 +1018,7 @@ def binary_cross_entropy_with_logits_grad(y_true, logits):
     return scalar_or_array((np.asarray(sigmoid(z)) - y_true) / y_true.size)
 
 
-def cross_entropy(logits, target, *, axis=-1):
+def cross_entropy(logits, target, *, axis=-1, label_smoothing=0.0):
     r"""Softmax cross-entropy from logits, averaged over examples.
 
     Parameters
@@ -805,6 +1032,10 @@ def cross_entropy(logits, target, *, axis=-1):
         smoothing), as in ``torch.nn.functional.cross_entropy``.
     axis : int, default=-1
         The axis of `logits` that holds the classes.
+    label_smoothing : float, default=0.0
+        $\varepsilon \in [0, 1]$: the target is mixed with the uniform distribution
+        first, $(1 - \varepsilon)\,t + \varepsilon/k$, as PyTorch does (see
+        ``smooth_labels``).
 
     Returns
     -------
@@ -816,13 +1047,18 @@ def cross_entropy(logits, target, *, axis=-1):
     ValueError
         If `logits` is not 2-D or is empty, an input holds NaN or infinity, `target`
         has the wrong shape, an index is out of range, or probabilities are negative or
-        do not sum to 1, or the mean exceeds the float64 range.
+        do not sum to 1, `label_smoothing` is outside $[0, 1]$, or the mean exceeds the
+        float64 range.
     TypeError
         If an input does not hold real numbers.
 
     See Also
     --------
     cross_entropy_grad : Its gradient with respect to the logits.
+
+    smooth_labels : The target mix that `label_smoothing` applies.
+
+    nll_loss : The same loss from log-probabilities, with class weights.
 
     categorical_cross_entropy : The same loss from probabilities and one-hot targets.
 
@@ -843,6 +1079,12 @@ def cross_entropy(logits, target, *, axis=-1):
     1000 costs exactly 1000), where ``np.log(softmax(z) + eps)`` would both cap the loss
     at $-\log \varepsilon$ and bias every other value. This logit form is the
     recommended one; the probability forms exist to mirror Keras.
+
+    With ``label_smoothing`` $= \varepsilon$ the target $t$ (one-hot for indices) is
+    replaced by $(1 - \varepsilon)\,t + \varepsilon/k$ before the sum, which is
+    ``torch.nn.functional.cross_entropy(..., label_smoothing=eps)`` for both kinds of
+    target. For an index target that equals
+    $(1 - \varepsilon)(-\log p_{i, y_i}) + \varepsilon \cdot \frac{1}{k}\sum_c (-\log p_{ic})$.
 
     The mean is taken over the terms divided by a power of two near the largest one
     and scaled back (an exact scaling), so no difference, square or partial sum
@@ -866,10 +1108,15 @@ def cross_entropy(logits, target, *, axis=-1):
 
     >>> cross_entropy([[1000.0, 0.0]], [0]), cross_entropy([[1000.0, 0.0]], [1])
     (0.0, 1000.0)
+
+    Label smoothing $0.5$ over 2 classes turns the target 0 into $(0.75, 0.25)$:
+
+    >>> cross_entropy([[1000.0, 0.0]], [0], label_smoothing=0.5)  # 0.75 * 0 + 0.25 * 1000
+    250.0
     """
     logits = as_float_array(logits, "logits", ndim=2, layout="(n, k)")
     axis = check_axis(axis, logits.ndim)
-    target = as_class_target(target, logits, axis)
+    target = _smoothed_target(as_class_target(target, logits, axis), logits, axis, label_smoothing)
     log_p, e = _scaled_log_softmax(logits, axis)
     if target.ndim == 1:
         # pick log p[i, y_i] for each example i
@@ -878,6 +1125,18 @@ def cross_entropy(logits, target, *, axis=-1):
     else:
         loss = scaled_mean(-np.sum(target * log_p, axis=axis), e, what="the cross-entropy")
     return loss + 0.0  # + 0.0 turns the -0.0 of a perfect prediction into 0.0
+
+
+def _smoothed_target(target, logits, axis, label_smoothing):
+    """`target` unchanged, or mixed with the uniform distribution for ``label_smoothing > 0``."""
+    eps = check_real(label_smoothing, "label_smoothing", low=0.0, high=1.0)
+    if eps == 0.0:
+        return target
+    if target.ndim == 1:  # class indices: their one-hot rows along `axis`
+        onehot = np.zeros_like(logits)
+        np.put_along_axis(onehot, np.expand_dims(target, axis), 1.0, axis=axis)
+        target = onehot
+    return (1.0 - eps) * target + eps / logits.shape[axis]
 
 
 def _scaled_log_softmax(logits, axis):
@@ -898,7 +1157,7 @@ def _scaled_log_softmax(logits, axis):
     return quarter_gap - 0.25 * np.log(total), 2
 
 
-def cross_entropy_grad(logits, target, *, axis=-1):
+def cross_entropy_grad(logits, target, *, axis=-1, label_smoothing=0.0):
     r"""Gradient of the softmax cross-entropy with respect to the logits.
 
     Parameters
@@ -910,6 +1169,9 @@ def cross_entropy_grad(logits, target, *, axis=-1):
         sum to 1 along `axis`.
     axis : int, default=-1
         The axis of `logits` that holds the classes.
+    label_smoothing : float, default=0.0
+        $\varepsilon \in [0, 1]$: the target becomes $(1 - \varepsilon)\,t + \varepsilon/k$
+        first, as in ``cross_entropy``.
 
     Returns
     -------
@@ -921,7 +1183,7 @@ def cross_entropy_grad(logits, target, *, axis=-1):
     ValueError
         If `logits` is not 2-D or is empty, an input holds NaN or infinity, `target`
         has the wrong shape, an index is out of range, or probabilities are negative or
-        do not sum to 1.
+        do not sum to 1, or `label_smoothing` is outside $[0, 1]$.
     TypeError
         If an input does not hold real numbers.
 
@@ -936,7 +1198,8 @@ def cross_entropy_grad(logits, target, *, axis=-1):
     $$\frac{\partial \mathcal{L}}{\partial z_{ic}} = \frac{p_{ic} - t_{ic}}{n},
       \qquad p_i = \mathrm{softmax}(z_i),$$
 
-    with $t_i$ the one-hot row of an index target. Softmax's Jacobian and the log's
+    with $t_i$ the one-hot row of an index target, smoothed if `label_smoothing` is
+    set. Softmax's Jacobian and the log's
     $1/p$ cancel, which is why the pair is always fused; each row of the result sums
     to 0. The softmax is max-shifted, so large logits are safe.
 
@@ -946,16 +1209,329 @@ def cross_entropy_grad(logits, target, *, axis=-1):
     [[-0.5, 0.5]]
     >>> cross_entropy_grad([[1000.0, 0.0], [0.0, 0.0]], [1, 1]).tolist()
     [[0.5, -0.5], [0.25, -0.25]]
+    >>> cross_entropy_grad([[0.0, 0.0]], [0], label_smoothing=0.5).tolist()  # target (.75, .25)
+    [[-0.25, 0.25]]
     """
     logits = as_float_array(logits, "logits", ndim=2, layout="(n, k)")
     axis = check_axis(axis, logits.ndim)
-    target = as_class_target(target, logits, axis)
+    target = _smoothed_target(as_class_target(target, logits, axis), logits, axis, label_smoothing)
     p = softmax(logits, axis=axis)
     if target.ndim == 1:
         onehot = np.zeros_like(p)
         np.put_along_axis(onehot, np.expand_dims(target, axis), 1.0, axis=axis)
         target = onehot
     return (p - target) / logits.shape[1 - axis]
+
+
+def _nll_targets(target, n, k, ignore_index):
+    """`target` as n class indices, each in ``[0, k)`` or equal to `ignore_index`."""
+    target = as_array(target, "target")
+    if target.dtype.kind not in "iuf":
+        raise TypeError(f"target must hold integer class indices; got dtype {target.dtype}.")
+    if target.shape != (n,):
+        raise ValueError(
+            f"target must have shape ({n},), one class index per row of log_probs; "
+            f"got {target.shape}."
+        )
+    if target.dtype.kind == "f" and not np.all(np.isfinite(target) & (target == np.round(target))):
+        raise ValueError("target must hold whole numbers; got NaN, infinity or a fraction.")
+    target = target.astype(np.int64)
+    bad = (target != ignore_index) & ((target < 0) | (target >= k))
+    if np.any(bad):
+        raise ValueError(
+            f"target must hold class indices in [0, {k - 1}] or ignore_index "
+            f"({ignore_index}); got {target[bad][0]}."
+        )
+    return target
+
+
+def _scaled_products(x, w):
+    """Return ``(t, top)`` with ``x * w == t * 2**top`` elementwise and ``|t| < 1``.
+
+    Each product is formed from the mantissas and exponents of its factors, so no product
+    overflows or loses digits on the way; ``top`` is the exponent of the largest.
+    """
+    mx, ex = np.frexp(x)
+    mw, ew = np.frexp(w)
+    m = mx * mw  # each in (1/4, 1) or 0
+    exponent = np.where(m == 0, np.iinfo(np.int32).min // 2, ex + ew)
+    top = int(exponent.max()) if np.any(m != 0) else 0
+    return np.ldexp(m, exponent - top), top
+
+
+def nll_loss(log_probs, target, *, weight=None, reduction="mean", ignore_index=-100):
+    r"""Negative log-likelihood (NLL) loss: minus the log-probability of each true class.
+
+    Parameters
+    ----------
+    log_probs : array_like of shape (n, k)
+        Finite log-probabilities of $k$ classes for $n$ examples, usually the output of
+        ``log_softmax``. Any finite values are accepted, as in PyTorch.
+    target : array_like of shape (n,)
+        The true class of each example: integers in ``[0, k)``, or `ignore_index`.
+    weight : array_like of shape (k,), optional
+        A finite non-negative weight per class; all ones when omitted.
+    reduction : {"mean", "sum", "none"}, default="mean"
+        ``"mean"``: the weighted sum divided by the sum of the weights of the counted
+        targets; ``"sum"``: the weighted sum; ``"none"``: one loss per example.
+    ignore_index : int, default=-100
+        A target value that is skipped: it adds nothing to the sum and its weight nothing
+        to the mean's denominator (its ``"none"`` loss is 0).
+
+    Returns
+    -------
+    float or ndarray of shape (n,)
+        The loss in nats (if `log_probs` are natural logs): a float for ``"mean"`` and
+        ``"sum"``, an array for ``"none"``.
+
+    Raises
+    ------
+    ValueError
+        If `log_probs` is not 2-D, is empty or holds NaN or infinity, `target` has the
+        wrong shape or holds an index outside ``[0, k)`` other than `ignore_index`,
+        `weight` has the wrong shape or holds a negative value, `reduction` is unknown,
+        the weights of the counted targets sum to 0 with ``reduction="mean"``, or the
+        result exceeds the float64 range.
+    TypeError
+        If an input does not hold numbers, or `reduction` is not a string, or
+        `ignore_index` is not an integer.
+
+    See Also
+    --------
+    cross_entropy : The same loss from logits: NLL of ``log_softmax(logits)``.
+
+    log_softmax : The stable log-probabilities NLL expects.
+
+    sparse_categorical_cross_entropy : The same loss from probabilities.
+
+    Notes
+    -----
+    With $w$ the class weights and $C$ the examples whose target $y_i$ is not
+    `ignore_index`,
+
+    $$\ell_i = -w_{y_i}\,x_{i, y_i}, \qquad
+      L_{\text{mean}} = \frac{\sum_{i \in C} \ell_i}{\sum_{i \in C} w_{y_i}}.$$
+
+    This is ``torch.nn.functional.nll_loss`` for 2-D input: the weighted mean divides by
+    the total weight of the counted targets, not by $n$, so it is a weighted average of
+    the per-example losses. When no target counts (all ignored, or all of weight 0) that
+    average is $0/0$, for which PyTorch returns NaN and this function raises. Minimising
+    NLL is maximum likelihood; with ``log_softmax`` in front it is cross-entropy.
+
+    Products $w_{y_i} x_{i, y_i}$ are formed from the mantissas and exponents of their
+    factors and summed after dividing by a power of two near the largest, so no product
+    or sum overflows: the result is finite whenever the exact value is.
+
+    References
+    ----------
+    PyTorch, ``torch.nn.functional.nll_loss``.
+
+    Examples
+    --------
+    Log-probabilities of the true classes are $\log 0.5$ and $\log 0.25$:
+
+    >>> log_p = np.log([[0.5, 0.5], [0.75, 0.25]])
+    >>> round(nll_loss(log_p, [0, 1]), 4)  # (log 2 + log 4) / 2
+    1.0397
+    >>> nll_loss(log_p, [0, 1], reduction="none").round(4).tolist()
+    [0.6931, 1.3863]
+    >>> round(nll_loss(log_p, [0, -100]), 4)  # the ignored row does not count
+    0.6931
+
+    Weights $(3, 1)$: $(3 \log 2 + 1 \log 4) / (3 + 1) = 5 \log 2 / 4$:
+
+    >>> round(nll_loss(log_p, [0, 1], weight=[3.0, 1.0]), 4)
+    0.8664
+    """
+    x = as_float_array(log_probs, "log_probs", ndim=2, layout="(n, k)")
+    n, k = x.shape
+    reduction = check_choice(reduction, "reduction", ("mean", "sum", "none"))
+    ignore_index = check_int(ignore_index, "ignore_index", minimum=-(2**63))
+    target = _nll_targets(target, n, k, ignore_index)
+    if weight is None:
+        weight = np.ones(k)
+    else:
+        weight = as_float_array(weight, "weight", ndim=1, layout=f"({k},)")
+        if weight.shape != (k,):
+            raise ValueError(f"weight must have shape ({k},), one per class; got {weight.shape}.")
+        _check_range(weight, "weight", 0.0)
+    counted = target != ignore_index
+    index = np.where(counted, target, 0)
+    picked = np.where(counted, x[np.arange(n), index], 0.0)
+    w = np.where(counted, weight[index], 0.0)
+    if reduction == "none":
+        # a product of finite floats overflows only where the exact product does
+        with np.errstate(over="ignore"):
+            losses = -(w * picked)
+        if not np.all(np.isfinite(losses)):
+            raise ValueError(
+                "the negative log-likelihood of each example must fit in float64; got an "
+                "overflow of weight times log-probability. Rescale the inputs."
+            )
+        return losses + 0.0
+    terms, top = _scaled_products(picked, w)
+    if reduction == "sum":
+        return float_from_scaled(-np.sum(terms), top, "the negative log-likelihood") + 0.0
+    if not np.any(w > 0):
+        raise ValueError(
+            "reduction='mean' must have a target that counts: every target equals "
+            f"ignore_index ({ignore_index}) or has weight 0, so the weighted mean is 0/0 "
+            "(PyTorch returns nan). Use reduction='sum' or check the targets."
+        )
+    w_top = max_exponent(w)
+    ratio = -np.sum(terms) / np.sum(np.ldexp(w, -w_top))
+    return float_from_scaled(ratio, top - w_top, "the negative log-likelihood") + 0.0
+
+
+def entropy(p, *, base=None, axis=0):
+    r"""Entropy of a discrete distribution: the expected surprise $-\sum p \log p$.
+
+    Parameters
+    ----------
+    p : array_like
+        Finite non-negative weights of the outcomes along `axis`; they are divided by
+        their sum first (so counts work), as in ``scipy.stats.entropy``.
+    base : float, optional
+        The base of the logarithm, $> 0$ and not 1: 2 gives bits. Natural log (nats)
+        when omitted.
+    axis : int, default=0
+        The axis along which the outcomes lie (SciPy's default); the others index
+        separate distributions.
+
+    Returns
+    -------
+    float or ndarray
+        The entropy, $\ge 0$: a float for 1-D `p`, otherwise an array with `axis`
+        removed.
+
+    Raises
+    ------
+    ValueError
+        If `p` is 0-D, empty or holds NaN or infinity, a value is negative, a
+        distribution sums to 0, `base` is not a finite number $> 0$ other than 1, or
+        `axis` is out of range.
+    TypeError
+        If `p` does not hold real numbers, or `base` is not a real number.
+
+    See Also
+    --------
+    cross_entropy : The cross-entropy $H(p, q) = H(p) + D_{\mathrm{KL}}(p\,\|\,q)$.
+
+    kl_divergence : The extra cost of coding $p$ with a code for $q$.
+
+    Notes
+    -----
+    With $p$ normalised to sum to 1,
+
+    $$H(p) = -\sum_{c=1}^{k} p_c \log p_c, \qquad 0 \log 0 = 0.$$
+
+    A zero probability adds nothing (the limit of $p \log p$ as $p \to 0$), as in
+    ``scipy.special.entr``. $H$ is 0 for a certain outcome and $\log k$, its largest
+    value, for $k$ equally likely ones. Dividing by $\log b$ changes the unit: bits
+    for $b = 2$. This is ``scipy.stats.entropy(p, base=base, axis=axis)`` without the
+    second argument; a negative value or a zero sum, where SciPy returns ``-inf`` or
+    NaN, raises here. Each distribution is divided by a power of two near its largest
+    weight before it is summed, so weights near $10^{308}$ or among the subnormals
+    normalise without overflow or loss of digits.
+
+    References
+    ----------
+    Shannon, C. E. (1948). A mathematical theory of communication. *Bell System
+    Technical Journal* 27(3), 379-423.
+
+    Examples
+    --------
+    >>> entropy([0.5, 0.25, 0.25], base=2)  # 1/2 * 1 + 2 * 1/4 * 2 bits
+    1.5
+    >>> entropy([2, 1, 1], base=2)  # counts are normalised first
+    1.5
+    >>> entropy([1.0, 0.0])  # a certain outcome; 0 log 0 counts as 0
+    0.0
+    >>> entropy([[0.5, 1.0], [0.5, 0.0]], base=2).tolist()  # one distribution per column
+    [1.0, 0.0]
+    """
+    p = as_float_array(p, "p", min_ndim=1)
+    axis = check_axis(axis, p.ndim)
+    if base is not None:
+        base = check_real(base, "base", low=0.0, closed="neither")
+        if base == 1.0:
+            raise ValueError("base must not be 1, whose logarithm is 0; got 1.0.")
+    _check_range(p, "p", 0.0)
+    # dividing by a power of two is exact; the scaled weights sum to at most k
+    scaled = p / np.expand_dims(power_of_two_scale(p, axis=axis), axis)
+    total = np.sum(scaled, axis=axis, keepdims=True)
+    if np.any(total == 0):
+        raise ValueError(
+            f"p must have a positive sum along axis {axis}; got a distribution of zeros."
+        )
+    q = scaled / total
+    h = -np.sum(q * np.log(np.where(q > 0, q, 1.0)), axis=axis)  # 0 log 0 = 0
+    if base is not None:
+        h = h / math.log(base)
+    return scalar_or_array(h + 0.0)
+
+
+def smooth_labels(y_true, *, label_smoothing=0.1):
+    r"""Label smoothing: mix one-hot targets with the uniform distribution over the classes.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (..., k)
+        Target distributions along the last axis: one-hot rows (``one_hot(labels, k)``)
+        or probabilities in $[0, 1]$ that sum to 1 (within $10^{-6}$).
+    label_smoothing : float, default=0.1
+        The share $\varepsilon \in [0, 1]$ of probability moved to the uniform
+        distribution.
+
+    Returns
+    -------
+    ndarray
+        The smoothed targets, shaped like `y_true`; each row still sums to 1.
+
+    Raises
+    ------
+    ValueError
+        If `y_true` is 0-D, empty or holds NaN or infinity, a value lies outside
+        $[0, 1]$ or a row does not sum to 1, or `label_smoothing` is not in $[0, 1]$.
+    TypeError
+        If `y_true` does not hold real numbers, or `label_smoothing` is not a real
+        number.
+
+    See Also
+    --------
+    cross_entropy : Takes ``label_smoothing=`` and applies this mix itself.
+
+    one_hot : Turns class indices into the rows this function expects.
+
+    Notes
+    -----
+    $$\tilde y_c = (1 - \varepsilon)\, y_c + \frac{\varepsilon}{k}.$$
+
+    The true class keeps $1 - \varepsilon + \varepsilon/k$ and every other class gets
+    $\varepsilon/k$, so a model trained with cross-entropy on $\tilde y$ is no longer
+    pushed towards infinite logit gaps. This is the mix of
+    ``torch.nn.functional.cross_entropy(..., label_smoothing=eps)`` and of Keras'
+    ``CategoricalCrossentropy(label_smoothing=eps)``; Keras' binary cross-entropy
+    instead mixes with $1/2$, i.e. $k = 2$. Szegedy et al. used $\varepsilon = 0.1$.
+
+    References
+    ----------
+    Szegedy, Vanhoucke, Ioffe, Shlens and Wojna (2016). Rethinking the Inception
+    architecture for computer vision. CVPR. https://arxiv.org/abs/1512.00567
+
+    Examples
+    --------
+    With $\varepsilon = 0.2$ and $k = 4$ each class first gets $0.05$:
+
+    >>> smooth_labels([0.0, 1.0, 0.0, 0.0], label_smoothing=0.2).round(4).tolist()
+    [0.05, 0.85, 0.05, 0.05]
+    >>> smooth_labels([[1.0, 0.0]], label_smoothing=0.5).tolist()  # 0.5 + 0.25, 0.25
+    [[0.75, 0.25]]
+    """
+    y_true = as_float_array(y_true, "y_true", min_ndim=1)
+    eps = check_real(label_smoothing, "label_smoothing", low=0.0, high=1.0)
+    _check_distributions(y_true, "y_true")
+    return (1.0 - eps) * y_true + eps / y_true.shape[-1]
 
 
 def _probabilities_and_rows(y_pred):

@@ -616,3 +616,258 @@ def test_mape_is_the_exact_mean_ratio_or_says_it_overflows(pairs):
     assume(exact < Fraction(MAX) * (1 - Fraction(1, 2**50)))
     result = dlterms.mean_absolute_percentage_error(y_true, y_pred)
     assert math.isclose(result, float(exact), rel_tol=1e-13, abs_tol=4 * TINY)
+
+
+# --- NLL, entropy, Huber, RMSE and label smoothing --------------------------------------
+
+
+@st.composite
+def nll_cases(draw):
+    """Log-probabilities, targets (some ignored), an optional weight and an ignore_index."""
+    n, k = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    log_probs = log_softmax(draw(arrays(small, (n, k))), axis=1)
+    ignore_index = draw(st.sampled_from([-100, 0, k - 1, 7]))
+    choices = st.integers(0, k - 1) | st.just(ignore_index)
+    target = draw(hnp.arrays(np.int64, n, elements=choices))
+    weight = draw(st.none() | arrays(st.sampled_from([0.0, 0.5, 1.0, 2.5]), (k,)))
+    return log_probs, target, weight, ignore_index
+
+
+@FAST
+@given(nll_cases(), st.sampled_from(["mean", "sum", "none"]))
+def test_nll_loss_matches_torch_with_weights_ignore_index_and_reductions(torch, case, reduction):
+    F = torch.nn.functional
+    log_probs, target, weight, ignore_index = case
+    w = None if weight is None else as_tensor(torch, weight)
+    kwargs = {"weight": weight, "reduction": reduction, "ignore_index": ignore_index}
+    expected = F.nll_loss(
+        as_tensor(torch, log_probs),
+        torch.from_numpy(target),
+        weight=w,
+        reduction=reduction,
+        ignore_index=ignore_index,
+    ).numpy()
+    if reduction == "mean" and np.isnan(expected):  # torch's 0/0: no target counts
+        with pytest.raises(ValueError, match="must have a target that counts"):
+            dlterms.nll_loss(log_probs, target, **kwargs)
+        return
+    np.testing.assert_allclose(
+        dlterms.nll_loss(log_probs, target, **kwargs), expected, rtol=1e-12, atol=1e-14
+    )
+
+
+@FAST
+@given(st.integers(1, 5), st.integers(1, 5), st.data())
+def test_nll_of_log_softmax_is_cross_entropy(n, k, data):
+    logits = data.draw(arrays(moderate, (n, k)))
+    target = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, k - 1)))
+    expected = cross_entropy(logits, target)
+    assert dlterms.nll_loss(log_softmax(logits, axis=1), target) == approx(expected, rel=1e-12)
+    # the weighted mean with one weight for every class is the plain mean
+    weight = np.full(k, 2.5)
+    got = dlterms.nll_loss(log_softmax(logits, axis=1), target, weight=weight)
+    assert got == approx(expected, rel=1e-12)
+
+
+@FAST
+@given(st.data(), st.sampled_from([None, 2.0, 10.0, math.e, 0.5]))
+def test_entropy_matches_scipy_stats_entropy_on_unnormalised_input(data, base):
+    stats = pytest.importorskip("scipy.stats")
+    p = data.draw(arrays(st.sampled_from([0.0, 0.5, 1.0]) | st.floats(0, 100), shapes))
+    axis = data.draw(st.integers(-p.ndim, p.ndim - 1))
+    assume(np.all(p.sum(axis=axis) > 0))
+    expected = stats.entropy(p, base=base, axis=axis)
+    got = dlterms.entropy(p, base=base, axis=axis)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+    assert np.shape(got) == np.shape(expected)
+
+
+@FAST
+@given(st.integers(1, 8), st.data())
+def test_entropy_lies_between_zero_and_log_k(k, data):
+    p = data.draw(distributions(n=1, k=k))[0]
+    h = dlterms.entropy(p)
+    assert -1e-15 <= h <= math.log(k) * (1 + 1e-12)
+    assert dlterms.entropy(np.ones(k)) == approx(math.log(k), rel=1e-14)
+    assert dlterms.entropy(np.eye(k)[0]) == 0.0
+    assert dlterms.entropy(p, base=2) == approx(h / math.log(2), rel=1e-14)
+
+
+@FAST
+@given(pairs(moderate), st.floats(1e-3, 100))
+def test_huber_loss_matches_torch_and_is_delta_times_smooth_l1(torch, pair, delta):
+    F = torch.nn.functional
+    y_true, y_pred = pair
+    t, p = as_tensor(torch, y_true), as_tensor(torch, y_pred)
+    loss = dlterms.huber_loss(y_true, y_pred, delta=delta)
+    assert loss == approx(F.huber_loss(p, t, delta=delta).item(), rel=1e-12, abs=1e-300)
+    smooth_l1 = F.smooth_l1_loss(p, t, beta=delta).item()
+    assert loss == approx(delta * smooth_l1, rel=1e-12, abs=1e-300)
+
+
+@FAST
+@given(pairs(moderate), st.floats(1e-3, 100))
+def test_huber_loss_grad_matches_torch_autograd(torch, pair, delta):
+    y_true, y_pred = pair
+    p = as_tensor(torch, y_pred, grad=True)
+    torch.nn.functional.huber_loss(p, as_tensor(torch, y_true), delta=delta).backward()
+    got = dlterms.huber_loss_grad(y_true, y_pred, delta=delta)
+    np.testing.assert_allclose(got, p.grad.numpy(), rtol=1e-14, atol=1e-300)
+
+
+@FAST
+@given(pairs(small), st.floats(0.1, 5))
+def test_huber_loss_grad_matches_central_differences(pair, delta):
+    y_true, y_pred = pair
+    # at |error| = delta the second derivative jumps, so differences there err by h / 4
+    assume(np.all(np.abs(np.abs(y_pred - y_true) - delta) > 1e-3))
+    numeric = _central_differences(
+        lambda v: dlterms.huber_loss(y_true, v, delta=delta), y_pred, 1e-6
+    )
+    np.testing.assert_allclose(
+        dlterms.huber_loss_grad(y_true, y_pred, delta=delta), numeric, atol=1e-7
+    )
+
+
+@FAST
+@given(pairs(moderate), st.floats(1e-3, 100))
+def test_huber_loss_lies_between_its_quadratic_and_linear_pieces(pair, delta):
+    y_true, y_pred = pair
+    a = np.abs(y_pred - y_true)
+    loss = dlterms.huber_loss(y_true, y_pred, delta=delta)
+    assert loss <= 0.5 * mean_squared_error(y_true, y_pred) * (1 + 1e-12) + 1e-300
+    assert loss <= delta * float(np.mean(a)) * (1 + 1e-12) + 1e-300
+    # past every error, delta makes it half the MSE
+    assert dlterms.huber_loss(y_true, y_pred, delta=float(a.max()) + 1.0) == approx(
+        0.5 * mean_squared_error(y_true, y_pred), rel=1e-12, abs=1e-300
+    )
+
+
+@FAST
+@given(pairs(moderate))
+def test_rmse_matches_sklearn_and_torch(torch, sk_metrics, pair):
+    y_true, y_pred = pair
+    got = dlterms.root_mean_squared_error(y_true, y_pred)
+    mse = torch.nn.functional.mse_loss(as_tensor(torch, y_pred), as_tensor(torch, y_true))
+    assert got == approx(torch.sqrt(mse).item(), rel=1e-12, abs=1e-300)
+    assert got == approx(
+        sk_metrics.root_mean_squared_error(y_true.ravel(), y_pred.ravel()), rel=1e-12, abs=1e-300
+    )
+    if y_true.ndim == 2:  # sklearn's per-column RMSEs; the overall one is the root mean square
+        columns = sk_metrics.root_mean_squared_error(y_true, y_pred, multioutput="raw_values")
+        assert got == approx(math.sqrt(np.mean(columns**2)), rel=1e-12, abs=1e-300)
+    assert got == approx(math.sqrt(mean_squared_error(y_true, y_pred)), rel=1e-12, abs=1e-300)
+
+
+@FAST
+@given(
+    st.integers(1, 5),
+    st.integers(1, 5),
+    st.floats(0, 1),
+    st.booleans(),
+    st.integers(0, 1),
+    st.data(),
+)
+def test_label_smoothing_matches_torch_cross_entropy_and_autograd(
+    torch, n, k, eps, soft, axis, data
+):
+    F = torch.nn.functional
+    logits = data.draw(arrays(moderate, (n, k)))
+    if soft:
+        target = data.draw(distributions(n, k))
+        torch_target = as_tensor(torch, target)
+    else:
+        target = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, k - 1)))
+        torch_target = torch.from_numpy(target)
+    z = as_tensor(torch, logits, grad=True)
+    expected = F.cross_entropy(z, torch_target, label_smoothing=eps)
+    expected.backward()
+    # dlterms takes the classes on either axis; torch on axis 1
+    ours_z = logits if axis == 1 else logits.T
+    ours_t = target.T if (soft and axis == 0) else target
+    got = cross_entropy(ours_z, ours_t, axis=axis, label_smoothing=eps)
+    assert got == approx(expected.item(), rel=1e-10, abs=1e-12)
+    grad = cross_entropy_grad(ours_z, ours_t, axis=axis, label_smoothing=eps)
+    np.testing.assert_allclose(
+        grad if axis == 1 else grad.T, z.grad.numpy(), rtol=1e-10, atol=1e-14
+    )
+    # the same loss from the smoothed rows
+    rows = target if soft else one_hot(target, k)
+    smoothed = dlterms.smooth_labels(rows, label_smoothing=eps)
+    assert cross_entropy(logits, smoothed) == approx(expected.item(), rel=1e-10, abs=1e-12)
+
+
+@FAST
+@given(st.integers(1, 5), st.integers(1, 6), st.floats(0, 1), st.data())
+def test_smooth_labels_keeps_distributions_and_mixes_in_the_uniform(n, k, eps, data):
+    labels = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, k - 1)))
+    smoothed = dlterms.smooth_labels(one_hot(labels, k), label_smoothing=eps)
+    np.testing.assert_allclose(smoothed.sum(axis=1), 1.0, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(smoothed[np.arange(n), labels], 1 - eps + eps / k, rtol=1e-15)
+    assert np.all(smoothed >= eps / k * (1 - 1e-15))
+    np.testing.assert_array_equal(
+        dlterms.smooth_labels(one_hot(labels, k), label_smoothing=0.0), one_hot(labels, k)
+    )
+    np.testing.assert_allclose(
+        dlterms.smooth_labels(one_hot(labels, k), label_smoothing=1.0), 1.0 / k
+    )
+
+
+@pytest.mark.usefixtures("warnings_are_errors")
+def test_new_losses_reach_the_edges_of_the_float_range():
+    # errors past the float range: the Huber loss, RMSE and NLL are still exact
+    assert dlterms.huber_loss([-1e308, 0.0], [1e308, 0.0]) == approx(1e308, rel=1e-15)
+    assert dlterms.huber_loss([-1e308] * 2, [1e308] * 2, delta=1e-300) == approx(2e8, rel=1e-12)
+    assert dlterms.huber_loss_grad([-MAX], [MAX], delta=0.5) == 0.5
+    assert dlterms.root_mean_squared_error([0.0, 0.0], [MAX, -MAX]) == MAX
+    assert dlterms.root_mean_squared_error([TINY, 0.0], [0.0, TINY]) == TINY
+    log_p = np.array([[-1e308, 0.0], [0.0, -1e308]])
+    assert dlterms.nll_loss(log_p, [0, 1], weight=[1.0, 1e300]) == approx(1e308, rel=1e-15)
+    with pytest.raises(ValueError, match="negative log-likelihood must fit in float64"):
+        dlterms.nll_loss(log_p, [0, 1], reduction="sum")
+    with pytest.raises(ValueError, match="Huber loss must fit in float64"):
+        dlterms.huber_loss([0.0], [1e300], delta=1e300)  # 5e599
+    # weights near the float range and among the subnormals normalise exactly
+    assert dlterms.entropy([MAX, MAX]) == approx(math.log(2), rel=1e-15)
+    assert dlterms.entropy([TINY, TINY, 2 * TINY], base=2) == 1.5
+
+
+@pytest.mark.parametrize(
+    ("function", "args", "kwargs", "message"),
+    [
+        (dlterms.nll_loss, ([[0.0, -1.0]], [2]), {}, "target must hold class indices in [0, 1]"),
+        (dlterms.nll_loss, ([[0.0, -1.0]], [-1]), {}, "or ignore_index (-100)"),
+        (dlterms.nll_loss, ([[0.0, -1.0]], [0.5]), {}, "target must hold whole numbers"),
+        (dlterms.nll_loss, ([[0.0, -1.0]], [0]), {"weight": [1.0]}, "weight must have shape (2,)"),
+        (dlterms.nll_loss, ([[0.0, -1.0]], [0]), {"weight": [1.0, -1.0]}, "weight must be >= 0"),
+        (dlterms.nll_loss, ([[0.0, -1.0]], [0]), {"reduction": "avg"}, "reduction must be one of"),
+        (dlterms.nll_loss, ([[0.0, -1.0]], [-100]), {}, "must have a target that counts"),
+        (dlterms.nll_loss, ([[0.0, -1.0]], [1]), {"weight": [1.0, 0.0]}, "has weight 0"),
+        (dlterms.entropy, ([0.5, -0.5],), {}, "p must be >= 0"),
+        (dlterms.entropy, ([[0.0, 1.0], [0.0, 1.0]],), {}, "positive sum along axis 0"),
+        (dlterms.entropy, ([0.5, 0.5],), {"base": 1}, "base must not be 1"),
+        (dlterms.entropy, ([0.5, 0.5],), {"base": -2.0}, "base must be a finite number"),
+        (dlterms.entropy, ([0.5, 0.5],), {"axis": 1}, "axis must be in [-1, 0]"),
+        (dlterms.huber_loss, ([1.0], [2.0]), {"delta": 0.0}, "delta must be a finite number in (0"),
+        (dlterms.huber_loss_grad, ([1.0], [2.0]), {"delta": -1.0}, "delta must be"),
+        (dlterms.smooth_labels, ([0.5, 0.6],), {}, "sum to 1"),
+        (dlterms.smooth_labels, ([0.0, 1.0],), {"label_smoothing": 1.5}, "label_smoothing must be"),
+        (cross_entropy, ([[0.0, 1.0]], [0]), {"label_smoothing": -0.1}, "label_smoothing must be"),
+    ],
+)
+def test_new_losses_refuse_bad_arguments_clearly(function, args, kwargs, message):
+    with pytest.raises(ValueError) as info:
+        function(*args, **kwargs)
+    assert message in str(info.value)
+    assert str(info.value).endswith(".")
+
+
+def test_new_losses_refuse_the_wrong_kind_of_argument():
+    with pytest.raises(TypeError, match="reduction must be one of"):
+        dlterms.nll_loss([[0.0]], [0], reduction=None)
+    with pytest.raises(TypeError, match="ignore_index must be an integer"):
+        dlterms.nll_loss([[0.0]], [0], ignore_index=1.5)
+    with pytest.raises(TypeError, match="target must hold integer class indices"):
+        dlterms.nll_loss([[0.0]], ["a"])
+    with pytest.raises(TypeError, match="delta must be a real number"):
+        dlterms.huber_loss([0.0], [1.0], delta="1")

@@ -11,6 +11,7 @@ import numpy as np
 from reference_cases._helpers import BIG, EXP, Call, Expect, call  # noqa: F401  (rows use them)
 
 NAN = float("nan")
+MAX = np.finfo(np.float64).max
 
 _A = np.array([1.0, 2.0, 0.0])
 _B = np.array([1.5, 2.0, 0.5])
@@ -42,6 +43,14 @@ VALID = {
     "mean_squared_error": call(np.array([1.0, 2.0]), np.array([1.5, 2.0])),
     "mean_absolute_error": call(np.array([1.0, 2.0]), np.array([1.5, 2.0])),
     "cross_entropy": call(np.array([[1.0, 2.0, 3.0], [1.0, 0.0, 0.0]]), np.array([2, 0])),
+    "root_mean_squared_error": call(_A, _B),
+    "huber_loss": call(_A, np.array([1.5, 4.0, -0.25])),
+    "huber_loss_grad": call(_A, np.array([1.5, 4.0, -0.25])),
+    "nll_loss": call(
+        np.log(_PROBS), np.array([1, 0]), weight=np.array([1.0, 2.0, 0.5]), reduction="mean"
+    ),
+    "entropy": call(np.array([[0.5, 2.0], [0.25, 1.0], [0.25, 0.0]])),
+    "smooth_labels": call(_ONE_HOT, label_smoothing=0.2),
 }
 
 # Extreme but finite inputs whose exact results are representable.
@@ -81,6 +90,16 @@ EXTREME = {
     "mean_squared_error": call(BIG, np.array([1e308, -1e308, 1.0])),
     "mean_absolute_error": call(BIG, np.array([1e308, -1e308, 1.0])),
     "cross_entropy": call(EXP, np.array([1, 1])),
+    "root_mean_squared_error": call(np.array([1e308, -1e308, 0.0]), np.array([-1e308, 1e308, 0.0])),
+    "huber_loss": call(np.array([MAX, 0.0, 1.0]), np.array([-MAX, 1e-300, 1.5])),
+    "huber_loss_grad": call(np.array([MAX, 0.0]), np.array([-MAX, 5e-324])),
+    "nll_loss": call(
+        np.array([[-1e308, 0.0], [-1e308, -1e308]]),
+        np.array([0, 1]),
+        weight=np.array([1.0, 1e300]),
+    ),
+    "entropy": call(np.array([[1e308, 5e-324], [1e308, 5e-324], [0.0, 0.0]])),
+    "smooth_labels": call(np.array([[1.0, 0.0], [5e-324, 1.0]]), label_smoothing=1e-300),
 }
 
 _ELEMENTWISE = {
@@ -104,6 +123,9 @@ BAD = {
             "hinge_loss",
             "hinge_loss_grad",
             "squared_hinge_loss",
+            "root_mean_squared_error",
+            "huber_loss",
+            "huber_loss_grad",
         )
     },
     "cross_entropy_grad": {
@@ -143,6 +165,21 @@ BAD = {
             "nan": call([1.0, NAN], [1.0, 2.0]),
         }
         for name in ("mean_squared_error", "mean_absolute_error")
+    },
+    "nll_loss": {
+        "shape": call([[0.0, -1.0], [-1.0, 0.0]], [0, 1, 1]),
+        "empty": call(np.zeros((0, 3)), np.zeros(0, dtype=int)),
+        "nan": call([[0.0, NAN]], [0]),
+    },
+    "entropy": {
+        "shape": call(np.array(0.5)),
+        "empty": call([]),
+        "nan": call([0.5, NAN]),
+    },
+    "smooth_labels": {
+        "shape": call(np.array(1.0)),
+        "empty": call(np.zeros((2, 0))),
+        "nan": call([[NAN, 1.0]]),
     },
     "cross_entropy": {
         "shape": call([[0.0, 1.0], [1.0, 0.0]], [0, 1, 1]),

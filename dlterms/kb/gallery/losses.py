@@ -421,3 +421,63 @@ def _cosine(fig):
         ylim=(-1.25, 1.35),
     )
     ax.legend(loc="lower right")
+
+
+# --------------------------------------------------------------------------- Huber, smoothing
+
+
+@figure(
+    "huber-loss",
+    alt="Left: the Huber loss of one prediction with delta 1 against its error, from −4 to "
+    "4, beside half the squared error and the absolute error. Up to an error of 1 it is the "
+    "parabola x²/2; beyond that it is a straight line of slope 1, 0.5 below |x|, so an "
+    "error of 3 costs 2.5 where x²/2 gives 4.5. Right: the gradients: the error clipped to "
+    "[−1, 1], against the straight line x and the ±1 step of the absolute error.",
+    caption="Quadratic for errors up to delta, linear beyond it: the gradient is the error, "
+    "clipped to ±delta.",
+)
+def _huber(fig):
+    left, right = fig.subplots(1, 2)
+    errors = np.linspace(-4, 4, 161)
+    half_squared = _per_point(dlterms.mean_squared_error, 0.0, errors) / 2
+    absolute = _per_point(dlterms.mean_absolute_error, 0.0, errors)
+    left.plot(errors, half_squared, color=MUTED, ls="--", lw=1.2, label="x² / 2")
+    left.plot(errors, absolute, color=MUTED, ls=":", lw=1.5, label="|x|")
+    left.plot(errors, _per_point(dlterms.huber_loss, 0.0, errors), label="δ = 1")
+    left.axvspan(-1, 1, color=GREEN, alpha=0.12, lw=0, label="|x| ≤ δ: quadratic")
+    left.plot([-3.0], [dlterms.huber_loss([0.0], [-3.0])], "o", color=ORANGE)
+    left.annotate("2.5", (-3.0, 2.5), textcoords="offset points", xytext=(-4, 8), ha="center")
+    left.set(xlabel="error x = ŷ − y", ylabel="loss", title="loss", ylim=(0, 5))
+    gradient = np.array([dlterms.huber_loss_grad([0.0], [e])[0] for e in errors])
+    right.plot(errors, errors, color=MUTED, ls="--", lw=1.2, label="x (of x² / 2)")
+    right.plot(errors, np.sign(errors), color=MUTED, ls=":", lw=1.5, label="sign x (of |x|)")
+    right.plot(errors, gradient, label="clip(x, −δ, δ)")
+    right.set(xlabel="error x", ylabel="gradient", title="gradient", ylim=(-2.5, 2.5))
+    left.legend(loc="upper center", fontsize=8)
+    right.legend(loc="upper left", fontsize=8)
+
+
+@figure(
+    "label-smoothing",
+    alt="Bars of the target distribution over four classes with the true class 1. The "
+    "one-hot target puts 1 on class 1 and 0 elsewhere; with epsilon 0.2 the smoothed target "
+    "puts 0.85 on class 1 and 0.05 on each of the other three, still summing to 1.",
+    caption="The smoothed target keeps 1 − ε + ε/k on the true class and gives ε/k to every "
+    "class (here ε = 0.2, k = 4).",
+)
+def _label_smoothing(fig):
+    ax = fig.subplots()
+    one_hot = np.array([0.0, 1.0, 0.0, 0.0])
+    smoothed = dlterms.smooth_labels(one_hot, label_smoothing=0.2)
+    x = np.arange(4)
+    ax.bar(x - 0.2, one_hot, width=0.4, color=MUTED, label="one-hot")
+    bars = ax.bar(x + 0.2, smoothed, width=0.4, color=BLUE, label="smoothed, ε = 0.2")
+    ax.bar_label(bars, labels=[f"{v:.2f}" for v in smoothed], padding=2)
+    ax.axhline(0.05, color=ORANGE, ls="--", lw=1.2, label="ε / k = 0.05")
+    ax.set(
+        xticks=x,
+        xticklabels=["class 0", "class 1 (true)", "class 2", "class 3"],
+        ylabel="target probability",
+        ylim=(0, 1.15),
+    )
+    ax.legend(loc="upper right", fontsize=9)
