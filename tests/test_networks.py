@@ -329,10 +329,10 @@ def test_bottleneck_with_linear_code_is_a_rank_k_map():
         (lambda: count_parameters([3, 2], bias=1), TypeError, r"bias must be True or False"),
         (lambda: init_mlp([3, 2], scheme="xavier"), ValueError, r"scheme must be one of"),
         (
-            lambda: mlp_forward([1.0], [(np.ones((1, 1)), None)], activation="gelu"),
+            lambda: mlp_forward([1.0], [(np.ones((1, 1)), None)], activation="mish"),
             ValueError,
-            r"activation must be one of 'leaky_relu', 'linear', 'relu', 'sigmoid', "
-            r"'softmax', 'tanh'; got 'gelu'\.",
+            r"activation must be one of 'gelu', 'leaky_relu', 'linear', 'relu', 'sigmoid', "
+            r"'silu', 'softmax', 'softplus', 'tanh'; got 'mish'\.",
         ),
         (lambda: mlp_forward([1.0], [np.ones((1, 1))]), TypeError, r"params\[0\] must be a"),
         (

@@ -255,10 +255,11 @@ def test_apply_activation_dispatches_to_the_named_function(x, name):
 
 @pytest.mark.parametrize("function", [apply_activation, apply_activation_grad])
 def test_dispatch_rejects_unknown_names_listing_the_allowed_ones(function):
-    with pytest.raises(ValueError, match=r"'leaky_relu', 'linear', 'relu', 'sigmoid'.*'swish'\."):
+    allowed = r"'gelu', 'leaky_relu', 'linear', 'relu', 'sigmoid', 'silu'.*'swish'\."
+    with pytest.raises(ValueError, match=allowed):
         function([1.0], "swish")
     with pytest.raises(
-        TypeError, match=r"name must be one of 'leaky_relu'.*; got <function .*\(function\)\."
+        TypeError, match=r"name must be one of 'gelu', 'leaky_relu'.*; got <function .*\(function\)\."
     ):
         function([1.0], sigmoid)
 
