@@ -1075,10 +1075,10 @@ def average_precision_score(y_true, y_score, *, pos_label=1):
     each precision weighted by the recall gained when its threshold is reached: the
     area under the curve drawn as a staircase, as scikit-learn computes it (since
     version 0.19). It is not the trapezoidal rule: precision does not change linearly
-    between two points of the curve, and straight lines between them overestimate the
-    area (Davis and Goadrich, 2006). In the first example below, the trapezoids would
-    give 0.25. The mean over the positives of the precision at each positive's
-    score is the same number.
+    between two points of the curve, and straight lines between them misstate the
+    area, often too optimistically (Davis and Goadrich, 2006); in the first example
+    below they would give 0.25, too low. The mean over the positives of the precision
+    at each positive's score is the same number.
 
     References
     ----------
