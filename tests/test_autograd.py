@@ -91,7 +91,10 @@ def run(program, backend):
     nodes = [backend["leaf"](v) for v in leaves]
     for op, i, j, c in steps:
         nodes.append(OPS[op](nodes[i], nodes[j], c, backend))
-    return nodes[: len(leaves)], nodes[-1]
+    out = nodes[len(leaves)]
+    for node in nodes[len(leaves) + 1 :]:  # every step counts, and feeds two nodes or more
+        out = out + node
+    return nodes[: len(leaves)], out
 
 
 DLTERMS = {
