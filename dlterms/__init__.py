@@ -28,6 +28,7 @@ from dlterms import (
     activations,
     attention,
     autoencoders,
+    autograd,
     clustering,
     convolution,
     data,
@@ -57,6 +58,7 @@ from dlterms import (
 from dlterms.activations import *  # noqa: F403
 from dlterms.attention import *  # noqa: F403
 from dlterms.autoencoders import *  # noqa: F403
+from dlterms.autograd import *  # noqa: F403
 from dlterms.clustering import *  # noqa: F403
 from dlterms.convolution import *  # noqa: F403
 from dlterms.data import *  # noqa: F403
@@ -87,6 +89,7 @@ REFERENCE_MODULES = (
     activations,
     attention,
     autoencoders,
+    autograd,
     clustering,
     convolution,
     data,
