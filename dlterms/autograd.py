@@ -339,7 +339,8 @@ def grad(f, x):
     >>> grad(lambda a, b: a * b + a**2, [3.0, 4.0]).tolist()
     [10.0, 3.0]
 
-    A sigmoid far in its tail keeps its tiny slope, $e^{-40} \approx 4.2 \times 10^{-18}$:
+    A sigmoid far in its negative tail keeps its tiny slope, $e^{-40} \approx 4.2 \times 10^{-18}$
+    (the positive tail loses it: $s (1 - s)$ rounds to 0 once $s$ rounds to 1, as in torch):
 
     >>> float(grad(lambda z: z.sigmoid(), [-40.0])[0])
     4.248354255291589e-18
