@@ -113,9 +113,14 @@ class Value:
     def __init__(self, data):
         if isinstance(data, bool | np.bool_) or not isinstance(data, numbers.Real):
             raise TypeError(f"data must be a real number; got {data!r} ({type(data).__name__}).")
-        if not math.isfinite(data):
+        try:
+            value = float(data)
+        except OverflowError:  # an int such as 10**400
+            bits = data.bit_length()
+            raise ValueError(f"data must fit in float64; got an integer of {bits} bits.") from None
+        if not math.isfinite(value):
             raise ValueError(f"data must be a finite number; got {data!r}.")
-        self.data = float(data)
+        self.data = value
         self.grad = 0.0
         self.parents: tuple[Value, ...] = ()
         self.op = ""
@@ -209,14 +214,12 @@ class Value:
         return Value._node(max(a, 0.0), (self,), "relu", lambda: (1.0 if a > 0.0 else 0.0,))
 
     def sigmoid(self) -> Value:
-        """$1 / (1 + e^{-x})$, two-branch so that no exponential overflows."""
+        """$1 / (1 + e^{-x})$, with derivative $s (1 - s) = e^{-|x|} / (1 + e^{-|x|})^2$."""
         a = self.data
-        if a >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-a))
-        else:
-            e = math.exp(a)
-            s = e / (1.0 + e)
-        return Value._node(s, (self,), "sigmoid", lambda: (s * (1.0 - s),))
+        e = math.exp(-abs(a))  # never overflows
+        s = 1.0 / (1.0 + e) if a >= 0.0 else e / (1.0 + e)
+        # the exp form keeps the tiny slope in both tails, where s * (1 - s) rounds to 0
+        return Value._node(s, (self,), "sigmoid", lambda: (e / (1.0 + e) ** 2,))
 
     # --- the backward pass --------------------------------------------------------------
 
@@ -237,19 +240,25 @@ class Value:
         r"""Fill in ``.grad`` of every value this one depends on, by the chain rule.
 
         Interior nodes get this pass's gradient; leaves add it to what they hold.
+        The pass is all or nothing: if a local derivative fails (``x ** 0.5`` at 0),
+        no ``.grad`` changes.
         """
         order = self._topological_order()
-        for node in order:
-            if node.parents:
-                node.grad = 0.0
-        self.grad += 1.0
+        g = {id(node): 0.0 for node in order}  # this pass's gradients, kept aside
+        g[id(self)] = 1.0
         for node in reversed(order):  # each node's gradient is complete before it is used
             if not node.parents:
                 continue
             for parent, local in zip(node.parents, node._backward_rule(), strict=True):
                 # chain rule: d out/d parent += (d out/d node) * (d node/d parent)
-                step = _finite(local * node.grad, f"the gradient through {node.op}")
-                parent.grad = _finite(parent.grad + step, f"the gradient through {node.op}")
+                step = _finite(local * g[id(node)], f"the gradient through {node.op}")
+                g[id(parent)] = _finite(g[id(parent)] + step, f"the gradient through {node.op}")
+        new = [
+            g[id(n)] if n.parents else _finite(n.grad + g[id(n)], "the accumulated gradient")
+            for n in order
+        ]
+        for node, value in zip(order, new, strict=True):
+            node.grad = value
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0.0 on this value and every value it depends on."""
@@ -339,10 +348,12 @@ def grad(f, x):
     >>> grad(lambda a, b: a * b + a**2, [3.0, 4.0]).tolist()
     [10.0, 3.0]
 
-    A sigmoid far in its negative tail keeps its tiny slope, $e^{-40} \approx 4.2 \times 10^{-18}$
-    (the positive tail loses it: $s (1 - s)$ rounds to 0 once $s$ rounds to 1, as in torch):
+    A sigmoid far in either tail keeps its tiny slope, $\approx e^{-40} \approx 4.2 \times
+    10^{-18}$, where $s (1 - s)$ would round to 0 on the positive side:
 
     >>> float(grad(lambda z: z.sigmoid(), [-40.0])[0])
+    4.248354255291589e-18
+    >>> float(grad(lambda z: z.sigmoid(), [40.0])[0])
     4.248354255291589e-18
     >>> grad(lambda z: z.log(), [-1.0])
     Traceback (most recent call last):

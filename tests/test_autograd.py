@@ -293,3 +293,27 @@ def test_gradient_overflow_is_refused_not_returned_as_infinity():
     # slope reaching a is about 1e300 * 0.42 * 1e300
     with pytest.raises(ValueError, match="the gradient through"):
         grad(lambda a, b: (a * 1e300).tanh() * b, [1e-300, 1e300])
+
+
+def test_sigmoid_keeps_its_slope_in_the_positive_tail(torch):
+    # s * (1 - s) rounds to 0 once s rounds to 1; the exp form does not
+    for z in (20.0, 40.0, 700.0):
+        expected = torch.autograd.functional.jacobian(
+            torch.sigmoid, torch.tensor(-z, dtype=torch.float64)
+        ).item()  # the slope is symmetric; torch keeps it on the negative side
+        assert grad(lambda v: v.sigmoid(), [z])[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_failed_backward_changes_no_gradient():
+    x, y = Value(0.0), Value(2.0)
+    (y * 3 + x).backward()
+    assert (x.grad, y.grad) == (1.0, 3.0)
+    out = y * 3 + x**0.5  # the slope of sqrt at 0 is infinite: backward must refuse
+    with pytest.raises(ValueError, match="no finite derivative"):
+        out.backward()
+    assert (x.grad, y.grad) == (1.0, 3.0), "nothing half-written"
+
+
+def test_an_integer_too_large_for_float64_is_a_value_error():
+    with pytest.raises(ValueError, match="must fit in float64; got an integer of 1329 bits"):
+        Value(10**400)
