@@ -131,14 +131,15 @@ _IGNORE = shutil.ignore_patterns(
     ".venv", "site", "dist", ".git", "test-artifacts", "__pycache__", ".dlterms-builds"
 )
 _TERM_LINK = re.compile(r"(\]\((?:\.\./)?terms/)([a-z0-9-]+)(\.md)(#[^)]*)?\)")
+_FIGURE = re.compile(r"!\[([^\]]*)\]\((?:\.\./)?figures/([a-z0-9-]+)\.svg\)(\{[^}]*\})?")
 
 
 def project_copy(folder: Path, glossary: Path) -> Path:
     """A copy of the project (with its figure cache) whose glossary is `glossary`.
 
     A hand-written page's link to a term that `glossary` lacks points to the A–Z
-    index instead, so ``mkdocs build --strict`` accepts the copy and builds the same
-    pages.
+    index instead, and an image of such a term's figure becomes its alt text, so
+    ``mkdocs build --strict`` accepts the copy and builds the same pages.
     """
     shutil.copytree(ROOT, folder, ignore=_IGNORE)
     if glossary.resolve() != (ROOT / "glossary").resolve():
@@ -152,6 +153,7 @@ def project_copy(folder: Path, glossary: Path) -> Path:
     for page in (folder / "docs").rglob("*.md"):
         text = page.read_text(encoding="utf-8")
         fixed = _TERM_LINK.sub(fix, text)
+        fixed = _FIGURE.sub(lambda m: m.group(0) if m.group(2) in ids else m.group(1), fixed)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
     return folder
