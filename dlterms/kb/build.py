@@ -28,6 +28,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -178,11 +179,18 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
         pass
 
 
-def build_site(project: Path, out_dir: Path, glossary_dir: Path) -> None:
-    """Run ``mkdocs build --strict`` into `out_dir`.
+def build_site(
+    project: Path,
+    out_dir: Path,
+    glossary_dir: Path,
+    while_running: Callable[[], None] | None = None,
+) -> None:
+    """Run ``mkdocs build --strict`` into `out_dir`; call `while_running` meanwhile.
 
     Not ``--quiet``: with it, mkdocs hides the warnings that ``--strict`` counts and a
-    page with a broken link would be published.
+    page with a broken link would be published. The mkdocs process writes into
+    temporary files, not pipes, so it never waits for this process to read; if
+    `while_running` raises (or the build is stopped), the mkdocs process is killed.
     """
     cmd = [
         sys.executable,
@@ -196,16 +204,31 @@ def build_site(project: Path, out_dir: Path, glossary_dir: Path) -> None:
         str(out_dir),
     ]
     env = {**os.environ, "DLTERMS_GLOSSARY": str(glossary_dir)}
-    proc = subprocess.run(
-        cmd,
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-    )
-    if proc.returncode != 0:
-        raise BuildError("mkdocs build --strict failed:\n" + (proc.stderr or proc.stdout))
+    with (
+        tempfile.TemporaryFile("w+", encoding="utf-8") as out,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as err,
+    ):
+        proc = subprocess.Popen(
+            cmd,
+            cwd=project,
+            env=env,
+            stdout=out,
+            stderr=err,
+            text=True,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+        try:
+            if while_running is not None:
+                while_running()
+            proc.wait()
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        if proc.returncode != 0:
+            out.seek(0)
+            err.seek(0)
+            raise BuildError("mkdocs build --strict failed:\n" + (err.read() or out.read()))
 
 
 def build(
@@ -272,27 +295,34 @@ def _build_into(
     (gen / "dist").mkdir(parents=True)
     t = time.perf_counter()
     say(f"[2/3] building the site ({len(glossary)} term pages, mkdocs --strict)")
-    build_site(project, gen / "site", glossary_dir)
-    say(f"      done in {time.perf_counter() - t:.1f} s")
-
-    say("[3/3] exporting the Anki deck")
     stamp = next_timestamp(dist_dir)
-    figures = render_all(project / ".cache" / "figures", glossary.entries)
-    # Notes keep their modification time until their content changes (see dlterms.kb.deck):
-    # the committed ledger and the last build's shipped one go in, the new one ships in dist/
-    # and, when this build publishes the checkout's own dist/, goes back into the checkout.
-    shipped = gen / "dist" / LEDGER_FILE
-    committed = project / "dlterms" / "kb" / LEDGER.name
-    own_dist = dist_dir.absolute() == (project / "dist").absolute() and committed.parent.is_dir()
-    export_deck(
-        glossary,
-        gen / "dist" / DECK_FILE,
-        timestamp=stamp,
-        figures=figures,
-        ledger=[committed if committed.is_file() else LEDGER, dist_dir / LEDGER_FILE],
-        ledger_out=[shipped, committed] if own_dist else [shipped],
-        base_url=site_url(project),
-    )
+
+    def export() -> None:
+        """The deck, built in this process while mkdocs builds the site in its own."""
+        say("[3/3] exporting the Anki deck while the site builds")
+        figures = render_all(project / ".cache" / "figures", glossary.entries)
+        # Notes keep their modification time until their content changes (see
+        # dlterms.kb.deck): the committed ledger and the last build's shipped one go in,
+        # the new one ships in dist/ and, when this build publishes the checkout's own
+        # dist/, goes back into the checkout.
+        shipped = gen / "dist" / LEDGER_FILE
+        committed = project / "dlterms" / "kb" / LEDGER.name
+        own_dist = (
+            dist_dir.absolute() == (project / "dist").absolute() and committed.parent.is_dir()
+        )
+        export_deck(
+            glossary,
+            gen / "dist" / DECK_FILE,
+            timestamp=stamp,
+            figures=figures,
+            ledger=[committed if committed.is_file() else LEDGER, dist_dir / LEDGER_FILE],
+            ledger_out=[shipped, committed] if own_dist else [shipped],
+            base_url=site_url(project),
+        )
+        say(f"      {len(glossary)} entries -> {dist_dir.name}/{DECK_FILE}")
+
+    build_site(project, gen / "site", glossary_dir, while_running=export)
+    say(f"      site done in {time.perf_counter() - t:.1f} s")
     # The same build id in both halves: a reader can check they belong together.
     info = {"build": gen.name, "timestamp": stamp, "entries": len(glossary), "deck": DECK_FILE}
     text = json.dumps(info, indent=2) + "\n"
@@ -301,4 +331,3 @@ def _build_into(
     # The site links the deck (home page and every term page): the same file, in the site.
     (gen / "site" / "downloads").mkdir(exist_ok=True)
     shutil.copy2(gen / "dist" / DECK_FILE, gen / "site" / "downloads" / DECK_FILE)
-    say(f"      {len(glossary)} entries -> {dist_dir.name}/{DECK_FILE}")

@@ -10,17 +10,28 @@ text of every ``.arithmatex`` element is read as ``math.js`` reads it.
 
 Without ``node`` on the PATH the check cannot run; :func:`katex_errors` then
 returns None and :func:`note_once` tells the user on stderr, once per process.
+
+KaTeX's verdict on a snippet depends only on the snippet, its display mode, the
+KaTeX file and the script that calls it, so each verdict is kept in
+``.cache/katex/verdicts.json`` under a hash of all four, and Node.js runs only
+for snippets it has not judged before (an edited entry's new math). The file is
+replaced atomically; a missing, unreadable or foreign cache just means asking
+KaTeX again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +40,12 @@ __all__ = ["KATEX_JS", "Snippet", "katex_errors", "math_snippets", "note_once"]
 
 #: The KaTeX the site serves; the checker runs the very same file.
 KATEX_JS = Path(__file__).resolve().parents[2] / "docs" / "assets" / "katex" / "katex.min.js"
+
+#: Where KaTeX's verdicts are kept, keyed by what decides them (see the module notes).
+CACHE_FILE = KATEX_JS.parents[3] / ".cache" / "katex" / "verdicts.json"
+
+#: Verdicts kept at most; beyond it the cache keeps only the latest call's snippets.
+CACHE_LIMIT = 50_000
 
 #: Longest time the one Node.js process may take for every snippet together.
 TIMEOUT_SECONDS = 60.0
@@ -128,6 +145,57 @@ def katex_errors(snippets: Sequence[Snippet]) -> list[str | None] | None:
     if node is None:
         note_once()
         return None
+    keys = [_key(s) for s in snippets]
+    known = _read_cache()
+    todo = {k: s for k, s in zip(keys, snippets, strict=True) if k not in known}
+    if todo:
+        found = _run_katex(node, list(todo.values()))
+        known = {**known, **dict(zip(todo, found, strict=True))}
+        _write_cache(known if len(known) <= CACHE_LIMIT else {k: known[k] for k in keys})
+    return [known[k] for k in keys]
+
+
+@functools.cache
+def _katex_digest() -> str:
+    """What, besides the snippet, decides KaTeX's verdict: its file and our script."""
+    h = hashlib.sha256(KATEX_JS.read_bytes())
+    h.update(_SCRIPT.encode("utf-8"))
+    h.update(_clean.__code__.co_code)
+    return h.hexdigest()
+
+
+def _key(snippet: Snippet) -> str:
+    text = json.dumps([_katex_digest(), snippet.tex, snippet.display], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _read_cache() -> dict[str, str | None]:
+    try:
+        data = json.loads(CACHE_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if v is None or isinstance(v, str)}
+
+
+def _write_cache(verdicts: dict[str, str | None]) -> None:
+    """Replace the cache file in one rename, so a concurrent reader sees a whole file."""
+    try:
+        CACHE_FILE.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=CACHE_FILE.parent, prefix=".verdicts-", suffix=".tmp")
+    except OSError:  # a read-only checkout: the check just runs every time
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(verdicts, fh, ensure_ascii=False)
+        os.replace(tmp, CACHE_FILE)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _run_katex(node: str, snippets: Sequence[Snippet]) -> list[str | None]:
     proc = subprocess.run(
         [node, "-e", _SCRIPT, str(KATEX_JS)],
         input=json.dumps([[s.tex, s.display] for s in snippets]),

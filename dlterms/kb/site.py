@@ -518,6 +518,7 @@ def on_files(files: Any, config: Any) -> Any:
     from dlterms.kb.api_pages import api_pages
     from dlterms.kb.figures import render_all
 
+    _index_no_pages(config)
     try:
         glossary = load_glossary()
     except GlossaryError as exc:
@@ -532,6 +533,25 @@ def on_files(files: Any, config: Any) -> Any:
     for path, content in generated.items():
         files.append(File.generated(config, path, content=content))
     return files
+
+
+def _index_no_pages(config: Any) -> None:
+    """Let the search plugin keep its config in the index but parse no page into it.
+
+    Material's search plugin feeds every rendered page through an HTML parser to
+    index its sections, the largest per-page cost of the build, and
+    :func:`on_post_build` then replaces all of those records with the small glossary
+    index (:mod:`dlterms.kb.site_search`). The plugin still strips ``data-search-*``
+    attributes from each page and writes the index's ``config``, which is kept.
+    """
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        if index is not None and callable(getattr(index, "add_entry_from_context", None)):
+            index.add_entry_from_context = _index_nothing
+
+
+def _index_nothing(page: Any) -> None:
+    return None
 
 
 def on_page_content(html_text: str, page: Any, **kwargs: Any) -> str:
