@@ -43,3 +43,17 @@ def test_startup_bench_times_every_command_once():
     md = bench_startup.table(times, bench_startup.read_path())
     assert md.count("≤ 2× `import numpy`") == 2
     assert "dlterms show MSE" in md and "Median of 1 interleaved rounds" in md
+
+
+def test_build_bench_times_the_check_and_reports_its_target(tmp_path):
+    folder = bench_build.synthetic_glossary(tmp_path / "glossary", 5)
+    check = bench_build.time_check(folder, rounds=1)
+    assert check["entries"] == 5 and len(check["rounds"]) == 1 and check["seconds"] > 0
+    build = {"entries": 5, "seconds": 1.0, "peak_mib": 1.0}
+    md = bench_build.table({"real": build, "baseline": build}, [], {}, check=check)
+    assert "| real glossary, `dlterms check` alone | 5 |" in md
+    assert f"| `dlterms check` ≤ {bench_build.CHECK_LIMIT} s |" in md
+    broken = folder / "term-00000.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "see_alsoo: []\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="check failed"):
+        bench_build.time_check(folder, rounds=1)
