@@ -7,6 +7,9 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check
 BUILD_DEPS := $(VENV)/.build-deps
 TEST_DEPS  := $(VENV)/.test-deps
+# Two workers, one per core of the reference machine; each test file runs on one worker,
+# and the session's real build is made once and shared (tests/conftest.py).
+PYTEST_JOBS ?= -n 2 --dist loadfile
 
 .PHONY: build test serve check venv clean bench
 
@@ -17,7 +20,7 @@ build: $(BUILD_DEPS)
 # none, refreshes dlterms/_glossary.json, the read copy that lookup/show/search use.
 test: $(TEST_DEPS) browser
 	$(VENV)/bin/dlterms check
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_JOBS)
 
 check: $(BUILD_DEPS)
 	$(VENV)/bin/dlterms check

@@ -44,13 +44,30 @@ CORE_ENTRIES = [
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """Run `dlterms build` once into a temporary folder; return (site_dir, dist_dir)."""
+    """Run `dlterms build` once into a temporary folder; return (site_dir, dist_dir, messages).
+
+    Under pytest-xdist every worker asks for it; the first builds under a file lock in
+    the run's shared temporary folder and the others read the same, finished build.
+    Tests treat it as read-only and copy it before changing anything.
+    """
+    import json
+
+    from filelock import FileLock
+
     from dlterms.kb.build import build
 
-    out = tmp_path_factory.mktemp("build")
-    messages: list[str] = []
-    build(ROOT, site_dir=out / "site", dist_dir=out / "dist", say=messages.append)
-    return out / "site", out / "dist", messages
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        out = tmp_path_factory.getbasetemp().parent / "shared-build"
+        out.mkdir(exist_ok=True)
+    else:
+        out = tmp_path_factory.mktemp("build")
+    done = out / "messages.json"
+    with FileLock(str(out) + ".lock"):
+        if not done.exists():
+            messages: list[str] = []
+            build(ROOT, site_dir=out / "site", dist_dir=out / "dist", say=messages.append)
+            done.write_text(json.dumps(messages), encoding="utf-8")
+    return out / "site", out / "dist", json.loads(done.read_text(encoding="utf-8"))
 
 
 # Oracle libraries for the reference tests. A missing library skips the tests that
