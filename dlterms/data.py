@@ -524,7 +524,9 @@ def min_max_transform(x, params, *, feature_range=(0, 1)):
     ValueError
         If `x` is not 1-D or 2-D, is empty or holds NaN or infinity; the statistics
         do not match the features of `x`, are not finite or have ``data_min >
-        data_max``; or `feature_range` is not increasing with a finite width.
+        data_max``; `feature_range` is not increasing with a finite width; or a
+        value of `x` lies so far outside the fitted range that its rescaled value
+        leaves float64.
     TypeError
         If `x` does not hold real numbers, or `params` or `feature_range` is not a pair
         of the right kind.
@@ -575,8 +577,21 @@ def min_max_transform(x, params, *, feature_range=(0, 1)):
     shift, e_shift = scaled_difference(x, data_min)
     # (x - min) / (max - min) from the two scaled differences; the plain (unscaled) ones
     # are used whenever they fit, so subnormal data lose nothing
-    unit = np.ldexp(shift / np.where(span == 0, np.ldexp(1.0, -e_span), span), e_shift - e_span)
-    return low + (high - low) * unit
+    # low + (high - low) * shift / span, built from mantissas in [1/2, 1) and one power
+    # of two, so no intermediate overflows: only a result beyond float64 is refused
+    m_shift, p_shift = np.frexp(shift)
+    m_span, p_span = np.frexp(np.where(span == 0, np.ldexp(1.0, -e_span), span))
+    m_width, p_width = np.frexp(high - low)
+    exponent = p_width + p_shift - p_span + e_shift - e_span
+    with np.errstate(over="ignore"):  # an overflow here is refused just below
+        out = low + np.ldexp(m_width * m_shift / m_span, exponent)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(
+            "min_max_transform overflows float64: x lies so far outside the fitted range "
+            "[data_min, data_max] that the rescaled value passes 1.8e+308; "
+            "refit on data that covers x or use a narrower feature_range."
+        )
+    return out
 
 
 def standardize_fit(x):

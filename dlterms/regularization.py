@@ -23,7 +23,9 @@ from dlterms._validation import (
     check_real,
     check_same_shape,
     float_from_scaled,
+    max_exponent,
     scalar_or_array,
+    unscale_or_refuse,
 )
 
 __all__ = [
@@ -321,7 +323,8 @@ def weight_decay_step(params, grad, *, learning_rate, weight_decay):
     ------
     ValueError
         If an input is empty or holds NaN or infinity, the shapes differ,
-        `learning_rate` is not positive or `weight_decay` is negative.
+        `learning_rate` is not positive or `weight_decay` is negative, their product
+        or the updated parameters leave float64.
     TypeError
         If an input does not hold real numbers or an option is not a number.
 
@@ -365,8 +368,22 @@ def weight_decay_step(params, grad, *, learning_rate, weight_decay):
     check_same_shape(params, grad, "params", "grad")
     lr = check_real(learning_rate, "learning_rate", low=0.0, closed="right")
     decay = check_real(weight_decay, "weight_decay", low=0.0)
-    # theta <- (1 - lr * decay) * theta - lr * grad
-    return scalar_or_array((1.0 - lr * decay) * params - lr * grad)
+    if not math.isfinite(lr * decay):
+        raise ValueError(
+            f"learning_rate * weight_decay must fit in float64; got {lr!r} * {decay!r}."
+        )
+    factor = 1.0 - lr * decay
+    # theta <- (1 - lr * decay) * theta - lr * grad; an overflow here is redone just below
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = factor * params - lr * grad
+    if np.all(np.isfinite(out)):
+        return scalar_or_array(out)
+    # every factor divided by a power of two near its magnitude (exact): each product is
+    # at most 1 and their difference at most 2, so only a result beyond float64 is refused
+    e = max_exponent(np.concatenate([params.ravel(), grad.ravel()]))
+    k = max(math.frexp(factor)[1], math.frexp(lr)[1])
+    scaled = math.ldexp(factor, -k) * np.ldexp(params, -e) - math.ldexp(lr, -k) * np.ldexp(grad, -e)
+    return scalar_or_array(unscale_or_refuse(scaled, e + k, "the weight-decay step"))
 
 
 # --------------------------------------------------------------------------- activity penalty

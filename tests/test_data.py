@@ -660,3 +660,19 @@ def test_standardize_transform_is_the_exact_z_score_or_says_it_overflows(x, mean
     (z,) = dlterms.standardize_transform(np.array([x]), (mean, std)).tolist()
     # x - mean is rounded once (as in the plain formula), then the quotient once
     assert math.isclose(z, float(exact), rel_tol=4 * 2.0**-52, abs_tol=4 * TINY)
+
+
+def test_min_max_transform_far_outside_the_fitted_range_is_exact_or_refused():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # the training range includes the float maximum; no intermediate may overflow
+        x = np.array([[1.0, -5.0, 1.79769313e308], [3.0, 5.0, 7.0], [2.0, 0.0, 7.0]])
+        out = min_max_transform(x, min_max_fit(x))
+        assert out.tolist() == [[0.0, 0.0, 1.0], [1.0, 1.0, 0.0], [0.5, 0.5, 0.0]]
+        # (x - min) / (max - min) = 1e608 does not fit, but times a width of 1e-300 it does
+        out = min_max_transform(np.array([1e308]), (0.0, 1e-300), feature_range=(0, 1e-300))
+        assert out.tolist() == [pytest.approx(1e308)]
+        with pytest.raises(ValueError, match="min_max_transform overflows float64"):
+            min_max_transform(np.array([1e308]), (0.0, 1e-300))

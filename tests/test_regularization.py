@@ -394,3 +394,20 @@ def test_l2_penalty_is_finite_whenever_the_exact_penalty_is():
     assert l2_penalty([1e-200], 1e300) == pytest.approx(0.5e-100, rel=1e-15)
     with pytest.raises(ValueError, match="the L2 penalty must fit in float64"):
         l2_penalty([1e200, -1e200], 0.1)
+
+
+def test_weight_decay_step_near_the_float_limits_is_exact_or_refused():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # both terms near the maximum, result in range: 0.75 * 1.6e308 - 0.5 * 1.6e308
+        out = weight_decay_step([1.6e308], [1.6e308], learning_rate=0.5, weight_decay=0.5)
+        assert out.tolist() == [0.75 * 1.6e308 - 0.5 * 1.6e308]
+        # a huge learning rate on tiny values: lr * grad fits although lr and 1/grad do not
+        out = weight_decay_step([1e-300], [-1e-300], learning_rate=1e300, weight_decay=0.0)
+        assert out.tolist() == [pytest.approx(1.0)]
+        with pytest.raises(ValueError, match="weight-decay step overflows float64"):
+            weight_decay_step([1.7e308], [-1.7e308], learning_rate=0.5, weight_decay=0.5)
+        with pytest.raises(ValueError, match="learning_rate \\* weight_decay must fit"):
+            weight_decay_step([1.0], [1.0], learning_rate=1e200, weight_decay=1e200)
