@@ -65,7 +65,10 @@ VALID = {
     "rmsprop_step": call(_P, _G, RMSpropState(np.array([1.0, 0.0, 4.0])), alpha=0.9),
     "adam_step": call(_P, _G, AdamState(3, np.array([0.1, 0.0, -0.5]), np.array([1.0, 0.0, 4.0]))),
     "adamw_step": call(
-        _P, _G, AdamState(3, np.array([0.1, 0.0, -0.5]), np.array([1.0, 0.0, 4.0])), weight_decay=0.1
+        _P,
+        _G,
+        AdamState(3, np.array([0.1, 0.0, -0.5]), np.array([1.0, 0.0, 4.0])),
+        weight_decay=0.1,
     ),
     "has_converged": call(np.array([4.0, 2.0, 1.0, 0.9, 0.89, 0.889]), tol=0.05, patience=2),
     "is_convex_on": call(_bowl, np.array([-1.0, 0.0]), np.array([2.0, 3.0]), n=50, rng=0),
@@ -88,7 +91,9 @@ EXTREME = {
     "rmsprop_step": call(_BIG, _HUGE_GRAD, RMSpropState(np.array([1e300, 0.0, 1e-300]))),
     "adam_step": call(_BIG, _HUGE_GRAD, AdamState(10**9, _BIG / 2, np.array([1e300, 0.0, 1e-300]))),
     "adamw_step": call(
-        _BIG, _HUGE_GRAD, AdamState(10**9, _BIG / 2, np.array([1e300, 0.0, 1e-300])),
+        _BIG,
+        _HUGE_GRAD,
+        AdamState(10**9, _BIG / 2, np.array([1e300, 0.0, 1e-300])),
         weight_decay=1.0,
     ),
     "has_converged": call(np.array([1e308, -1e308, 1e308, 1e308]), tol=1.0),
