@@ -4,10 +4,11 @@ A network's parameters are the list of ``(weight, bias)`` pairs of
 :mod:`dlterms.networks`. :func:`minibatches` is the data loader: it cuts one epoch of
 data into batches, and :func:`accumulate_gradients` adds up the gradients of several
 small batches into the gradient of one large one. :func:`fit_mlp` trains a small
-softmax classifier on the batches, one gradient-descent update per batch, and records the loss after every update and the
-training and validation loss after every epoch: the loss curve and the generalization
-curve. :func:`save_checkpoint` and :func:`load_checkpoint` write and read the parameters
-with numpy's ``.npz`` format, so a run can stop and resume exactly where it was.
+softmax classifier on the batches, one gradient-descent update per batch, and records
+the loss after every update and the training and validation loss after every epoch: the
+loss curve and the generalization curve. :func:`save_checkpoint` and
+:func:`load_checkpoint` write and read the parameters with numpy's ``.npz`` format, so a
+run can stop and resume exactly where it was.
 """
 
 from __future__ import annotations
