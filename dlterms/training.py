@@ -286,9 +286,7 @@ def accumulate_gradients(grad_fn, params, micro_batches):
     if not callable(grad_fn):
         raise TypeError(f"grad_fn must be callable; got {type(grad_fn).__name__}.")
     params = as_float_array(params, "params")
-    if isinstance(micro_batches, str | bytes | np.ndarray) or not hasattr(
-        micro_batches, "__len__"
-    ):
+    if isinstance(micro_batches, str | bytes | np.ndarray) or not hasattr(micro_batches, "__len__"):
         raise TypeError(
             "micro_batches must be a list of (x_batch, y_batch) tuples; "
             f"got {type(micro_batches).__name__}."

@@ -29,7 +29,6 @@ X_BIG = np.array([[1e100, -1e100], [-1e100, 1e100], [1e100, 1e100], [-1e100, -1e
 BIG_PARAMS = [(np.array([[1e300, -1e-300]]), np.array([-1e300, 5e-324]))]
 
 
-
 def _half_gap_grad(w, x_batch, y_batch):
     """(w - max y) / 2, in halves first so no extreme input overflows."""
     return w / 2 - np.max(y_batch) / 2
