@@ -1048,6 +1048,8 @@ def adamw_step(
     --------
     adam_step : The same update without the decay.
 
+    weight_decay_step : The same decay with plain SGD, where it equals an L2 penalty.
+
     l2_penalty : The penalty whose gradient Adam + L2 adds to `grad` instead.
 
     Notes
