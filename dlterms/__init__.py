@@ -54,6 +54,7 @@ from dlterms import (
     tokenization,
     training,
     transformer,
+    tuning,
 )
 from dlterms.activations import *  # noqa: F403
 from dlterms.attention import *  # noqa: F403
@@ -84,6 +85,7 @@ from dlterms.tensors import *  # noqa: F403
 from dlterms.tokenization import *  # noqa: F403
 from dlterms.training import *  # noqa: F403
 from dlterms.transformer import *  # noqa: F403
+from dlterms.tuning import *  # noqa: F403
 
 REFERENCE_MODULES = (
     activations,
@@ -115,6 +117,7 @@ REFERENCE_MODULES = (
     tokenization,
     training,
     transformer,
+    tuning,
 )
 
 __all__ = sorted({name for m in REFERENCE_MODULES for name in m.__all__} | {"lookup", "search"})

@@ -6,7 +6,8 @@ nothing is updated in place. The state is a small named tuple (`MomentumState`,
 `AdagradState`, `RMSpropState`, `AdamState`): pass ``state=None`` on the first
 step and the returned state on every later one. The update rules are those of
 ``torch.optim`` without weight decay, so a step here and a step there agree to
-rounding.
+rounding; `adamw_step` is ``torch.optim.AdamW``, whose weight decay is decoupled
+from the gradient.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dlterms.data import iterations_per_epoch
 __all__ = [
     "adagrad_step",
     "adam_step",
+    "adamw_step",
     "gradient_descent",
     "gradient_descent_step",
     "has_converged",
@@ -991,6 +993,117 @@ def adam_step(params, grad, state=None, *, learning_rate=0.001, beta1=0.9, beta2
         new_params = params - step_size * (m / denominator)
     _check_no_overflow(new_params, "the updated params")
     return _step_result(new_params, AdamState(t, m, v))
+
+
+def adamw_step(
+    params,
+    grad,
+    state=None,
+    *,
+    learning_rate=0.001,
+    beta1=0.9,
+    beta2=0.999,
+    eps=1e-8,
+    weight_decay=0.01,
+):
+    r"""One AdamW step: Adam with decoupled weight decay, as ``torch.optim.AdamW``.
+
+    Parameters
+    ----------
+    params : float or array_like
+        Current parameters $\theta_{t-1}$, finite, any shape.
+    grad : float or array_like
+        Gradient $g_t$ of the loss alone (no penalty term) at $\theta_{t-1}$, same shape.
+    state : AdamState or None, default=None
+        The state returned by the previous step; None on the first step.
+    learning_rate : float, default=0.001
+        Step size $\eta > 0$.
+    beta1 : float, default=0.9
+        Decay rate $\beta_1 \in [0, 1)$ of the first-moment estimate.
+    beta2 : float, default=0.999
+        Decay rate $\beta_2 \in [0, 1)$ of the second-moment estimate.
+    eps : float, default=1e-8
+        $\epsilon > 0$ added to the root before dividing.
+    weight_decay : float, default=0.01
+        Decoupled weight decay $\lambda \ge 0$; each step first multiplies the
+        parameters by $1 - \eta\lambda$. 0 gives `adam_step` exactly.
+
+    Returns
+    -------
+    new_params : float or ndarray
+        $\theta_t$, same shape as `params`.
+    new_state : AdamState
+        ``AdamState(step, m, v)`` with $t$, $m_t$ and $v_t$, the same state as Adam's.
+
+    Raises
+    ------
+    ValueError
+        If an array is empty, not finite or shaped unlike `params`, ``state.v`` is
+        negative, an option is out of range, or a moment or the updated parameters
+        exceed float64 (as in `adam_step`).
+    TypeError
+        If an array does not hold real numbers or `state` is not an `AdamState`.
+
+    See Also
+    --------
+    adam_step : The same update without the decay.
+
+    weight_decay_step : The same decay with plain SGD, where it equals an L2 penalty.
+
+    l2_penalty : The penalty whose gradient Adam + L2 adds to `grad` instead.
+
+    Notes
+    -----
+    The decay acts on the parameters, outside the adaptive scaling:
+
+    $$\begin{aligned}
+    \theta' &= (1 - \eta\lambda)\,\theta_{t-1}, \\
+    \theta_t &= \theta' - \eta\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon},
+    \end{aligned}$$
+
+    with $m_t$, $v_t$, $\hat m_t$ and $\hat v_t$ computed from $g_t$ exactly as in
+    `adam_step`. Adam with an L2 penalty instead adds $\lambda\theta_{t-1}$ to the
+    gradient, so the decay enters $m$ and $v$ and is divided by $\sqrt{\hat v}$:
+    parameters with large gradients are barely decayed, and on the first step the
+    decay is lost entirely, as every coordinate moves by $\eta$ whatever its
+    gradient. For plain SGD the two coincide (with $\lambda$ rescaled by the
+    learning rate); for Adam they do not, which is Loshchilov and Hutter's point.
+    This is ``torch.optim.AdamW`` (default ``weight_decay=0.01``, no AMSGrad).
+    Keras's ``AdamW`` (default 0.004) multiplies by $1 - \eta\lambda$ the same way.
+
+    References
+    ----------
+    Loshchilov, I. and Hutter, F. (2019). Decoupled weight decay regularization. ICLR.
+    https://arxiv.org/abs/1711.05101
+
+    Examples
+    --------
+    With $\eta = 0.1$ and $\lambda = 0.5$ the parameters first shrink by
+    $1 - 0.05 = 0.95$, to $(0.95, -0.95)$; then Adam's first step moves each by
+    $\eta$ against its gradient's sign:
+
+    >>> theta, state = adamw_step([1.0, -1.0], [0.5, -20.0], learning_rate=0.1, weight_decay=0.5)
+    >>> theta.round(6).tolist()
+    [0.85, -0.85]
+
+    Adam with the L2 gradient $\lambda\theta$ added gets $(1.0, -20.5)$, and its first
+    step is $\eta$ against the sign again: the decay has vanished.
+
+    >>> adam_step([1.0, -1.0], [0.5 + 0.5, -20.0 - 0.5], learning_rate=0.1)[0].round(6).tolist()
+    [0.9, -0.9]
+    """  # noqa: E501
+    params = as_float_array(params, "params")
+    learning_rate = check_real(learning_rate, "learning_rate", low=0.0, closed="neither")
+    weight_decay = check_real(weight_decay, "weight_decay", low=0.0)
+    # 1 - \eta\lambda, applied to the parameters before the Adam update
+    shrink = 1 - learning_rate * weight_decay
+    with np.errstate(over="ignore"):  # |1 - eta lambda| > 1 can overflow; reported below
+        # \theta' = (1 - \eta\lambda) \theta_{t-1}
+        decayed = params * shrink
+    _check_no_overflow(decayed, "the decayed params")
+    return adam_step(
+        decayed, grad, state, learning_rate=learning_rate, beta1=beta1, beta2=beta2, eps=eps
+    )
 
 
 # --------------------------------------------------------------------------- convergence, convexity

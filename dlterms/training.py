@@ -1,12 +1,14 @@
-"""The training loop: mini-batches, a real training run with its curves, and checkpoints.
+"""The training loop: mini-batches, gradient accumulation, a run with its curves, checkpoints.
 
 A network's parameters are the list of ``(weight, bias)`` pairs of
 :mod:`dlterms.networks`. :func:`minibatches` is the data loader: it cuts one epoch of
-data into batches. :func:`fit_mlp` trains a small softmax classifier with it, one
-gradient-descent update per batch, and records the loss after every update and the
-training and validation loss after every epoch: the loss curve and the generalization
-curve. :func:`save_checkpoint` and :func:`load_checkpoint` write and read the parameters
-with numpy's ``.npz`` format, so a run can stop and resume exactly where it was.
+data into batches, and :func:`accumulate_gradients` adds up the gradients of several
+small batches into the gradient of one large one. :func:`fit_mlp` trains a small
+softmax classifier on the batches, one gradient-descent update per batch, and records
+the loss after every update and the training and validation loss after every epoch: the
+loss curve and the generalization curve. :func:`save_checkpoint` and
+:func:`load_checkpoint` write and read the parameters with numpy's ``.npz`` format, so a
+run can stop and resume exactly where it was.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from dlterms.networks import _layer_sizes, init_mlp, mlp_backward, mlp_forward
 from dlterms.optim import gradient_descent_step
 
 __all__ = [
+    "accumulate_gradients",
     "count_iterations",
     "fit_mlp",
     "generalization_gap",
@@ -178,6 +181,136 @@ def minibatches(x, y, *, batch_size, shuffle=True, rng=None, drop_last=False):
     return [
         (x[order[k * b : (k + 1) * b]], y[order[k * b : (k + 1) * b]]) for k in range(n_batches)
     ]
+
+
+# --------------------------------------------------------------------------- gradient accumulation
+
+
+def _micro_batch(batch, k: int) -> tuple:
+    """Micro-batch `k` as a tuple of arrays with one row per example each."""
+    if not isinstance(batch, tuple | list) or len(batch) == 0:
+        raise TypeError(
+            f"micro_batches[{k}] must be a tuple of arrays such as (x_batch, y_batch); "
+            f"got {type(batch).__name__}."
+        )
+    arrays = tuple(_as_rows(a, f"micro_batches[{k}][{i}]") for i, a in enumerate(batch))
+    for i, a in enumerate(arrays[1:], start=1):
+        _check_rows(arrays[0], a, f"micro_batches[{k}][0]", f"micro_batches[{k}][{i}]")
+    return arrays
+
+
+def accumulate_gradients(grad_fn, params, micro_batches):
+    r"""Gradient accumulation: the large-batch mean gradient, summed over micro-batches.
+
+    Parameters
+    ----------
+    grad_fn : callable
+        ``grad_fn(params, *batch)`` returns the **mean** gradient of the loss over the
+        examples of one micro-batch, shaped like `params`; for ``(x_batch, y_batch)``
+        pairs that is ``grad_fn(params, x_batch, y_batch)``. It receives a copy of
+        `params`.
+    params : float or array_like
+        Finite parameters $\theta$, any shape; not changed.
+    micro_batches : sequence of tuple of array_like
+        The micro-batches of one large batch, each a tuple of arrays with one row per
+        example, such as the ``(x_batch, y_batch)`` pairs of :func:`minibatches`.
+        They may differ in size.
+
+    Returns
+    -------
+    float or ndarray
+        $\nabla L_B(\theta)$, the mean gradient over all the examples of all the
+        micro-batches, shaped like `params`.
+
+    Raises
+    ------
+    ValueError
+        If `params` or an array of a micro-batch is empty or not finite,
+        `micro_batches` is empty, the arrays of one micro-batch differ in length, or
+        `grad_fn` returns the wrong shape or a non-finite gradient.
+    TypeError
+        If `grad_fn` is not callable, `micro_batches` is not a sequence of tuples, or
+        an array does not hold numbers.
+
+    See Also
+    --------
+    minibatches : Cuts a batch into the micro-batches.
+
+    count_iterations : Optimizer steps in a run; with accumulation, one step per
+        large batch of $K$ micro-batches.
+
+    Notes
+    -----
+    For micro-batches $B_1, \dots, B_K$ of sizes $n_k$, with $N = \sum_k n_k$ and
+    $g_k$ the mean gradient over $B_k$,
+
+    $$\nabla L_B = \frac{1}{N} \sum_{i \in B} \nabla \ell_i
+      = \sum_{k=1}^{K} \frac{n_k}{N}\, g_k ,$$
+
+    so $K$ passes through micro-batches that fit in memory give exactly the gradient
+    of the batch of $N$ that does not, and one optimizer step on it is a large-batch
+    step. Frameworks do this by calling ``backward()`` $K$ times, which adds into
+    ``.grad``, before one ``optimizer.step()``; each micro-batch loss must then be
+    scaled by $n_k / N$. The common recipe, ``loss / K``, weights each micro-batch
+    equally: it is right only when all the $n_k$ are equal, and otherwise gives the
+    examples of a short last micro-batch too much weight. Batch normalization
+    breaks the equality anyway: its statistics are those of each micro-batch.
+
+    The sum runs one micro-batch at a time, as a framework's would, keeping one
+    gradient in memory. The exact result lies between the smallest and the largest
+    $g_k$ of each entry, so it is clipped to that range: rounding near the float64
+    limit cannot turn it into infinity.
+
+    Examples
+    --------
+    The loss $\ell_i = \tfrac12 (w - y_i)^2$ has mean gradient $w - \bar y$ over a
+    batch. At $w = 0$ with targets 1, 2, 3, 4, 5, the full batch gives
+    $-\bar y = -3$. Micro-batches of sizes 2, 2 and 1 give $-1.5$, $-3.5$ and $-5$,
+    and $\tfrac25(-1.5) + \tfrac25(-3.5) + \tfrac15(-5) = -3$:
+
+    >>> def grad_fn(w, x_batch, y_batch):
+    ...     return w - y_batch.mean()
+    >>> x, y = np.zeros((5, 1)), np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    >>> batches = minibatches(x, y, batch_size=2, shuffle=False)
+    >>> [len(yb) for _, yb in batches]
+    [2, 2, 1]
+    >>> accumulate_gradients(grad_fn, 0.0, batches)
+    -3.0
+
+    Dividing the sum of the three means by $K = 3$ instead gives the wrong
+    $-10 / 3$, overweighting the last target:
+
+    >>> round(float(sum(grad_fn(0.0, xb, yb) for xb, yb in batches)) / 3, 4)
+    -3.3333
+    """
+    if not callable(grad_fn):
+        raise TypeError(f"grad_fn must be callable; got {type(grad_fn).__name__}.")
+    params = as_float_array(params, "params")
+    if isinstance(micro_batches, str | bytes | np.ndarray) or not hasattr(micro_batches, "__len__"):
+        raise TypeError(
+            "micro_batches must be a list of (x_batch, y_batch) tuples; "
+            f"got {type(micro_batches).__name__}."
+        )
+    if len(micro_batches) == 0:
+        raise ValueError("micro_batches must hold at least one micro-batch; got none.")
+    batches = [_micro_batch(batch, k) for k, batch in enumerate(micro_batches)]
+    sizes = [len(batch[0]) for batch in batches]
+    total = sum(sizes)
+    accumulated = np.zeros_like(params)
+    low = np.full_like(params, np.inf)
+    high = np.full_like(params, -np.inf)
+    for k, (batch, n_k) in enumerate(zip(batches, sizes, strict=True)):
+        where = f"grad_fn(params, *micro_batches[{k}])"
+        grad = as_float_array(grad_fn(params.copy(), *batch), where)
+        check_same_shape(params, grad, "params", where)
+        # a sum of weighted gradients may round past the float64 limit; clipped below
+        with np.errstate(over="ignore"):
+            # .grad += (n_k / N) g_k, as backward() adds into .grad
+            accumulated += (n_k / total) * grad
+        np.minimum(low, grad, out=low)
+        np.maximum(high, grad, out=high)
+    # sum_k (n_k / N) g_k is a weighted mean of the g_k, so it lies in [min_k g_k, max_k g_k]
+    return scalar_or_array(np.clip(accumulated, low, high))
 
 
 def count_iterations(n_examples, batch_size, n_epochs, *, drop_last=False):

@@ -28,6 +28,7 @@ from hypothesis.extra import numpy as hnp
 from dlterms import (
     adagrad_step,
     adam_step,
+    adamw_step,
     gradient_descent,
     gradient_descent_step,
     has_converged,
@@ -155,6 +156,66 @@ def test_adam_step_matches_torch(torch, run, lr, beta1, beta2, eps):
     assert_same_run(ours, theirs)
 
 
+@FAST
+@given(
+    runs(max_steps=6),
+    st.floats(1e-4, 1.0),
+    st.floats(0.0, 0.99),
+    st.floats(0.5, 0.9999),
+    st.floats(1e-10, 1e-3),
+    st.floats(0.0, 2.0),
+)
+def test_adamw_step_matches_torch_adamw(torch, run, lr, beta1, beta2, eps, weight_decay):
+    params, grads = run
+    options = {"beta1": beta1, "beta2": beta2, "eps": eps, "weight_decay": weight_decay}
+    theirs = torch_iterates(
+        torch,
+        torch.optim.AdamW,
+        params,
+        grads,
+        lr=lr,
+        betas=(beta1, beta2),
+        eps=eps,
+        weight_decay=weight_decay,
+    )
+    ours = our_iterates(adamw_step, params, grads, learning_rate=lr, **options)
+    assert_same_run(ours, theirs)
+
+
+@FAST
+@given(runs(), st.floats(1e-4, 1.0))
+def test_adamw_without_decay_is_adam_bit_for_bit(run, lr):
+    params, grads = run
+    plain = our_iterates(adam_step, params, grads, learning_rate=lr)
+    decoupled = our_iterates(adamw_step, params, grads, learning_rate=lr, weight_decay=0.0)
+    for a, b in zip(plain, decoupled, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_adamw_differs_from_adam_with_an_l2_gradient(torch):
+    """torch's Adam(weight_decay=λ) is Adam + L2; AdamW decays where Adam + L2 does not."""
+    params = np.array([1.0, -1.0, 3.0])
+    grads = [np.array([0.5, -20.0, 1e-3]), np.array([0.25, -10.0, 2e-3])]
+    l2 = torch_iterates(
+        torch, torch.optim.Adam, params, grads, lr=0.1, weight_decay=0.5, eps=1e-300
+    )
+    decoupled = our_iterates(
+        adamw_step, params, grads, learning_rate=0.1, weight_decay=0.5, eps=1e-300
+    )
+    # the first Adam + L2 step moves every coordinate by exactly lr: the decay is lost
+    close(l2[0], params - 0.1 * np.sign(grads[0] + 0.5 * params))
+    # AdamW shrinks by 1 - lr * lambda = 0.95 first, then takes the same-sized step
+    close(decoupled[0], 0.95 * params - 0.1 * np.sign(grads[0]))
+    assert np.max(np.abs(l2[1] - decoupled[1])) > 0.05
+
+
+def test_adamw_refuses_a_decay_that_overflows():
+    with pytest.raises(ValueError, match="the decayed params overflowed float64"):
+        adamw_step([1e308], [1.0], learning_rate=1.0, weight_decay=5.0)
+    with pytest.raises(ValueError, match="weight_decay must be"):
+        adamw_step([1.0], [1.0], weight_decay=-0.1)
+
+
 def test_optimizer_defaults_match_torch_defaults(torch):
     rng = np.random.default_rng(0)
     params, grads = rng.normal(size=4), list(rng.normal(size=(6, 4)))
@@ -162,6 +223,7 @@ def test_optimizer_defaults_match_torch_defaults(torch):
         (adagrad_step, torch.optim.Adagrad),
         (rmsprop_step, torch.optim.RMSprop),
         (adam_step, torch.optim.Adam),
+        (adamw_step, torch.optim.AdamW),
     ):
         assert_same_run(
             our_iterates(step, params, grads), torch_iterates(torch, optimizer, params, grads)

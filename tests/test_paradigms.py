@@ -23,6 +23,9 @@ import dlterms
 from dlterms import (
     adaboost_fit,
     adaboost_predict,
+    bagging_fit,
+    bagging_predict,
+    bootstrap_indices,
     centroid,
     centroids,
     epsilon_greedy,
@@ -673,3 +676,122 @@ def test_closed_form_on_subnormal_inputs_fits_or_refuses_the_penalty_clearly():
         dlterms.linear_regression_closed_form(x, [1.0, 3.0, 5.0])  # the slope is 2e310
     with pytest.raises(ValueError, match="penalty .* overflows float64.*rescale the inputs"):
         dlterms.linear_regression_closed_form(x, [1.0, 3.0, 5.0], l2=0.1)
+
+
+# --- bagging ------------------------------------------------------------------------
+
+
+def _hard_stump_class():
+    """A scikit-learn classifier around the repo's best stump, with no predict_proba.
+
+    Without predict_proba, ``BaggingClassifier`` counts votes instead of averaging
+    probabilities; without a ``sample_weight`` argument in ``fit`` it trains each copy
+    on the rows of its bootstrap resample, as ``bagging_fit`` does.
+    """
+    base = pytest.importorskip("sklearn.base")
+    from dlterms.paradigms import _best_stump
+
+    class HardStump(base.ClassifierMixin, base.BaseEstimator):
+        def fit(self, X, y):
+            self.classes_ = np.array([0, 1])  # BaggingClassifier passes class indices
+            signed = 2 * np.asarray(y) - 1
+            self.stump_ = _best_stump(np.asarray(X, float), signed, np.full(len(X), 1 / len(X)))
+            return self
+
+        def predict(self, X):
+            j, threshold, polarity = self.stump_
+            signed = np.where(np.asarray(X)[:, j] > threshold, polarity, -polarity)
+            return (signed + 1) // 2
+
+    return HardStump
+
+
+@FEW
+@given(st.integers(2, 30), st.integers(1, 3), st.integers(1, 9), seeds)
+def test_bagging_matches_sklearn_bagging_classifier_on_the_same_resamples(n, d, n_estimators, seed):
+    sk_ensemble = pytest.importorskip("sklearn.ensemble")
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, d)).round(1)  # rounded: repeated values and tied splits
+    y = np.where(rng.random(n) < 0.5, -1, 1)
+    y[:2] = [-1, 1]  # both classes
+    model = sk_ensemble.BaggingClassifier(
+        _hard_stump_class()(), n_estimators=n_estimators, random_state=seed % 2**31
+    ).fit(x, y)
+    samples = np.array(model.estimators_samples_)
+    assert samples.shape == (n_estimators, n)
+    # the same resamples: bagging_fit draws them with bootstrap_indices
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dlterms.paradigms, "bootstrap_indices", lambda n_, b_, rng=None: samples)
+        ensemble = bagging_fit(x, y, n_estimators=n_estimators, rng=0)
+    assert ensemble == [est.stump_ for est in model.estimators_]
+    x_new = np.concatenate([x, rng.normal(size=(20, d))])
+    np.testing.assert_array_equal(bagging_predict(x_new, ensemble), model.predict(x_new))
+
+
+def test_bagging_fit_draws_its_resamples_with_bootstrap_indices():
+    x = np.arange(8.0).reshape(8, 1)
+    y = np.array([-1, -1, 1, -1, 1, 1, -1, 1])
+    ensemble = bagging_fit(x, y, n_estimators=5, rng=3)
+    for rows, stump in zip(bootstrap_indices(8, 5, rng=3), ensemble, strict=True):
+        # each stump is the one fitted alone to its resample (a one-estimator bag
+        # whose single resample is that resample's rows in order)
+        alone = bagging_fit(x[rows], y[rows], n_estimators=1, rng=_Identity())
+        assert stump == alone[0]
+
+
+class _Identity(np.random.Generator):
+    """A Generator whose integers() returns 0, 1, ..., n - 1: the resample is the data."""
+
+    def __init__(self):
+        super().__init__(np.random.PCG64(0))
+
+    def integers(self, low, high=None, size=None, **kwargs):
+        return np.arange(high).reshape(1, -1)
+
+
+@FAST
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.integers(-3, 3), st.sampled_from([-1, 1])),
+        min_size=1,
+        max_size=6,
+    ),
+    st.lists(st.lists(st.integers(-4, 4), min_size=3, max_size=3), min_size=1, max_size=5),
+)
+def test_bagging_predict_is_the_majority_vote_ties_to_minus_one(ensemble, points):
+    ensemble = [(j, float(t), p) for j, t, p in ensemble]
+    x = np.array(points, dtype=float)
+    expected = []
+    for row in x:  # a plain loop oracle
+        votes = [p if row[j] > t else -p for j, t, p in ensemble]
+        expected.append(1 if votes.count(1) > votes.count(-1) else -1)
+    assert bagging_predict(x, ensemble).tolist() == expected
+
+
+def test_bagging_reduces_the_variance_of_an_unstable_learner():
+    """Over many training sets, bagged stumps disagree less with each other than single ones."""
+    rng = np.random.default_rng(0)
+    x_test = np.linspace(-2, 2, 41).reshape(-1, 1)
+    singles, bags = [], []
+    for _ in range(40):
+        x = rng.normal(size=(30, 1))
+        y = np.where(x[:, 0] + rng.normal(scale=1.0, size=30) > 0, 1, -1)
+        singles.append(bagging_predict(x_test, bagging_fit(x, y, n_estimators=1, rng=rng)))
+        bags.append(bagging_predict(x_test, bagging_fit(x, y, n_estimators=25, rng=rng)))
+    spread = lambda preds: np.mean(np.var(np.array(preds), axis=0))  # noqa: E731
+    assert spread(bags) < spread(singles)
+
+
+def test_bagging_checks_its_inputs():
+    with pytest.raises(ValueError, match="only the labels -1 and \\+1"):
+        bagging_fit([[0.0], [1.0]], [0, 1])
+    with pytest.raises(ValueError, match="n_estimators must be"):
+        bagging_fit([[0.0], [1.0]], [-1, 1], n_estimators=0)
+    with pytest.raises(ValueError, match="rows of length 4"):
+        bagging_predict([[0.0]], [(0, 0.5, 1, 1.0)])
+    with pytest.raises(ValueError, match=r"features must be integers in \[0, 1\)"):
+        bagging_predict([[0.0]], [(1, 0.5, 1)])
+    with pytest.raises(ValueError, match="polarities must be -1 or \\+1"):
+        bagging_predict([[0.0]], [(0, 0.5, 2)])
+    with pytest.raises(TypeError, match="ensemble must be a list"):
+        bagging_predict([[0.0]], "stumps")

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from dlterms import (
+    accumulate_gradients,
     count_iterations,
     cross_entropy,
     fit_mlp,
@@ -404,3 +405,90 @@ def test_saving_refuses_bad_paths_and_metadata(tmp_path):
     with pytest.raises(ValueError, match="metadata 'loss'"):
         save_checkpoint(tmp_path / "c.npz", params, loss=float("nan"))
     assert not list(tmp_path.iterdir())
+
+
+# --- gradient accumulation ---------------------------------------------------------
+
+
+def _linear_grad(w, x_batch, y_batch):
+    """Mean gradient of (x w - y)^2 / 2 over a batch: x^T (x w - y) / n."""
+    return x_batch.T @ (x_batch @ w - y_batch) / len(x_batch)
+
+
+@st.composite
+def _regression_batches(draw):
+    n, d = draw(st.integers(1, 12)), draw(st.integers(1, 3))
+    small = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
+    x = draw(hnp.arrays(np.float64, (n, d), elements=small))
+    y = draw(hnp.arrays(np.float64, (n,), elements=small))
+    w = draw(hnp.arrays(np.float64, (d,), elements=small))
+    cuts = sorted(draw(st.sets(st.integers(1, n - 1), max_size=n - 1))) if n > 1 else []
+    bounds = [0, *cuts, n]
+    micro = [(x[a:b], y[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return w, x, y, micro
+
+
+@FAST
+@given(_regression_batches())
+def test_accumulated_micro_batches_give_the_full_batch_gradient(case):
+    w, x, y, micro = case
+    full = _linear_grad(w, x, y)
+    np.testing.assert_allclose(
+        accumulate_gradients(_linear_grad, w, micro), full, rtol=1e-12, atol=1e-9
+    )
+
+
+@FAST
+@given(_regression_batches())
+def test_accumulation_matches_torch_backward_adding_into_grad(torch, case):
+    """torch: backward() on each micro-batch loss scaled by n_k / N, then read .grad."""
+    w, x, y, micro = case
+    n = len(x)
+    weight = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    for xb, yb in micro:
+        pred = torch.from_numpy(xb) @ weight
+        loss = 0.5 * ((pred - torch.from_numpy(yb)) ** 2).mean()
+        (loss * len(xb) / n).backward()  # adds into weight.grad
+    ours = accumulate_gradients(_linear_grad, w, micro)
+    np.testing.assert_allclose(ours, weight.grad.numpy(), rtol=1e-12, atol=1e-9)
+    # and one backward() on the whole batch gives the same
+    whole = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    (0.5 * ((torch.from_numpy(x) @ whole - torch.from_numpy(y)) ** 2).mean()).backward()
+    np.testing.assert_allclose(ours, whole.grad.numpy(), rtol=1e-12, atol=1e-9)
+
+
+def test_dividing_by_the_number_of_micro_batches_is_wrong_for_uneven_sizes():
+    x, y = np.ones((5, 1)), np.array([1.0, 2.0, 3.0, 4.0, 10.0])
+    w = np.zeros(1)
+    micro = minibatches(x, y, batch_size=2, shuffle=False)  # sizes 2, 2, 1
+    naive = sum(_linear_grad(w, xb, yb) for xb, yb in micro) / len(micro)
+    right = accumulate_gradients(_linear_grad, w, micro)
+    assert right == pytest.approx(-4.0)  # -mean(y)
+    assert naive[0] == pytest.approx(-(1.5 + 3.5 + 10.0) / 3)  # -5: the 10 counts double
+    # equal sizes: the naive average is right
+    even = minibatches(x[:4], y[:4], batch_size=2, shuffle=False)
+    naive_even = sum(_linear_grad(w, xb, yb) for xb, yb in even) / 2
+    assert accumulate_gradients(_linear_grad, w, even) == pytest.approx(naive_even[0])
+
+
+def test_accumulation_near_the_float_limit_stays_finite():
+    big = np.finfo(np.float64).max
+    micro = [(np.zeros((2, 1)), np.zeros(2)), (np.zeros((3, 1)), np.zeros(3))]
+    result = accumulate_gradients(lambda w, xb, yb: np.full(2, big), np.zeros(2), micro)
+    assert np.all(result == big)
+
+
+def test_accumulation_checks_its_inputs():
+    grad = _linear_grad
+    with pytest.raises(ValueError, match="at least one micro-batch"):
+        accumulate_gradients(grad, [0.0], [])
+    with pytest.raises(TypeError, match="micro_batches must be a list"):
+        accumulate_gradients(grad, [0.0], np.zeros((2, 2)))
+    with pytest.raises(TypeError, match=r"micro_batches\[0\] must be a tuple"):
+        accumulate_gradients(grad, [0.0], [np.zeros((2, 1))])
+    with pytest.raises(ValueError, match=r"one row per example each; got 3 and 2 rows"):
+        accumulate_gradients(grad, [0.0], [(np.zeros((3, 1)), np.zeros(2))])
+    with pytest.raises(ValueError, match=r"must have the same shape as params"):
+        accumulate_gradients(lambda w, xb, yb: np.zeros(3), [0.0], [(np.zeros((1, 1)), [1.0])])
+    with pytest.raises(ValueError, match="finite"):
+        accumulate_gradients(lambda w, xb, yb: w * np.inf, [1.0], [(np.zeros((1, 1)), [1.0])])

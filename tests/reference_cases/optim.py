@@ -64,6 +64,12 @@ VALID = {
     "adagrad_step": call(_P, _G, AdagradState(np.array([1.0, 0.0, 4.0])), learning_rate=0.1),
     "rmsprop_step": call(_P, _G, RMSpropState(np.array([1.0, 0.0, 4.0])), alpha=0.9),
     "adam_step": call(_P, _G, AdamState(3, np.array([0.1, 0.0, -0.5]), np.array([1.0, 0.0, 4.0]))),
+    "adamw_step": call(
+        _P,
+        _G,
+        AdamState(3, np.array([0.1, 0.0, -0.5]), np.array([1.0, 0.0, 4.0])),
+        weight_decay=0.1,
+    ),
     "has_converged": call(np.array([4.0, 2.0, 1.0, 0.9, 0.89, 0.889]), tol=0.05, patience=2),
     "is_convex_on": call(_bowl, np.array([-1.0, 0.0]), np.array([2.0, 3.0]), n=50, rng=0),
     "gradient_descent_step": call(np.array([1.0, 2.0]), np.array([0.5, 1.0]), learning_rate=0.1),
@@ -84,6 +90,12 @@ EXTREME = {
     "adagrad_step": call(_BIG, _HUGE_GRAD, AdagradState(np.array([1e300, 0.0, 1e-300]))),
     "rmsprop_step": call(_BIG, _HUGE_GRAD, RMSpropState(np.array([1e300, 0.0, 1e-300]))),
     "adam_step": call(_BIG, _HUGE_GRAD, AdamState(10**9, _BIG / 2, np.array([1e300, 0.0, 1e-300]))),
+    "adamw_step": call(
+        _BIG,
+        _HUGE_GRAD,
+        AdamState(10**9, _BIG / 2, np.array([1e300, 0.0, 1e-300])),
+        weight_decay=1.0,
+    ),
     "has_converged": call(np.array([1e308, -1e308, 1e308, 1e308]), tol=1.0),
     "is_convex_on": call(np.abs, -1e308, 1e308, n=50, rng=0),
     "gradient_descent_step": call(BIG, BIG, learning_rate=0.5),
@@ -140,6 +152,11 @@ BAD = {
         "shape": call([1.0, 2.0], [1.0, 2.0], AdamState(1, [0.0, 0.0], [[1.0, 1.0]])),
         "empty": call([], []),
         "nan": call([1.0, 2.0], [1.0, 2.0], AdamState(1, [0.0, NAN], [1.0, 1.0])),
+    },
+    "adamw_step": {
+        "shape": call([1.0, 2.0], [1.0, 2.0, 3.0]),
+        "empty": call([], []),
+        "nan": call([1.0, NAN], [1.0, 2.0]),
     },
     "has_converged": {
         "shape": call([[1.0, 0.5], [0.25, 0.125]], tol=0.1),

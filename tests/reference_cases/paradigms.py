@@ -40,6 +40,8 @@ VALID = {
     "predict_logistic": call(X, W, 0.5, threshold=0.7),
     "adaboost_fit": call(X, YPM, n_rounds=3),
     "adaboost_predict": call(X, [(0, 0.5, 1, 1.0), (1, -0.5, -1, 0.5)]),
+    "bagging_fit": call(X, YPM, n_estimators=3, rng=0),
+    "bagging_predict": call(X, [(0, 0.5, 1), (1, -0.5, -1), (0, 2.5, 1)]),
     "one_boosting_round": call(X, YPM, np.array([0.1, 0.2, 0.3, 0.4])),
     "pseudo_label": call(P, threshold=0.8),
     "uncertainty_query": call(P, 2, strategy="entropy"),
@@ -67,6 +69,10 @@ EXTREME = {
     "predict_logistic": call(HUGE_X, np.array([1.0]), -1e307, threshold=1.0),
     "adaboost_fit": call(np.array([[1e308], [-1e308], [0.0]]), np.array([1, -1, 1])),
     "adaboost_predict": call(HUGE_X, [(0, 1e308, 1, 1e307), (0, -1e308, -1, 1e307)]),
+    "bagging_fit": call(
+        np.array([[1e308], [-1e308], [5e-324], [-1.7976931348623157e308]]), YPM, rng=0
+    ),
+    "bagging_predict": call(HUGE_X, [(0, 1e308, 1), (0, -1e308, -1), (0, 0.0, 1)]),
     "one_boosting_round": call(
         np.array([[1e308], [-1e308], [0.0]]), np.array([1, -1, -1]), np.array([1e308, 1e-308, 1.0])
     ),
@@ -125,6 +131,16 @@ BAD = {
         )
     },
     **{name: _PREDICT for name in ("predict_linear", "predict_proba_logistic", "predict_logistic")},
+    "bagging_fit": {
+        "shape": call([[1.0], [2.0]], [1, -1, 1]),
+        "empty": call(np.zeros((0, 1)), []),
+        "nan": call([[1.0], [NAN]], [1, -1]),
+    },
+    "bagging_predict": {
+        "shape": call([[1.0]], [(0, 0.5, 1, 1.0)]),
+        "empty": call([[1.0]], []),
+        "nan": call([[1.0]], [(0, NAN, 1)]),
+    },
     "adaboost_predict": {
         "shape": call([[1.0]], [(0, 0.5, 1)]),
         "empty": call([[1.0]], []),

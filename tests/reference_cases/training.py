@@ -28,6 +28,15 @@ PARAMS = [(_rng.normal(size=(2, 3)), np.zeros(3)), (_rng.normal(size=(3, 2)), np
 X_BIG = np.array([[1e100, -1e100], [-1e100, 1e100], [1e100, 1e100], [-1e100, -1e100]])
 BIG_PARAMS = [(np.array([[1e300, -1e-300]]), np.array([-1e300, 5e-324]))]
 
+
+def _half_gap_grad(w, x_batch, y_batch):
+    """(w - max y) / 2, in halves first so no extreme input overflows."""
+    return w / 2 - np.max(y_batch) / 2
+
+
+_MICRO = [(X[:3], X[:3, 0]), (X[3:], X[3:, 1])]
+_BIG_MICRO = [(X_BIG[:1], np.array([1e308])), (X_BIG[1:], np.array([-1e308, 5e-324, 1e308]))]
+
 _DIR = Path(tempfile.mkdtemp(prefix="dlterms-training-cases-"))
 atexit.register(shutil.rmtree, _DIR, ignore_errors=True)
 
@@ -62,6 +71,7 @@ WITH_NAN = _write(
 
 
 VALID = {
+    "accumulate_gradients": call(_half_gap_grad, np.array([0.5, -1.0]), _MICRO),
     "minibatches": call(X, Y, batch_size=3, rng=0, drop_last=True),
     "count_iterations": call(1000, 32, 10, drop_last=True),
     "fit_mlp": call(
@@ -84,6 +94,7 @@ VALID = {
 }
 
 EXTREME = {
+    "accumulate_gradients": call(_half_gap_grad, np.array([1e308, -1e308]), _BIG_MICRO),
     "minibatches": call(np.array([[1e308], [-1e308], [5e-324]]), np.array([1, 0, 1]), batch_size=2),
     "count_iterations": call(10**30, 7, 10**20),
     "fit_mlp": call(
@@ -103,6 +114,11 @@ EXTREME = {
 }
 
 BAD = {
+    "accumulate_gradients": {
+        "shape": call(_half_gap_grad, [0.5], [(X[:3], Y[:2])]),
+        "empty": call(_half_gap_grad, [0.5], []),
+        "nan": call(_half_gap_grad, [0.5], [(X[:2], np.array([1.0, NAN]))]),
+    },
     "minibatches": {
         "shape": call(np.ones((3, 2)), np.ones(4), batch_size=2),
         "empty": call(np.ones((0, 2)), np.ones(0), batch_size=2),
