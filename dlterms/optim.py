@@ -1065,9 +1065,10 @@ def adamw_step(
     `adam_step`. Adam with an L2 penalty instead adds $\lambda\theta_{t-1}$ to the
     gradient, so the decay enters $m$ and $v$ and is divided by $\sqrt{\hat v}$:
     parameters with large gradients are barely decayed, and on the first step the
-    decay is lost entirely, as every coordinate moves by $\eta$ whatever its
-    gradient. For plain SGD the two coincide (with $\lambda$ rescaled by the
-    learning rate); for Adam they do not, which is Loshchilov and Hutter's point.
+    decay is lost unless it flips a gradient's sign, as every coordinate moves by
+    $\eta$ against that sign whatever the gradient's size. For plain SGD the two
+    coincide (with $\lambda$ rescaled by the learning rate); for Adam they do not,
+    which is Loshchilov and Hutter's point.
     This is ``torch.optim.AdamW`` (default ``weight_decay=0.01``, no AMSGrad).
     Keras's ``AdamW`` (default 0.004) multiplies by $1 - \eta\lambda$ the same way.
 
