@@ -84,7 +84,7 @@ def _lstm(fig):
 
 @figure(
     "gated-recurrent-unit",
-    alt="One step of a gated cell with one unit and no cell state: previous state h = 0.8, "
+    alt="One step of a cell with one hidden value and no cell state: previous state h = 0.8, "
     "input x = 1, input weights 0, 1 and 1 for r, z and n, recurrent weights 0, 0 and 1, "
     "no biases. Along the top runs the state line: h_{t-1} = 0.8 is multiplied by the "
     "update gate z = σ(1) = 0.731, then (1 − z) times the candidate n is added, giving "
