@@ -161,3 +161,86 @@ def _layer(fig):
             ax.text(xs, yv, num(v), ha="center", va="center", fontsize=11)
     for xs, text in ((0, "input x"), (3, "z = xW + b"), (5.75, "output")):
         ax.text(xs, 2.75, text, ha="center", va="bottom", fontsize=10)
+
+
+# --------------------------------------------------------------------------- normalisation sets
+
+_DEPTH = 0.32  # how far one channel recedes, up and to the right, in the block drawings
+
+
+def _shared_statistics(normalize, x, probe):
+    """Where the output of `normalize` moves when the one input at `probe` does.
+
+    Those are the values normalised with the probe's mean and variance: a value in
+    another set is computed from unchanged statistics and stays bit for bit the same.
+    """
+    nudged = x.copy()
+    nudged[probe] += 1.0
+    return normalize(nudged) != normalize(x)
+
+
+def _block(ax, shaded, x0, color, *, axes=False):
+    """An N × C × (H·W) block seen from the front, the top and the right, with the
+    cells of `shaded` (a boolean array of that shape) filled: examples run left to
+    right, positions top to bottom, channels into the page; `axes` names the three."""
+    n_examples, n_channels, n_positions = shaded.shape
+    top, right = n_positions, x0 + n_examples
+
+    def cell(corner, across, up, on):
+        x, y = corner
+        ax.fill(
+            [x, x + across[0], x + across[0] + up[0], x + up[0]],
+            [y, y + across[1], y + across[1] + up[1], y + up[1]],
+            facecolor=tint(color, 0.55) if on else "white",
+            edgecolor=INK,
+            lw=0.6,
+        )
+
+    back = (_DEPTH, _DEPTH)
+    for n, p in np.ndindex(n_examples, n_positions):  # front face: channel 0
+        cell((x0 + n, top - p - 1), (1, 0), (0, 1), shaded[n, 0, p])
+    for n, c in np.ndindex(n_examples, n_channels):  # top face: the first position
+        cell((x0 + n + c * _DEPTH, top + c * _DEPTH), (1, 0), back, shaded[n, c, 0])
+    for c, p in np.ndindex(n_channels, n_positions):  # right face: the last example
+        corner = (right + c * _DEPTH, top - p - 1 + c * _DEPTH)
+        cell(corner, back, (0, 1), shaded[-1, c, p])
+    if axes:
+        depth = n_channels * _DEPTH
+        ax.text(x0 - 0.2, n_positions / 2, "H, W", ha="right", va="center", fontsize=9.5)
+        ax.text(x0 + n_examples / 2, -0.1, "N", ha="center", va="top", fontsize=9.5)
+        ax.text(x0 + depth / 2 - 0.2, top + depth / 2 + 0.1, "C", ha="right", va="bottom",
+                fontsize=9.5)  # fmt: skip
+
+
+@figure(
+    "group-normalization",
+    alt="Four drawings of the same block of activations, 4 examples (N, left to right) "
+    "by 6 channels (C, into the page) by 4 positions (H, W, top to bottom), each shading "
+    "the values that share one mean and variance with the first example's first channel. "
+    "One channel over all examples, 16 values, as in batch normalisation; one example "
+    "over all channels, 24 values, as in layer normalisation; one example and one channel, "
+    "4 values, as in instance normalisation; and one example over a set of 2 consecutive "
+    "channels, 8 values, in between the last two.",
+    caption="With its channels split into sets of C/G, each example is standardised over "
+    "one set's channels and all positions: never across the batch, and between one "
+    "channel (G = C) and all of them (G = 1).",
+    size=(6.6, 2.5),
+)
+def _group_norm(fig):
+    ax = diagram(fig, xlim=(-1.7, 25.6), ylim=(-2.0, 8.3))
+    n_examples, n_channels, n_positions = 4, 6, 4
+    x = np.random.default_rng(3).normal(size=(n_examples, n_channels, n_positions))
+    probe = (0, 0, 0)
+    panels = [
+        ("one channel,\nall examples", lambda v: dlterms.batch_norm(v[..., None])[..., 0]),
+        ("one example,\nall channels", lambda v: dlterms.group_norm(v, 1)),
+        ("one example,\none channel", lambda v: dlterms.group_norm(v, n_channels)),
+        ("one example,\n2 channels", lambda v: dlterms.group_norm(v, n_channels // 2)),
+    ]
+    colors = [MUTED, MUTED, MUTED, BLUE]
+    for k, ((title, normalize), color) in enumerate(zip(panels, colors, strict=True)):
+        x0 = 6.6 * k
+        shaded = _shared_statistics(normalize, x, probe)
+        _block(ax, shaded, x0, color, axes=k == 0)
+        ax.text(x0 + 2.9, 8.2, title, ha="center", va="top", fontsize=10, color=INK)
+        ax.text(x0 + 2.0, -1.05, f"{shaded.sum()} values", ha="center", va="top", fontsize=10)

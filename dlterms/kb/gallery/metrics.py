@@ -722,3 +722,81 @@ def _bounding_box(fig):
 
 def _two_objects_cmap():
     return ListedColormap(["#f4f4f4", f"{BLUE}aa", f"{ORANGE}aa"])
+
+
+# Five detections of two objects, (x1, y1, x2, y2) in image coordinates, each with the
+# corner where its score is written.
+_DETECTIONS = np.array(
+    [
+        [1.0, 1.0, 5.0, 5.0],
+        [1.6, 0.5, 5.6, 4.6],
+        [0.5, 1.7, 4.5, 5.7],
+        [6.4, 1.5, 9.9, 6.5],
+        [5.8, 2.3, 9.3, 7.3],
+    ]
+)
+_DETECTION_SCORES = np.array([0.9, 0.75, 0.6, 0.8, 0.55])
+_SCORE_CORNERS = ["top left", "top right", "bottom left", "top right", "bottom left"]
+_TURN = np.linspace(0.0, 2 * np.pi, 73)  # angles that outline an object
+
+
+def _scored_box(ax, box, score, corner, **style):
+    """A box with its score written just inside the given corner."""
+    _box(ax, box, **style)
+    x0, y0, x1, y1 = box
+    left, top = "left" in corner, "top" in corner
+    ax.text(
+        x0 + 0.1 if left else x1 - 0.1,
+        y0 + 0.1 if top else y1 - 0.1,
+        f"{score:.2f}",
+        ha="left" if left else "right",
+        va="top" if top else "bottom",
+        fontsize=9.5,
+        color=style["ec"],
+        bbox={"fc": "white", "ec": "none", "pad": 0.6, "alpha": 0.85},
+    )
+
+
+@figure(
+    "non-maximum-suppression",
+    alt="Two panels over the same image of two grey objects. Before: five detection boxes, "
+    "three around the left object with scores 0.90, 0.75 and 0.60, and two around the "
+    "right object with scores 0.80 and 0.55; they are visited by score, 0.90 first. "
+    "After, at IoU threshold 0.5: only the 0.90 and 0.80 boxes are kept, one per object. "
+    "The 0.75 and 0.60 boxes are removed because their IoU with the 0.90 box, 0.61 and "
+    "0.56, exceeds 0.5; the 0.55 box is removed by the 0.80 box, IoU 0.53.",
+    caption="Going down the scores, each kept box deletes the remaining boxes that overlap "
+    "it by more than the IoU threshold; boxes on different objects do not overlap and "
+    "both survive.",
+    size=(6.4, 3.2),
+)
+def _non_max_suppression(fig):
+    before, after = fig.subplots(1, 2)
+    boxes, scores, threshold = _DETECTIONS, _DETECTION_SCORES, 0.5
+    kept = dlterms.non_max_suppression(boxes, scores, threshold)
+    overlap = dlterms.iou(boxes[:, None], boxes[None, :])
+    removed = [i for i in np.argsort(-scores) if i not in kept]
+    for ax in (before, after):
+        for (cx, cy), (rx, ry) in (((3.0, 3.1), (1.8, 1.95)), ((7.9, 4.4), (1.5, 2.25))):
+            ax.fill(cx + rx * np.cos(_TURN), cy + ry * np.sin(_TURN), color="#dddddd", lw=0)
+        ax.set(xlim=(0, 10.4), ylim=(0, 11.2), aspect="equal")
+        ax.invert_yaxis()  # image coordinates: y grows downwards
+        ax.axis("off")
+    for i in range(len(boxes)):
+        _scored_box(before, boxes[i], scores[i], _SCORE_CORNERS[i], ec=ORANGE, lw=1.6)
+    for i in removed:
+        _scored_box(after, boxes[i], scores[i], _SCORE_CORNERS[i], ec=MUTED, lw=1.0, ls=":")
+    for i in kept:
+        _scored_box(after, boxes[i], scores[i], _SCORE_CORNERS[i], ec=GREEN, lw=2.2)
+    before.set_title(f"before: {len(boxes)} detections", fontsize=10)
+    after.set_title(f"after, IoU threshold {threshold:g}: {len(kept)} kept", fontsize=10)
+    lines = []
+    for i in removed:
+        # the box that removed it: the first kept box, by score, that overlaps it too much
+        by = next(k for k in kept if overlap[i, k] > threshold)
+        iou = f"IoU {overlap[i, by]:.2f} with {scores[by]:.2f}"
+        lines.append(f"{scores[i]:.2f} removed: {iou} > {threshold:g}")
+    after.text(0.2, 8.2, "\n".join(lines), va="top", fontsize=8.5, color=INK, linespacing=1.5)
+    order = ", ".join(f"{s:.2f}" for s in np.sort(scores)[::-1])
+    before.text(0.2, 8.2, f"visited by score:\n{order}", va="top", fontsize=8.5, color=INK,
+                linespacing=1.5)  # fmt: skip
