@@ -1,4 +1,4 @@
-"""Figures for dlterms.layers: layers and their bias, dropout and batch normalisation."""
+"""Figures for dlterms.layers: layers and their bias, dropout, batch and group normalisation."""
 
 from __future__ import annotations
 
