@@ -1,5 +1,5 @@
-"""Figures for dlterms.networks: the forward pass, depth and width, residual connections
-and bottleneck layers.
+"""Figures for dlterms.networks: a multilayer perceptron worked by hand, the forward pass,
+depth and width, residual connections and bottleneck layers.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from matplotlib.patches import Circle
 
 import dlterms
 from dlterms.kb.figures import BLUE, GREEN, ORANGE, RED, figure
-from dlterms.kb.gallery._draw import INK, MUTED
+from dlterms.kb.gallery._draw import INK, MUTED, num
 
 __all__: list[str] = []
 
@@ -114,6 +114,72 @@ def _forward_pass(fig):
 )
 def _neural_network(fig):
     _network_diagram(fig)
+
+
+# --------------------------------------------------------------------------- multilayer perceptron
+
+MLP_WEIGHTS = (
+    (np.array([[2.0, 1.0], [1.0, -2.0]]), np.array([-1.0, 1.0])),
+    (np.array([[2.0], [3.0]]), np.array([1.0])),
+)
+MLP_INPUT = np.array([1.0, 2.0])
+
+
+@figure(
+    "multilayer-perceptron",
+    alt="Diagram of a 2-2-1 network computing one example. Inputs 1 and 2 on the left; "
+    "arrows labelled with weights 2 and 1 (from the first input) and 1 and −2 (from the "
+    "second) lead to two hidden ReLU units with biases −1 and +1, whose weighted sums are "
+    "3 and −2. ReLU keeps 3 and turns −2 into 0; that unit is drawn dashed. Arrows with "
+    "weights 2 and 3 lead to the linear output unit with bias +1, which holds "
+    "3·2 + 0·3 + 1 = 7.",
+    caption="Each layer takes a weighted sum of every output of the layer before, adds a "
+    "bias and applies its activation; the unit whose sum is negative passes 0 on.",
+    size=(6.4, 3.4),
+)
+def _multilayer_perceptron(fig):
+    params = [(w.copy(), b.copy()) for w, b in MLP_WEIGHTS]
+    acts = dlterms.mlp_forward(MLP_INPUT, params, return_activations=True)
+    hidden_sums = dlterms.dense(MLP_INPUT, *params[0])
+    ax = fig.subplots()
+    gap = 3.0
+    ax.set(xlim=(-1.1, 2 * gap + 1.6), ylim=(-2.15, 1.6), aspect="equal")
+    ax.axis("off")
+    ys = [np.array([0.75, -0.75]), np.array([0.75, -0.75]), np.array([0.0])]
+    for layer, (weight, _) in enumerate(params):
+        for (i, j), w in np.ndenumerate(weight):
+            start = (gap * layer, ys[layer][i])
+            end = (gap * (layer + 1), ys[layer + 1][j])
+            ax.annotate(
+                "",
+                xy=end,
+                xytext=start,
+                arrowprops={"arrowstyle": "-|>", "color": BLUE if w > 0 else RED, "lw": 1.2,
+                            "shrinkA": 15, "shrinkB": 15},
+            )  # fmt: skip
+            # label each arrow near its start, crossing arrows at different points
+            t = 0.55 if layer else (0.3 if i == j else 0.22)
+            at = (start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1]))
+            ax.text(*at, num(w), ha="center", va="bottom", fontsize=9, color=INK,
+                    bbox={"fc": "white", "ec": "none", "pad": 0.5})  # fmt: skip
+    faces = ["#f5f5f5", "#e8eaf6", "#fff3e0"]
+    for layer, (y, h) in enumerate(zip(ys, acts, strict=True)):
+        for k, (yy, value) in enumerate(zip(y, h, strict=True)):
+            dead = layer == 1 and value == 0
+            ax.add_patch(_circle((gap * layer, yy), 0.36, "white" if dead else faces[layer], dead))
+            ax.text(gap * layer, yy, num(value), ha="center", va="center", fontsize=10,
+                    color=MUTED if dead else INK)  # fmt: skip
+            if layer == 1:  # the bias and the weighted sum, above the top unit, below the other
+                note = f"b = {num(params[0][1][k], '+g')}, sum {num(hidden_sums[k])}"
+                up = yy > 0
+                ax.text(gap, yy + (0.45 if up else -0.45), note, ha="center",
+                        va="bottom" if up else "top", fontsize=8, color=MUTED)  # fmt: skip
+            elif layer == 2:
+                ax.text(gap * layer + 0.5, yy, f"b = {num(params[1][1][0], '+g')}", ha="left",
+                        va="center", fontsize=8, color=MUTED)  # fmt: skip
+    labels = ["input x", "hidden layer\n2 units, ReLU", "output\n1 unit, linear"]
+    for layer, label in enumerate(labels):
+        ax.text(gap * layer, -1.55, label, ha="center", va="top", fontsize=9, color=INK)
 
 
 # --------------------------------------------------------------------------- depth and width
