@@ -196,8 +196,9 @@ def mlp_forward(
         ``(weight, bias)`` per weight layer, weight shaped ``(d_{l-1}, d_l)``, bias
         ``(d_l,)`` or None for no bias; consecutive shapes must chain up.
     activation : str, default="relu"
-        Applied after every hidden layer: "relu", "leaky_relu", "linear", "sigmoid",
-        "softmax" or "tanh", the names of :data:`dlterms.activations.ACTIVATIONS`.
+        Applied after every hidden layer: "gelu", "leaky_relu", "linear", "relu",
+        "sigmoid", "silu", "softmax", "softplus" or "tanh", the names of
+        :data:`dlterms.activations.ACTIVATIONS`.
     output_activation : str, default="linear"
         Applied after the last layer, one of the same names: "linear" returns raw
         scores (logits).
