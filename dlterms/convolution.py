@@ -560,7 +560,9 @@ def conv_layer(x, weight, bias=None, *, stride=1, padding=0, activation="relu"):
         Step between windows, for both axes or as ``(height, width)``.
     padding : int or (int, int), default=0
         Zeros added on each side, for both axes or as ``(height, width)``.
-    activation : {"relu", "leaky_relu", "linear", "sigmoid", "tanh"}, default="relu"
+    activation : str, default="relu"
+        One of ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"linear"``, ``"gelu"``,
+        ``"silu"`` or ``"softplus"`` (the registry's elementwise activations).
         Applied to every value; ``"linear"`` leaves the sums as they are.
 
     Returns

@@ -429,7 +429,9 @@ def gradient_norms_through_depth(
         Number of dense layers $L \ge 1$, each followed by the activation.
     width : int
         Units per layer (and input features), $d \ge 1$.
-    activation : {"sigmoid", "tanh", "relu", "leaky_relu", "linear"}, default="sigmoid"
+    activation : str, default="sigmoid"
+        One of ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"linear"``, ``"gelu"``,
+        ``"silu"`` or ``"softplus"`` (the registry's elementwise activations).
         Activation after every layer.
     weight_scale : float, default=1.0
         Factor $s > 0$ on the standard deviation of the weights.

@@ -196,8 +196,9 @@ def mlp_forward(
         ``(weight, bias)`` per weight layer, weight shaped ``(d_{l-1}, d_l)``, bias
         ``(d_l,)`` or None for no bias; consecutive shapes must chain up.
     activation : str, default="relu"
-        Applied after every hidden layer: "relu", "leaky_relu", "linear", "sigmoid",
-        "softmax" or "tanh", the names of :data:`dlterms.activations.ACTIVATIONS`.
+        Applied after every hidden layer: "gelu", "leaky_relu", "linear", "relu",
+        "sigmoid", "silu", "softmax", "softplus" or "tanh", the names of
+        :data:`dlterms.activations.ACTIVATIONS`.
     output_activation : str, default="linear"
         Applied after the last layer, one of the same names: "linear" returns raw
         scores (logits).
@@ -774,7 +775,9 @@ def bottleneck(
         Bias of the narrow layer. Default: zeros.
     bias_up : array_like of shape (d_out,), optional
         Bias of the widening layer. Default: zeros.
-    activation : {"relu", "leaky_relu", "linear", "sigmoid", "softmax", "tanh"}, default="relu"
+    activation : str, default="relu"
+        One of ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"linear"``, ``"gelu"``,
+        ``"silu"``, ``"softplus"`` or ``"softmax"``.
         Applied to the narrow layer's output (the code); the widening layer is linear.
     skip : bool, default=False
         Add `x` to the output, a residual connection around the bottleneck (needs

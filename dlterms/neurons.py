@@ -64,7 +64,9 @@ def neuron(x, weight, bias, *, activation="sigmoid"):
         Finite weights, one per input feature.
     bias : float
         Finite bias $b$.
-    activation : {"sigmoid", "tanh", "relu", "leaky_relu", "linear"}, default="sigmoid"
+    activation : str, default="sigmoid"
+        One of ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"linear"``, ``"gelu"``,
+        ``"silu"`` or ``"softplus"`` (the registry's elementwise activations).
         The activation $f$ applied to the weighted sum.
 
     Returns
@@ -132,7 +134,9 @@ def neuron_grad(x, weight, bias, *, activation="sigmoid"):
         Finite weights, one per input feature.
     bias : float
         Finite bias $b$.
-    activation : {"sigmoid", "tanh", "relu", "leaky_relu", "linear"}, default="sigmoid"
+    activation : str, default="sigmoid"
+        One of ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"linear"``, ``"gelu"``,
+        ``"silu"`` or ``"softplus"`` (the registry's elementwise activations).
         The activation $f$ of the unit.
 
     Returns
@@ -384,7 +388,9 @@ def saturated_mask(z, *, activation="sigmoid", threshold=0.01):
     ----------
     z : float or array_like
         Finite pre-activations (weighted sums) of any shape, e.g. ``(n, units)``.
-    activation : {"sigmoid", "tanh", "relu", "leaky_relu", "linear"}, default="sigmoid"
+    activation : str, default="sigmoid"
+        One of ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"linear"``, ``"gelu"``,
+        ``"silu"`` or ``"softplus"`` (the registry's elementwise activations).
         The units' activation $f$.
     threshold : float, default=0.01
         A unit counts as saturated where $f'(z) <$ `threshold`; must be positive.
@@ -445,7 +451,9 @@ def saturation_fraction(z, *, activation="sigmoid", threshold=0.01):
     ----------
     z : float or array_like
         Finite pre-activations of any shape, e.g. a layer's ``(n, units)`` batch.
-    activation : {"sigmoid", "tanh", "relu", "leaky_relu", "linear"}, default="sigmoid"
+    activation : str, default="sigmoid"
+        One of ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"linear"``, ``"gelu"``,
+        ``"silu"`` or ``"softplus"`` (the registry's elementwise activations).
         The units' activation $f$.
     threshold : float, default=0.01
         A unit counts as saturated where $f'(z) <$ `threshold`; must be positive.
