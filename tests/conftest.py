@@ -105,3 +105,23 @@ def warnings_are_errors():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         yield
+
+
+#: The longest test files, started first so that under `pytest -n` (one file per worker)
+#: the many short files fill in around them instead of one long file running last.
+#: test_figures draws every figure without the session build, while the other worker
+#: makes that build for the rest.
+LONGEST_FIRST = [
+    "test_figures.py",
+    "test_build.py",
+    "test_browser.py",
+    "test_anki.py",
+    "test_injection.py",
+    "test_deck_render.py",
+    "test_wheel.py",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
