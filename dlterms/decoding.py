@@ -327,8 +327,9 @@ def _call(next_logits, prefix: np.ndarray, vocab_size: int | None) -> np.ndarray
     """Call the model and check that it returned finite 1-D logits of the usual length."""
     if not callable(next_logits):
         raise TypeError(f"next_logits must be callable; got {type(next_logits).__name__}.")
-    logits = as_float_array(next_logits(prefix.copy()), "next_logits(prefix)", ndim=1,
-                            layout="(V,)")
+    logits = as_float_array(
+        next_logits(prefix.copy()), "next_logits(prefix)", ndim=1, layout="(V,)"
+    )
     if vocab_size is not None and logits.shape[0] != vocab_size:
         raise ValueError(
             f"next_logits(prefix) must return {vocab_size} logits at every step; "
@@ -426,14 +427,19 @@ def greedy_decode(next_logits, prompt, *, max_new_tokens, eos_id=None):
     ...               eos_id=2).tolist()
     [0, 1, 2]
     """
-    return _sampled_decode(
-        next_logits, prompt, max_new_tokens, eos_id, lambda z: int(np.argmax(z))
-    )
+    return _sampled_decode(next_logits, prompt, max_new_tokens, eos_id, lambda z: int(np.argmax(z)))
 
 
 def generate(
-    next_logits, prompt, *, max_new_tokens, temperature=1.0, top_k=None, top_p=None,
-    eos_id=None, rng=None,
+    next_logits,
+    prompt,
+    *,
+    max_new_tokens,
+    temperature=1.0,
+    top_k=None,
+    top_p=None,
+    eos_id=None,
+    rng=None,
 ):
     """Extend a prompt by top-k or top-p sampling of each next token, with a temperature.
 
@@ -494,8 +500,7 @@ def generate(
         prompt,
         max_new_tokens,
         eos_id,
-        lambda z: sample_next_token(z, temperature=temperature, top_k=top_k, top_p=top_p,
-                                    rng=rng),
+        lambda z: sample_next_token(z, temperature=temperature, top_k=top_k, top_p=top_p, rng=rng),
     )
 
 

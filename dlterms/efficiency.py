@@ -47,9 +47,7 @@ def _lora_operands(weight, lora_a, lora_b, alpha):
     if lora_a.shape[1] != d_in:
         raise ValueError(f"lora_a must have shape (r, d_in) = (r, {d_in}); got {lora_a.shape}.")
     if lora_b.shape != (d_out, r):
-        raise ValueError(
-            f"lora_b must have shape (d_out, r) = ({d_out}, {r}); got {lora_b.shape}."
-        )
+        raise ValueError(f"lora_b must have shape (d_out, r) = ({d_out}, {r}); got {lora_b.shape}.")
     alpha = check_real(alpha, "alpha")
     return weight, lora_a, lora_b, alpha / r
 

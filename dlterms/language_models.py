@@ -69,9 +69,7 @@ def _mean_nll(logits: np.ndarray, targets: np.ndarray, ignore_index) -> float:
             f"targets must have at least one position that is not ignore_index={ignore_index}; "
             "every position is ignored, so the mean loss would be 0 / 0."
         )
-    picked = np.take_along_axis(
-        _log_softmax(logits[keep]), targets[keep][:, None], axis=-1
-    )
+    picked = np.take_along_axis(_log_softmax(logits[keep]), targets[keep][:, None], axis=-1)
     return float(-picked.mean())
 
 

@@ -234,9 +234,7 @@ def test_reading_a_broken_glossary_reports_like_the_checker(tmp_path):
         readcopy.read_glossary(root)
 
 
-def test_check_and_build_refresh_the_read_copy_only_for_the_project_glossary(
-    tmp_path, monkeypatch
-):
+def test_check_and_build_refresh_the_read_copy_only_for_the_project_glossary(tmp_path, monkeypatch):
     # Record every write instead of comparing the file's mtime, which another test
     # process building the project (pytest -n) may refresh at the same moment.
     writes: list[Path] = []

@@ -574,5 +574,3 @@ def test_katex_parses_every_snippet_of_the_real_glossary():
     assert errors == [None] * len(snippets)
     bad = [mathcheck.Snippet(r"\frac{1}{2", True), mathcheck.Snippet("x^", False)]
     assert all(e for e in mathcheck.katex_errors(bad))
-
-

@@ -70,8 +70,9 @@ def logits_strategy(draw_seed, rows, vocab):
 def test_temperature_matches_torch_softmax_of_scaled_logits(torch, seed, rows, vocab, t):
     z = logits_strategy(seed, rows, vocab)
     expected = torch.softmax(torch.tensor(z) / t, dim=-1).numpy()
-    np.testing.assert_allclose(temperature_softmax(z, temperature=t), expected,
-                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        temperature_softmax(z, temperature=t), expected, rtol=1e-12, atol=1e-15
+    )
 
 
 @FAST
@@ -159,7 +160,8 @@ def test_greedy_is_beam_width_one_top_k_one_and_cold_sampling(seed, vocab, lengt
     beam, _ = beam_search(model, [1], beam_width=1, max_new_tokens=length)
     assert beam.tolist() == greedy.tolist()
     assert generate(model, [1], max_new_tokens=length, top_k=1, rng=seed).tolist() == (
-        greedy.tolist())
+        greedy.tolist()
+    )
     cold = generate(model, [1], max_new_tokens=length, temperature=1e-4, rng=seed)
     assert cold.tolist() == greedy.tolist()
 
@@ -176,8 +178,9 @@ def test_wider_beams_never_score_worse_than_greedy(seed, vocab, length):
 def test_beam_search_stops_at_eos_and_keeps_finished_hypotheses():
     eos = 2
     table = np.log([[0.1, 0.3, 0.6], [0.05, 0.05, 0.9], [1 / 3, 1 / 3, 1 / 3]])
-    tokens, score = beam_search(lambda p: table[p[-1]], [0], beam_width=3, max_new_tokens=5,
-                                eos_id=eos)
+    tokens, score = beam_search(
+        lambda p: table[p[-1]], [0], beam_width=3, max_new_tokens=5, eos_id=eos
+    )
     assert tokens.tolist() == [0, 2]
     assert score == pytest.approx(np.log(0.6))
 

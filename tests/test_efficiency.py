@@ -43,8 +43,12 @@ def test_lora_equals_the_merged_dense_weight(seed, d_in, d_out, r, alpha):
     a, b, bias = rng.normal(size=(r, d_in)), rng.normal(size=(d_out, r)), rng.normal(size=d_out)
     merged = w + (alpha / r) * b @ a
     np.testing.assert_allclose(lora_merge(w, a, b, alpha=alpha), merged, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(lora_forward(x, w, a, b, alpha=alpha, bias=bias),
-                               x @ merged.T + bias, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(
+        lora_forward(x, w, a, b, alpha=alpha, bias=bias),
+        x @ merged.T + bias,
+        rtol=1e-10,
+        atol=1e-10,
+    )
 
 
 def test_lora_starts_from_the_pretrained_layer_and_has_low_rank():
@@ -66,11 +70,18 @@ def test_distillation_matches_torch_kl_div_times_t_squared(torch, seed, n, v, t)
     rng = np.random.default_rng(seed)
     s, te = rng.normal(scale=3, size=(n, v)), rng.normal(scale=3, size=(n, v))
     f = torch.nn.functional
-    expected = f.kl_div(f.log_softmax(torch.tensor(s) / t, -1),
-                        f.log_softmax(torch.tensor(te) / t, -1),
-                        reduction="batchmean", log_target=True) * t**2
-    assert distillation_loss(s, te, temperature=t) == pytest.approx(expected.item(),
-                                                                    rel=1e-10, abs=1e-14)
+    expected = (
+        f.kl_div(
+            f.log_softmax(torch.tensor(s) / t, -1),
+            f.log_softmax(torch.tensor(te) / t, -1),
+            reduction="batchmean",
+            log_target=True,
+        )
+        * t**2
+    )
+    assert distillation_loss(s, te, temperature=t) == pytest.approx(
+        expected.item(), rel=1e-10, abs=1e-14
+    )
 
 
 def test_distillation_gradient_keeps_its_size_across_temperatures():
@@ -87,10 +98,13 @@ def test_distillation_gradient_keeps_its_size_across_temperatures():
         for i in range(5):
             step = np.zeros((1, 5))
             step[0, i] = 1e-4
-            grad[i] = (distillation_loss(s + step, te, temperature=t)
-                       - distillation_loss(s - step, te, temperature=t)) / 2e-4
-        np.testing.assert_allclose(grad, t * (softmax(s[0] / t) - softmax(te[0] / t)),
-                                   rtol=1e-5, atol=1e-8)
+            grad[i] = (
+                distillation_loss(s + step, te, temperature=t)
+                - distillation_loss(s - step, te, temperature=t)
+            ) / 2e-4
+        np.testing.assert_allclose(
+            grad, t * (softmax(s[0] / t) - softmax(te[0] / t)), rtol=1e-5, atol=1e-8
+        )
     np.testing.assert_allclose(grad, (s - te)[0] / 5, rtol=0.05)  # the error is O(1 / T)
 
 
@@ -99,8 +113,7 @@ QRANGE = {"uint8": (0, 255), "int8": (-128, 127)}
 
 @FAST
 @given(seeds, st.sampled_from(["uint8", "int8"]), st.integers(-6, 1), st.integers(-5, 5))
-def test_quantize_matches_torch_quantize_per_tensor_exactly(torch, seed, dtype, log_scale,
-                                                             shift):
+def test_quantize_matches_torch_quantize_per_tensor_exactly(torch, seed, dtype, log_scale, shift):
     """Power-of-two scales make x / s exact in float32 and float64, ties included."""
     rng = np.random.default_rng(seed)
     scale = 2.0**log_scale
@@ -109,12 +122,14 @@ def test_quantize_matches_torch_quantize_per_tensor_exactly(torch, seed, dtype, 
     q_min, q_max = QRANGE[dtype]
     zero_point = int(np.clip((q_min + q_max) // 2 + shift, q_min, q_max))
     torch_dtype = {"uint8": torch.quint8, "int8": torch.qint8}[dtype]
-    qt = torch.quantize_per_tensor(torch.tensor(x, dtype=torch.float32), scale, zero_point,
-                                   torch_dtype)
+    qt = torch.quantize_per_tensor(
+        torch.tensor(x, dtype=torch.float32), scale, zero_point, torch_dtype
+    )
     q = quantize(x, scale, zero_point, dtype=dtype)
     np.testing.assert_array_equal(q, qt.int_repr().numpy().astype(np.int64))
-    np.testing.assert_array_equal(dequantize(q, scale, zero_point, dtype=dtype),
-                                  qt.dequantize().numpy().astype(np.float64))
+    np.testing.assert_array_equal(
+        dequantize(q, scale, zero_point, dtype=dtype), qt.dequantize().numpy().astype(np.float64)
+    )
 
 
 @FAST
@@ -125,8 +140,9 @@ def test_quantize_matches_torch_away_from_ties(torch, seed, dtype, scale):
     x = rng.normal(scale=50 * scale, size=40).astype(np.float32).astype(np.float64)
     zero_point = 3 if dtype == "uint8" else -3
     torch_dtype = {"uint8": torch.quint8, "int8": torch.qint8}[dtype]
-    qt = torch.quantize_per_tensor(torch.tensor(x, dtype=torch.float32), scale, zero_point,
-                                   torch_dtype)
+    qt = torch.quantize_per_tensor(
+        torch.tensor(x, dtype=torch.float32), scale, zero_point, torch_dtype
+    )
     mismatch = quantize(x, scale, zero_point, dtype=dtype) != qt.int_repr().numpy()
     frac = x / scale - np.floor(x / scale)
     assert not (mismatch & (np.abs(frac - 0.5) > 1e-5)).any()
@@ -136,12 +152,17 @@ def test_dequantize_matches_torch_and_error_is_half_a_step(torch):
     x = np.linspace(-1.0, 2.0, 301).astype(np.float32).astype(np.float64)
     scale, zero_point = quantization_params(x)
     q = quantize(x, scale, zero_point)
-    qt = torch.quantize_per_tensor(torch.tensor(x, dtype=torch.float32), scale, zero_point,
-                                   torch.quint8)
+    qt = torch.quantize_per_tensor(
+        torch.tensor(x, dtype=torch.float32), scale, zero_point, torch.quint8
+    )
     # this grid holds exact ties of x / s, where torch's float32 1 / s may round either way
     assert np.abs(q - qt.int_repr().numpy()).max() <= 1
-    np.testing.assert_allclose(dequantize(qt.int_repr().numpy(), scale, zero_point),
-                               qt.dequantize().numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        dequantize(qt.int_repr().numpy(), scale, zero_point),
+        qt.dequantize().numpy(),
+        rtol=1e-6,
+        atol=1e-7,
+    )
     assert np.abs(dequantize(q, scale, zero_point) - x).max() <= scale / 2 + 1e-12
 
 

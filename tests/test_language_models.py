@@ -38,8 +38,12 @@ def problem(seed, lead, vocab, scale=3.0):
 
 
 @FAST
-@given(st.integers(0, 2**32 - 1), st.lists(st.integers(1, 4), min_size=1, max_size=3),
-       st.integers(1, 6), st.integers(1, 5))
+@given(
+    st.integers(0, 2**32 - 1),
+    st.lists(st.integers(1, 4), min_size=1, max_size=3),
+    st.integers(1, 6),
+    st.integers(1, 5),
+)
 def test_embedding_and_its_gradient_match_torch(torch, seed, shape, vocab, dim):
     rng = np.random.default_rng(seed)
     ids, weight = rng.integers(0, vocab, size=shape), rng.normal(size=(vocab, dim))
@@ -48,8 +52,9 @@ def test_embedding_and_its_gradient_match_torch(torch, seed, shape, vocab, dim):
     out = torch.nn.functional.embedding(torch.tensor(ids), w)
     out.backward(torch.tensor(grad_out))
     np.testing.assert_array_equal(embedding(ids, weight), out.detach().numpy())
-    np.testing.assert_allclose(embedding_grad(ids, grad_out, vocab), w.grad.numpy(),
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        embedding_grad(ids, grad_out, vocab), w.grad.numpy(), rtol=1e-12, atol=1e-12
+    )
 
 
 def test_embedding_grad_by_finite_differences():
@@ -115,10 +120,12 @@ def test_next_token_loss_skips_padding_like_torch_ignore_index(torch, seed, t, v
     tokens[0, 1] = 1
     expected = torch.nn.functional.cross_entropy(
         torch.tensor(logits[:, :-1].reshape(-1, vocab)),
-        torch.tensor(tokens[:, 1:].reshape(-1)), ignore_index=0,
+        torch.tensor(tokens[:, 1:].reshape(-1)),
+        ignore_index=0,
     )
-    assert next_token_loss(logits, tokens, ignore_index=0) == pytest.approx(expected.item(),
-                                                                             rel=1e-12)
+    assert next_token_loss(logits, tokens, ignore_index=0) == pytest.approx(
+        expected.item(), rel=1e-12
+    )
 
 
 def test_next_token_loss_refuses_all_ignored_and_too_short():
@@ -129,8 +136,11 @@ def test_next_token_loss_refuses_all_ignored_and_too_short():
 
 
 @FAST
-@given(st.integers(0, 2**32 - 1), st.lists(st.integers(1, 4), min_size=1, max_size=2),
-       st.integers(1, 8))
+@given(
+    st.integers(0, 2**32 - 1),
+    st.lists(st.integers(1, 4), min_size=1, max_size=2),
+    st.integers(1, 8),
+)
 def test_perplexity_is_exp_of_torch_cross_entropy(torch, seed, lead, vocab):
     logits, targets = problem(seed, tuple(lead), vocab)
     ce = torch.nn.functional.cross_entropy(

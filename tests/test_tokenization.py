@@ -90,7 +90,10 @@ def test_tokenize_characters_and_words():
     assert "".join(vocabulary[i] for i in ids) == "hello world"
     words = ["<unk>", "the", "cat"]
     assert tokenize("the  cat\tthe dog", words, level="word", unknown="<unk>").tolist() == [
-        1, 2, 1, 0
+        1,
+        2,
+        1,
+        0,
     ]
 
 

@@ -77,7 +77,10 @@ BAD = {
             "empty": call(bigram, np.array([], dtype=int), max_new_tokens=2, **extra),
             "nan": call(nan_model, [0], max_new_tokens=2, **extra),
         }
-        for name, extra in (("greedy_decode", {}), ("generate", {"rng": 0}),
-                            ("beam_search", {"beam_width": 2}))
+        for name, extra in (
+            ("greedy_decode", {}),
+            ("generate", {"rng": 0}),
+            ("beam_search", {"beam_width": 2}),
+        )
     },
 }

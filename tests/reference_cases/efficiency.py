@@ -28,11 +28,15 @@ VALID = {
 
 EXTREME = {
     "lora_forward": call(
-        np.array([[1e150, -1e150]]), np.eye(2), np.array([[1e-150, 0.0]]),
-        np.array([[0.0], [1e-150]]), alpha=1.0,
+        np.array([[1e150, -1e150]]),
+        np.eye(2),
+        np.array([[1e-150, 0.0]]),
+        np.array([[0.0], [1e-150]]),
+        alpha=1.0,
     ),
-    "lora_merge": call(np.array([[1e308, -1e308]]), np.array([[1e150, 0.0]]),
-                       np.array([[-1e150]]), alpha=1.0),
+    "lora_merge": call(
+        np.array([[1e308, -1e308]]), np.array([[1e150, 0.0]]), np.array([[-1e150]]), alpha=1.0
+    ),
     "distillation_loss": call(EXP, EXP[::-1].copy(), temperature=10.0),
     "quantization_params": call(np.array([1e308, -1e308]), dtype="int8"),
     "quantize": call(np.array([1e308, -1e308, 0.0]), 1e-300, 0, dtype="int8"),
