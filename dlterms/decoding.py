@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlterms._validation import as_float_array, as_rng, check_int, check_real
+from dlterms.activations import log_softmax
 from dlterms.language_models import as_token_ids
 
 __all__ = [
@@ -352,11 +353,6 @@ def _decode_options(max_new_tokens, eos_id):
     return max_new_tokens, eos_id
 
 
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    shifted = z - z.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-
-
 def _sampled_decode(next_logits, prompt, max_new_tokens, eos_id, pick) -> np.ndarray:
     prompt = _as_prompt(prompt)
     max_new_tokens, eos_id = _decode_options(max_new_tokens, eos_id)
@@ -586,7 +582,7 @@ def beam_search(next_logits, prompt, *, beam_width, max_new_tokens, eos_id=None)
             if vocab_size is None:
                 vocab_size = logits.shape[0]
                 _check_prompt_ids(prompt, vocab_size)
-            rows.append(_log_softmax(logits))
+            rows.append(log_softmax(logits))
         # a finished beam has one candidate, "append eos_id", at no cost
         candidate_scores = np.full((beams.shape[0], vocab_size), -np.inf)
         for i, row in enumerate(rows):

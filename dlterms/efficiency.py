@@ -23,6 +23,7 @@ from dlterms._validation import (
     check_int,
     check_real,
 )
+from dlterms.activations import log_softmax
 
 __all__ = [
     "dequantize",
@@ -172,11 +173,6 @@ def lora_merge(weight, lora_a, lora_b, *, alpha):
     return weight + scaling * (lora_b @ lora_a)
 
 
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    shifted = z - z.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-
-
 def distillation_loss(student_logits, teacher_logits, *, temperature=1.0):
     """Knowledge-distillation loss: $T^2$ times the KL divergence of softened outputs.
 
@@ -251,7 +247,7 @@ def distillation_loss(student_logits, teacher_logits, *, temperature=1.0):
         s_scaled, t_scaled = student / t, teacher / t
     if not (np.isfinite(s_scaled).all() and np.isfinite(t_scaled).all()):
         raise ValueError(f"logits / temperature must be finite; got an overflow for {t:g}.")
-    log_p_teacher, log_p_student = _log_softmax(t_scaled), _log_softmax(s_scaled)
+    log_p_teacher, log_p_student = log_softmax(t_scaled), log_softmax(s_scaled)
     kl = (np.exp(log_p_teacher) * (log_p_teacher - log_p_student)).sum(axis=-1)
     return float(t * t * kl.mean())
 

@@ -23,6 +23,7 @@ from dlterms._validation import (
     check_int,
     check_real,
 )
+from dlterms.activations import log_softmax
 
 __all__ = [
     "embedding",
@@ -55,12 +56,6 @@ def as_token_ids(ids, name: str, n_tokens: int | None = None, *, ignore=None) ->
     return array
 
 
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    """Log-softmax over the last axis, shifted by the maximum."""
-    shifted = z - z.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-
-
 def _mean_nll(logits: np.ndarray, targets: np.ndarray, ignore_index) -> float:
     """Mean negative log-likelihood of `targets` under `logits`, skipping `ignore_index`."""
     keep = np.ones(targets.shape, dtype=bool) if ignore_index is None else targets != ignore_index
@@ -69,7 +64,7 @@ def _mean_nll(logits: np.ndarray, targets: np.ndarray, ignore_index) -> float:
             f"targets must have at least one position that is not ignore_index={ignore_index}; "
             "every position is ignored, so the mean loss would be 0 / 0."
         )
-    picked = np.take_along_axis(_log_softmax(logits[keep]), targets[keep][:, None], axis=-1)
+    picked = np.take_along_axis(log_softmax(logits[keep]), targets[keep][:, None], axis=-1)
     return float(-picked.mean())
 
 
