@@ -1231,6 +1231,15 @@ _SOFTMAX_HINT = {
 }
 
 
+def log1p_exp(x: np.ndarray) -> np.ndarray:
+    r"""$\log(1 + e^{x}) = \max(x, 0) + \log(1 + e^{-|x|})$ of a validated array, never overflowing.
+
+    The exact softplus the logistic losses use; :func:`softplus` is the activation,
+    with PyTorch's `beta` and linear `threshold`.
+    """
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
 def check_activation(name, label: str = "activation", *, allowed=None, hint: str = "") -> str:
     """Return `name` if it is an activation of the registry (or of its subset `allowed`).
 

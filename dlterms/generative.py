@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlterms._validation import as_float_array, as_rng, check_real, check_same_shape
+from dlterms.activations import log1p_exp
 
 __all__ = [
     "ddpm_alpha_bar",
@@ -20,11 +21,6 @@ __all__ = [
     "info_nce_loss",
     "reparameterize",
 ]
-
-
-def _softplus(z: np.ndarray) -> np.ndarray:
-    """log(1 + e^z) without overflow: max(z, 0) + log1p(e^-|z|)."""
-    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
 def _mean(v: np.ndarray) -> float:
@@ -198,7 +194,7 @@ def gan_discriminator_loss(real_logits, fake_logits):
     """
     real = as_float_array(real_logits, "real_logits", ndim=1)
     fake = as_float_array(fake_logits, "fake_logits", ndim=1)
-    return float(_mean(_softplus(-real)) + _mean(_softplus(fake)))
+    return float(_mean(log1p_exp(-real)) + _mean(log1p_exp(fake)))
 
 
 def gan_generator_loss(fake_logits):
@@ -246,7 +242,7 @@ def gan_generator_loss(fake_logits):
     1.609
     """
     fake = as_float_array(fake_logits, "fake_logits", ndim=1)
-    return float(_mean(_softplus(-fake)))
+    return float(_mean(log1p_exp(-fake)))
 
 
 def ddpm_alpha_bar(betas):

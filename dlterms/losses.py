@@ -34,7 +34,7 @@ from dlterms._validation import (
     scaled_difference,
     scaled_mean,
 )
-from dlterms.activations import log_softmax, sigmoid, softmax
+from dlterms.activations import log1p_exp, log_softmax, sigmoid, softmax
 
 __all__ = [
     "binary_cross_entropy",
@@ -98,11 +98,6 @@ def _check_distributions(array, name):
             f"{name} must hold probabilities that sum to 1 along the last axis; "
             f"got sums from {sums.min():g} to {sums.max():g}."
         )
-
-
-def _softplus(x):
-    r"""$\log(1 + e^{x}) = \max(x, 0) + \log(1 + e^{-|x|})$, which never overflows."""
-    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
 
 def _hinge_labels(y_true):
@@ -968,7 +963,7 @@ def binary_cross_entropy_with_logits(y_true, logits):
     """
     y_true, z = _pair(y_true, logits, "logits")
     _check_range(y_true, "y_true", 0.0, 1.0)
-    terms = y_true * _softplus(-z) + (1.0 - y_true) * _softplus(z)
+    terms = y_true * log1p_exp(-z) + (1.0 - y_true) * log1p_exp(z)
     return scaled_mean(terms, what="the binary cross-entropy")
 
 
