@@ -771,6 +771,16 @@ def threshold_sweep(y_true, y_score, thresholds, *, pos_label=1):
     return precision, recall, n_correct / actual.size
 
 
+def _curve_counts(actual: np.ndarray, y_score: np.ndarray):
+    """Distinct scores in decreasing order with the TP and FP counts at each as threshold."""
+    order = np.argsort(y_score, kind="stable")[::-1]
+    scores, hits = y_score[order], actual[order]
+    # The last example of each run of equal scores: ties move TP and FP together.
+    last = np.flatnonzero(np.append(scores[1:] != scores[:-1], True))
+    tp = np.cumsum(hits)[last]
+    return scores[last], tp, last + 1 - tp
+
+
 def roc_curve(y_true, y_score, *, pos_label=1):
     r"""Receiver operating characteristic: FPR and TPR at every distinct score threshold.
 
@@ -855,16 +865,12 @@ def roc_curve(y_true, y_score, *, pos_label=1):
             f"roc_curve needs both classes in y_true; got {n_pos} positive(s) with "
             f"pos_label={pos_label!r} among {actual.size} example(s)."
         )
-    order = np.argsort(y_score, kind="stable")[::-1]
-    scores, hits = y_score[order], actual[order]
-    # The last example of each run of equal scores: ties move TP and FP together.
-    last = np.flatnonzero(np.append(scores[1:] != scores[:-1], True))
-    tp, fp = np.cumsum(hits)[last], np.cumsum(~hits)[last]
-    top = scores[0]
+    thresholds, tp, fp = _curve_counts(actual, y_score)
+    top = thresholds[0]
     first = top + 1.0 if top + 1.0 > top else np.nextafter(top, np.inf)
     fpr = np.concatenate([[0.0], fp / (actual.size - n_pos)])
     tpr = np.concatenate([[0.0], tp / n_pos])
-    return fpr, tpr, np.concatenate([[first], scores[last]])
+    return fpr, tpr, np.concatenate([[first], thresholds])
 
 
 def roc_auc_score(y_true, y_score, *, pos_label=1):
@@ -925,16 +931,6 @@ def roc_auc_score(y_true, y_score, *, pos_label=1):
     """
     fpr, tpr, _ = roc_curve(y_true, y_score, pos_label=pos_label)
     return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1])) / 2)
-
-
-def _curve_counts(actual: np.ndarray, y_score: np.ndarray):
-    """Distinct scores in decreasing order with the TP and FP counts at each as threshold."""
-    order = np.argsort(y_score, kind="stable")[::-1]
-    scores, hits = y_score[order], actual[order]
-    # The last example of each run of equal scores: ties move TP and FP together.
-    last = np.flatnonzero(np.append(scores[1:] != scores[:-1], True))
-    tp = np.cumsum(hits)[last]
-    return scores[last], tp, last + 1 - tp
 
 
 def precision_recall_curve(y_true, y_score, *, pos_label=1, drop_intermediate=False):
