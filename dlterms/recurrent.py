@@ -148,10 +148,21 @@ def _product(x, w):
     return np.ldexp(x, -e_x) @ np.ldexp(w, -e_w).T, e_x + e_w
 
 
+def _scaled(b):
+    """`b` as (mantissa, exponent): divided by a power of two near its largest magnitude."""
+    e = max_exponent(b)
+    return np.ldexp(b, -e), e
+
+
+def _sum_scaled(terms):
+    """Sum of (m, e) terms as a (mantissa, exponent) pair, without leaving float64."""
+    e = max(exponent for _, exponent in terms)
+    return sum(np.ldexp(m, exponent - e) for m, exponent in terms), e
+
+
 def _sum(terms):
     """Sum of ``m * 2**e`` over (m, e) terms, ±inf only where the exact sum is beyond float64."""
-    e = max(exponent for _, exponent in terms)
-    total = sum(np.ldexp(m, exponent - e) for m, exponent in terms)
+    total, e = _sum_scaled(terms)
     # the scaled sum is finite; ldexp overflows only where the exact sum does
     with np.errstate(over="ignore"):
         return np.ldexp(total, e)
@@ -164,7 +175,7 @@ def _affine(x, w, b):
         a = x @ w.T + b
     if np.all(np.isfinite(a)):
         return a
-    return _sum([_product(x, w), (np.ldexp(b, -max_exponent(b)), max_exponent(b))])
+    return _sum([_product(x, w), _scaled(b)])
 
 
 def _sigmoid(a):
@@ -207,7 +218,7 @@ def _lstm_run(xs, h0, c0, weight_ih, weight_hh, bias_ih, bias_hh):
 def _sum_terms(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
     """x W_ih^T + b_ih + h W_hh^T + b_hh with every factor scaled by a power of two."""
     terms = [_product(x, weight_ih), _product(h, weight_hh)]
-    terms += [(np.ldexp(b, -max_exponent(b)), max_exponent(b)) for b in (bias_ih, bias_hh)]
+    terms += [_scaled(bias_ih), _scaled(bias_hh)]
     # a plain sum of terms of opposite sign overflowing to inf - inf would give NaN
     with np.errstate(invalid="ignore"):
         return _sum(terms)
@@ -565,16 +576,6 @@ def _gru_candidate(x, h, r, weight_ih, weight_hh, bias_ih, bias_hh):
     terms = [_product(x, weight_ih[rows]), _scaled(bias_ih[rows]), (r * m_hn, e_hn)]
     with np.errstate(invalid="ignore"):
         return _sum(terms)
-
-
-def _scaled(b):
-    return np.ldexp(b, -max_exponent(b)), max_exponent(b)
-
-
-def _sum_scaled(terms):
-    """Sum of (m, e) terms as a (mantissa, exponent) pair, without leaving float64."""
-    e = max(exponent for _, exponent in terms)
-    return sum(np.ldexp(m, exponent - e) for m, exponent in terms), e
 
 
 def gru_cell(x_t, h_prev, weight_ih, weight_hh, bias_ih=None, bias_hh=None):
