@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from dlterms.kb.doccheck import shorten
 from dlterms.kb.mathcheck import Snippet, math_snippets
 from dlterms.kb.model import normalize_name
 from dlterms.kb.safe import UNSAFE_TEX, raw_html_tags, unsafe_links
@@ -118,13 +119,13 @@ def text_findings(f: TextField) -> list[Finding]:
         tags = raw_html_tags(f.text)
         if tags:
             more = f" and {len(tags) - 1} more" if len(tags) > 1 else ""
-            details = {"tag": _short(tags[0]), "more": more}
+            details = {"tag": shorten(tags[0]), "more": more}
             out.append(Finding("DLT062", f.path, _find(f.text, tags[0]), details))
         start = 0
         for target in unsafe_links(f.text):
             at = _find(f.text, target, start)
             start = at + 1 if at is not None else start
-            out.append(Finding("DLT063", f.path, at, {"target": _short(target)}))
+            out.append(Finding("DLT063", f.path, at, {"target": shorten(target)}))
     seen: set[str] = set()
     for at, snippet in math_of(f):
         for m in UNSAFE_TEX.finditer(snippet.tex):
@@ -147,7 +148,7 @@ def _cloze_findings(f: TextField) -> list[Finding]:
     for m in _DECK_MATH.finditer(f.text):
         if "}}" in m.group(0):
             at = m.start() + m.group(0).index("}}")
-            out.append(Finding("DLT069", f.path, at, {"math": _short(m.group(0))}))
+            out.append(Finding("DLT069", f.path, at, {"math": shorten(m.group(0))}))
     masked = _DECK_MATH.sub(lambda m: " " * len(m.group(0)), f.text)
     opened: list[re.Match[str]] = []
     for m in _CLOZE_MARK.finditer(masked):
@@ -157,17 +158,12 @@ def _cloze_findings(f: TextField) -> list[Finding]:
             opened.pop()
     if opened:
         m = opened[0]
-        opening = _short(f.text[m.start() :], 30)
+        opening = shorten(f.text[m.start() :], 30)
         what = f"never closes the deletion '{opening}' with }}}}"
         out.append(Finding("DLT068", f.path, m.start(), {"what": what}))
     elif not any(m.group(0) != "}}" for m in _CLOZE_MARK.finditer(masked)):
         out.append(Finding("DLT068", f.path, None, {"what": "has no cloze deletion {{c1::...}}"}))
     return out
-
-
-def _short(text: str, width: int = 60) -> str:
-    one = " ".join(text.split())
-    return one if len(one) <= width else one[: width - 1] + "…"
 
 
 # --------------------------------------------------------------------------- lines
