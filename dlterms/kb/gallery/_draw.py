@@ -136,6 +136,20 @@ def arrow(ax, start, end, label=None):
         ax.text(*mid, label, ha="center", va="bottom", fontsize=9, family="monospace")
 
 
+def box(ax, x, y, text, *, face="white", size=10):
+    """A rounded box centred at (x, y) with `text` inside."""
+    bbox = {"boxstyle": "round,pad=0.35", "fc": face, "ec": EDGE, "lw": 1.0}
+    ax.text(x, y, text, ha="center", va="center", fontsize=size, color=INK, bbox=bbox)
+
+
+def box_border(center, toward, half_w, half_h):
+    """Where the segment from `center` to `toward` leaves the box of half sizes
+    `half_w` by `half_h` around `center`."""
+    d = np.subtract(toward, center)
+    t = min(half_w / abs(d[0]) if d[0] else np.inf, half_h / abs(d[1]) if d[1] else np.inf)
+    return tuple(np.add(center, t * d))
+
+
 def shade_regions(ax, labels, xx, yy):
     """Shade a grid of predicted classes 0/1 (or -1/+1): light blue, light orange."""
     ax.imshow(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 from matplotlib.patches import FancyBboxPatch
 
 import dlterms
 from dlterms.autograd import Value
 from dlterms.kb.figures import BLUE, ORANGE, figure
-from dlterms.kb.gallery._draw import EDGE, INK, num
+from dlterms.kb.gallery._draw import EDGE, INK, box_border, num
 
 __all__: list[str] = []
 
@@ -36,16 +35,9 @@ def _box(ax, xy, label, node):
             va="center", fontsize=9, color=ORANGE, zorder=3)  # fmt: skip
 
 
-def _border(center, toward):
-    """Where the segment from `center` to `toward` leaves the box around `center`."""
-    d = np.subtract(toward, center)
-    t = min(HALF_W / abs(d[0]) if d[0] else np.inf, HALF_H / abs(d[1]) if d[1] else np.inf)
-    return tuple(np.add(center, t * d))
-
-
 def _edge(ax, start, end, label, offset=(0.0, 0.1)):
     """An arrow from operand to result, labelled with the local derivative it carries."""
-    a, b = _border(start, end), _border(end, start)
+    a, b = box_border(start, end, HALF_W, HALF_H), box_border(end, start, HALF_W, HALF_H)
     ax.annotate(
         "",
         xy=b,

@@ -9,7 +9,7 @@ from matplotlib.patches import FancyBboxPatch, Rectangle
 
 import dlterms
 from dlterms.kb.figures import BLUE, GREEN, ORANGE, RED, figure
-from dlterms.kb.gallery._draw import INK, MUTED, num
+from dlterms.kb.gallery._draw import INK, MUTED, box_border, num
 
 __all__: list[str] = []
 
@@ -211,15 +211,8 @@ def _node(ax, xy, name, value, grad, color=BLUE):
         )
 
 
-def _border(center, toward):
-    """Where the segment from `center` to `toward` leaves the box around `center`."""
-    d = np.subtract(toward, center)
-    t = min(HALF_W / abs(d[0]) if d[0] else np.inf, HALF_H / abs(d[1]) if d[1] else np.inf)
-    return tuple(np.add(center, t * d))
-
-
 def _edge(ax, start, end, label=None):
-    a, b = _border(start, end), _border(end, start)
+    a, b = box_border(start, end, HALF_W, HALF_H), box_border(end, start, HALF_W, HALF_H)
     ax.annotate(
         "",
         xy=b,

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import dlterms
 from dlterms.kb.figures import BLUE, GREEN, ORANGE, RED, figure
-from dlterms.kb.gallery._draw import EDGE, INK, PALE, num
+from dlterms.kb.gallery._draw import EDGE, INK, PALE, box, num
 
 __all__: list[str] = []
-
-
-def _box(ax, x, y, text, *, face="white", size=10):
-    """A rounded box centred at (x, y) with `text` inside."""
-    bbox = {"boxstyle": "round,pad=0.35", "fc": face, "ec": EDGE, "lw": 1.0}
-    ax.text(x, y, text, ha="center", va="center", fontsize=size, color=INK, bbox=bbox)
 
 
 def _arrow(ax, start, end, *, color=INK, lw=1.3):
@@ -48,14 +42,14 @@ def _lstm(fig):
     cand = float(dlterms.tanh(0.0))
     top = 1.9
     # the cell-state highway
-    _box(ax, 0.3, top, "cₜ₋₁ = 2", face=PALE)
+    box(ax, 0.3, top, "cₜ₋₁ = 2", face=PALE)
     _op(ax, 3.0, top, "×")
     _op(ax, 5.2, top, "+")
-    _box(ax, 9.2, top, f"cₜ = {num(c[0])}", face=f"{GREEN}30")
+    box(ax, 9.2, top, f"cₜ = {num(c[0])}", face=f"{GREEN}30")
     for a, b in ((1.1, 2.75), (3.25, 4.95), (5.45, 8.4)):
         _arrow(ax, (a, top), (b, top), color=GREEN, lw=2.2)
     # the gates read [h_{t-1}, x_t]
-    _box(ax, 0.3, -1.4, "[hₜ₋₁, xₜ] = [0, 1]")
+    box(ax, 0.3, -1.4, "[hₜ₋₁, xₜ] = [0, 1]")
     gates = [
         (3.0, f"f = σ(0)\n= {num(gate)}", BLUE),
         (4.4, f"i = σ(0)\n= {num(gate)}", BLUE),
@@ -63,7 +57,7 @@ def _lstm(fig):
         (7.4, f"o = σ(0)\n= {num(gate)}", BLUE),
     ]
     for x, text, color in gates:
-        _box(ax, x, 0.0, text, face=f"{color}25", size=8.5)
+        box(ax, x, 0.0, text, face=f"{color}25", size=8.5)
         _arrow(ax, (1.4, -1.25), (x, -0.45), color=EDGE, lw=0.9)
     _arrow(ax, (3.0, 0.45), (3.0, top - 0.27), color=BLUE)
     _op(ax, 5.2, 1.0, "×")
@@ -71,12 +65,12 @@ def _lstm(fig):
     _arrow(ax, (6.0, 0.45), (5.4, 0.85), color=ORANGE)
     _arrow(ax, (5.2, 1.25), (5.2, top - 0.27), color=INK)
     # the output: h_t = o * tanh(c_t)
-    _box(ax, 8.6, 1.0, "tanh", size=9)
+    box(ax, 8.6, 1.0, "tanh", size=9)
     _arrow(ax, (8.6, top - 0.1), (8.6, 1.25), color=GREEN)
     _op(ax, 8.6, 0.0, "×")
     _arrow(ax, (8.6, 0.75), (8.6, 0.25), color=INK)
     _arrow(ax, (7.95, 0.0), (8.35, 0.0), color=BLUE)
-    _box(ax, 8.6, -1.4, f"hₜ = {h[0]:.3f}", face=f"{RED}25")
+    box(ax, 8.6, -1.4, f"hₜ = {h[0]:.3f}", face=f"{RED}25")
     _arrow(ax, (8.6, -0.25), (8.6, -1.1), color=INK)
     ax.text(3.1, 1.35, "forget", fontsize=8, color=BLUE, ha="left")
     ax.text(5.35, 1.45, "write", fontsize=8, color=INK, ha="left")
@@ -109,18 +103,18 @@ def _gru(fig):
     cand = float(dlterms.tanh(x + seen))
     top = 1.9
     # the state line: keep z of the old state, add (1 - z) of the candidate
-    _box(ax, 0.3, top, f"hₜ₋₁ = {num(h_prev)}", face=PALE)
+    box(ax, 0.3, top, f"hₜ₋₁ = {num(h_prev)}", face=PALE)
     _op(ax, 2.6, top, "×")
     _op(ax, 7.5, top, "+")
-    _box(ax, 9.3, top, f"hₜ = {h:.3f}", face=f"{RED}25")
+    box(ax, 9.3, top, f"hₜ = {h:.3f}", face=f"{RED}25")
     for a, b in ((1.2, 2.35), (2.85, 7.25), (7.75, 8.45)):
         _arrow(ax, (a, top), (b, top), color=GREEN, lw=2.2)
     # the gates and the candidate read [h_{t-1}, x_t]
-    _box(ax, 0.3, -1.4, f"[hₜ₋₁, xₜ] = [{num(h_prev)}, {num(x)}]")
-    _box(ax, 2.6, 0.0, f"z = σ({num(x)})\n= {update:.3f}", face=f"{BLUE}25", size=8.5)
-    _box(ax, 4.6, 0.0, f"r = σ(0)\n= {num(reset)}", face=f"{BLUE}25", size=8.5)
+    box(ax, 0.3, -1.4, f"[hₜ₋₁, xₜ] = [{num(h_prev)}, {num(x)}]")
+    box(ax, 2.6, 0.0, f"z = σ({num(x)})\n= {update:.3f}", face=f"{BLUE}25", size=8.5)
+    box(ax, 4.6, 0.0, f"r = σ(0)\n= {num(reset)}", face=f"{BLUE}25", size=8.5)
     _op(ax, 5.95, 0.0, "×")
-    _box(ax, 7.5, 0.0, f"n = tanh({num(x)} + {num(seen)})\n= {cand:.3f}", face=f"{ORANGE}25",
+    box(ax, 7.5, 0.0, f"n = tanh({num(x)} + {num(seen)})\n= {cand:.3f}", face=f"{ORANGE}25",
          size=8.5)  # fmt: skip
     for end in ((2.6, -0.45), (4.6, -0.45), (5.95, -0.25), (7.5, -0.45)):
         _arrow(ax, (1.6, -1.25), end, color=EDGE, lw=0.9)

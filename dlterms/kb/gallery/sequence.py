@@ -9,15 +9,9 @@ from matplotlib.patches import Rectangle
 
 import dlterms
 from dlterms.kb.figures import BLUE, GREEN, ORANGE, RED, figure
-from dlterms.kb.gallery._draw import EDGE, INK, MUTED, PALE, num
+from dlterms.kb.gallery._draw import EDGE, INK, MUTED, PALE, box, num
 
 __all__: list[str] = []
-
-
-def _box(ax, x, y, text, *, face="white", size=10):
-    """A rounded box centred at (x, y) with `text` inside."""
-    bbox = {"boxstyle": "round,pad=0.35", "fc": face, "ec": EDGE, "lw": 1.0}
-    ax.text(x, y, text, ha="center", va="center", fontsize=size, color=INK, bbox=bbox)
 
 
 def _arrow(ax, start, end, *, color=INK):
@@ -48,11 +42,11 @@ def _rnn(fig):
     hs = dlterms.rnn_forward(xs[:, None], [0.0], [[1.0]], [[0.5]])[:, 0]
     cols = 1.5 + 2.4 * np.arange(4)
     half = 0.85  # half the width of a state box, in data units
-    _box(ax, -0.5, 0.5, "h₀ = 0", face=PALE)
+    box(ax, -0.5, 0.5, "h₀ = 0", face=PALE)
     prev_right = -0.5 + 0.6
     for t, (col, x, h) in enumerate(zip(cols, xs, hs, strict=True), start=1):
-        _box(ax, col, 0.5, f"h{_sub(t)} = {h:.3f}", face=f"{BLUE}30")
-        _box(ax, col, -1.05, f"x{_sub(t)} = {num(x)}")
+        box(ax, col, 0.5, f"h{_sub(t)} = {h:.3f}", face=f"{BLUE}30")
+        box(ax, col, -1.05, f"x{_sub(t)} = {num(x)}")
         _arrow(ax, (col, -0.75), (col, 0.2), color=ORANGE)
         ax.text(col + 0.1, -0.28, "w_xh", ha="left", va="center", fontsize=9, color=ORANGE)
         _arrow(ax, (prev_right + 0.05, 0.5), (col - half - 0.05, 0.5), color=BLUE)
@@ -177,10 +171,10 @@ def _bidirectional(fig):
     cols = 1.2 + 2.9 * np.arange(3)
     half = 0.75
     for t, (col, x, y) in enumerate(zip(cols, xs, ys, strict=True), start=1):
-        _box(ax, col, 0.75, f"→ {y[0]:.3f}", face=f"{BLUE}30")
-        _box(ax, col, -0.55, f"← {y[1]:.3f}", face=f"{ORANGE}30")
-        _box(ax, col, -1.95, f"x{_sub(t)} = {num(x)}")
-        _box(ax, col, 2.05, f"y{_sub(t)} = [{y[0]:.3f}, {y[1]:.3f}]", size=9)
+        box(ax, col, 0.75, f"→ {y[0]:.3f}", face=f"{BLUE}30")
+        box(ax, col, -0.55, f"← {y[1]:.3f}", face=f"{ORANGE}30")
+        box(ax, col, -1.95, f"x{_sub(t)} = {num(x)}")
+        box(ax, col, 2.05, f"y{_sub(t)} = [{y[0]:.3f}, {y[1]:.3f}]", size=9)
         _arrow(ax, (col - 0.35, -1.7), (col - 0.35, -0.85), color=MUTED)
         _arrow(ax, (col + 0.35, -1.7), (col + 0.35, 0.45), color=MUTED)
         _arrow(ax, (col, 1.05), (col, 1.75), color=INK)
