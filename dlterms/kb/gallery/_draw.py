@@ -150,6 +150,21 @@ def box_border(center, toward, half_w, half_h):
     return tuple(np.add(center, t * d))
 
 
+def graph_edge(ax, start, end, label=None, *, half, offset=(0.0, 0.1), size=8):
+    """An arrow between two node boxes of half sizes `half` = (w, h) in a computational
+    graph, from border to border, with an optional label above its middle."""
+    a, b = box_border(start, end, *half), box_border(end, start, *half)
+    ax.annotate(
+        "",
+        xy=b,
+        xytext=a,
+        arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 1.1, "shrinkA": 1, "shrinkB": 1},
+    )
+    if label:
+        mid = ((a[0] + b[0]) / 2 + offset[0], (a[1] + b[1]) / 2 + offset[1])
+        ax.text(*mid, label, ha="center", va="bottom", fontsize=size, color=INK)
+
+
 def shade_regions(ax, labels, xx, yy):
     """Shade a grid of predicted classes 0/1 (or -1/+1): light blue, light orange."""
     ax.imshow(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from matplotlib.patches import FancyBboxPatch
 
 import dlterms
 from dlterms.autograd import Value
 from dlterms.kb.figures import BLUE, ORANGE, figure
-from dlterms.kb.gallery._draw import EDGE, INK, box_border, num
+from dlterms.kb.gallery._draw import EDGE, graph_edge, num
 
 __all__: list[str] = []
 
@@ -35,17 +37,8 @@ def _box(ax, xy, label, node):
             va="center", fontsize=9, color=ORANGE, zorder=3)  # fmt: skip
 
 
-def _edge(ax, start, end, label, offset=(0.0, 0.1)):
-    """An arrow from operand to result, labelled with the local derivative it carries."""
-    a, b = box_border(start, end, HALF_W, HALF_H), box_border(end, start, HALF_W, HALF_H)
-    ax.annotate(
-        "",
-        xy=b,
-        xytext=a,
-        arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 1.1, "shrinkA": 1, "shrinkB": 1},
-    )
-    mid = ((a[0] + b[0]) / 2 + offset[0], (a[1] + b[1]) / 2 + offset[1])
-    ax.text(*mid, label, ha="center", va="bottom", fontsize=8, color=INK)
+# an arrow between two node boxes, labelled with the local derivative it carries
+_edge = partial(graph_edge, half=(HALF_W, HALF_H))
 
 
 @figure(

@@ -4,12 +4,14 @@ clipping, backpropagation, under- and overfitting, generalisation and early stop
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
 import dlterms
 from dlterms.kb.figures import BLUE, GREEN, ORANGE, RED, figure
-from dlterms.kb.gallery._draw import INK, MUTED, box_border, num
+from dlterms.kb.gallery._draw import INK, MUTED, graph_edge, num
 
 __all__: list[str] = []
 
@@ -211,17 +213,7 @@ def _node(ax, xy, name, value, grad, color=BLUE):
         )
 
 
-def _edge(ax, start, end, label=None):
-    a, b = box_border(start, end, HALF_W, HALF_H), box_border(end, start, HALF_W, HALF_H)
-    ax.annotate(
-        "",
-        xy=b,
-        xytext=a,
-        arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 1.1, "shrinkA": 1, "shrinkB": 1},
-    )
-    if label:
-        mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2 + 0.08)
-        ax.text(*mid, label, ha="center", va="bottom", fontsize=8.5, color=INK)
+_edge = partial(graph_edge, half=(HALF_W, HALF_H), offset=(0.0, 0.08), size=8.5)
 
 
 @figure(

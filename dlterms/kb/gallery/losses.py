@@ -146,6 +146,24 @@ def _per_point(loss, y_true, predictions):
     return np.array([loss([y_true], [p]) for p in predictions])
 
 
+def _beside_square_and_abs(fig, errors, loss, loss_grad, loss_label, grad_label):
+    """Two panels, a loss and its gradient for one prediction against its error, each
+    beside those of half the squared error and of the absolute error."""
+    left, right = fig.subplots(1, 2)
+    half_squared = _per_point(dlterms.mean_squared_error, 0.0, errors) / 2
+    absolute = _per_point(dlterms.mean_absolute_error, 0.0, errors)
+    left.plot(errors, half_squared, color=MUTED, ls="--", lw=1.2, label="x² / 2")
+    left.plot(errors, absolute, color=MUTED, ls=":", lw=1.5, label="|x|")
+    left.plot(errors, _per_point(loss, 0.0, errors), label=loss_label)
+    left.set(xlabel="error x = ŷ − y", ylabel="loss", title="loss", ylim=(0, 5))
+    gradient = np.array([loss_grad([0.0], [e])[0] for e in errors])
+    right.plot(errors, errors, color=MUTED, ls="--", lw=1.2, label="x (of x² / 2)")
+    right.plot(errors, np.sign(errors), color=MUTED, ls=":", lw=1.5, label="sign x (of |x|)")
+    right.plot(errors, gradient, label=grad_label)
+    right.set(xlabel="error x", ylabel="gradient", title="gradient", ylim=(-2.5, 2.5))
+    return left, right
+
+
 # --------------------------------------------------------------------------- regression
 
 
@@ -210,19 +228,10 @@ def _msle(fig):
     "absolute error for large ones, so its gradient never exceeds 1.",
 )
 def _log_cosh(fig):
-    left, right = fig.subplots(1, 2)
     errors = np.linspace(-5, 5, 201)
-    half_squared = _per_point(dlterms.mean_squared_error, 0.0, errors) / 2
-    absolute = _per_point(dlterms.mean_absolute_error, 0.0, errors)
-    left.plot(errors, half_squared, color=MUTED, ls="--", lw=1.2, label="x² / 2")
-    left.plot(errors, absolute, color=MUTED, ls=":", lw=1.5, label="|x|")
-    left.plot(errors, _per_point(dlterms.log_cosh_loss, 0.0, errors), label="log cosh x")
-    left.set(xlabel="error x = ŷ − y", ylabel="loss", title="loss", ylim=(0, 5))
-    gradient = np.array([dlterms.log_cosh_loss_grad([0.0], [e])[0] for e in errors])
-    right.plot(errors, errors, color=MUTED, ls="--", lw=1.2, label="x (of x² / 2)")
-    right.plot(errors, np.sign(errors), color=MUTED, ls=":", lw=1.5, label="sign x (of |x|)")
-    right.plot(errors, gradient, label="tanh x")
-    right.set(xlabel="error x", ylabel="gradient", title="gradient", ylim=(-2.5, 2.5))
+    left, right = _beside_square_and_abs(
+        fig, errors, dlterms.log_cosh_loss, dlterms.log_cosh_loss_grad, "log cosh x", "tanh x"
+    )
     left.legend(loc="upper center", fontsize=9)
     right.legend(loc="upper left", fontsize=9)
 
@@ -437,22 +446,13 @@ def _cosine(fig):
     "clipped to ±delta.",
 )
 def _huber(fig):
-    left, right = fig.subplots(1, 2)
     errors = np.linspace(-4, 4, 161)
-    half_squared = _per_point(dlterms.mean_squared_error, 0.0, errors) / 2
-    absolute = _per_point(dlterms.mean_absolute_error, 0.0, errors)
-    left.plot(errors, half_squared, color=MUTED, ls="--", lw=1.2, label="x² / 2")
-    left.plot(errors, absolute, color=MUTED, ls=":", lw=1.5, label="|x|")
-    left.plot(errors, _per_point(dlterms.huber_loss, 0.0, errors), label="δ = 1")
+    left, right = _beside_square_and_abs(
+        fig, errors, dlterms.huber_loss, dlterms.huber_loss_grad, "δ = 1", "clip(x, −δ, δ)"
+    )
     left.axvspan(-1, 1, color=GREEN, alpha=0.12, lw=0, label="|x| ≤ δ: quadratic")
     left.plot([-3.0], [dlterms.huber_loss([0.0], [-3.0])], "o", color=ORANGE)
     left.annotate("2.5", (-3.0, 2.5), textcoords="offset points", xytext=(-4, 8), ha="center")
-    left.set(xlabel="error x = ŷ − y", ylabel="loss", title="loss", ylim=(0, 5))
-    gradient = np.array([dlterms.huber_loss_grad([0.0], [e])[0] for e in errors])
-    right.plot(errors, errors, color=MUTED, ls="--", lw=1.2, label="x (of x² / 2)")
-    right.plot(errors, np.sign(errors), color=MUTED, ls=":", lw=1.5, label="sign x (of |x|)")
-    right.plot(errors, gradient, label="clip(x, −δ, δ)")
-    right.set(xlabel="error x", ylabel="gradient", title="gradient", ylim=(-2.5, 2.5))
     left.legend(loc="upper center", fontsize=8)
     right.legend(loc="upper left", fontsize=8)
 
