@@ -154,3 +154,35 @@ def test_sigterm_stops_the_build_cleanly(out):
     assert _wait_for(lambda: not _processes_mentioning(str(out)), 5)
     assert _pair(out) == old
     assert not (out / ".dlterms-builds").exists(), "nothing published, nothing left"
+
+
+_DROPPED_SIGTERM = """
+import os, signal, sys
+from pathlib import Path
+from dlterms.kb import build
+
+class Dropper:
+    def __del__(self):  # Python drops an exception raised here, the handler's SystemExit too
+        os.kill(os.getpid(), signal.SIGTERM)
+
+def build_into(project, gen, *args):
+    (gen / "site").mkdir(parents=True)
+    (gen / "dist").mkdir()
+    Dropper()
+
+build._build_into = build_into
+out = Path(sys.argv[1])
+build.build(Path(sys.argv[2]), site_dir=out / "site", dist_dir=out / "dist", say=print)
+"""
+
+
+def test_a_sigterm_whose_exit_python_drops_still_stops_the_build(tmp_path):
+    """SIGTERM during a __del__ (frequent while the deck and figures are made) raises a
+    SystemExit that Python only prints; the build must still stop before publishing."""
+    out = tmp_path / "out"
+    out.mkdir()
+    cmd = [sys.executable, "-c", _DROPPED_SIGTERM, str(out), str(ROOT)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert "Exception ignored" in proc.stderr and "SystemExit: 143" in proc.stderr
+    assert proc.returncode == 143, proc.stderr
+    assert list(out.iterdir()) == [], "nothing published, nothing left"

@@ -158,17 +158,29 @@ def _publish(gen: Path, store: Path, site_dir: Path, dist_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _stop_on_sigterm() -> Callable[[], None]:
-    """Turn SIGTERM into SystemExit during a build, so its clean-up runs."""
+def _stop_on_sigterm() -> tuple[Callable[[], None], Callable[[], None]]:
+    """Turn SIGTERM into SystemExit during a build, so its clean-up runs.
+
+    Returns ``(restore, check)``. Python drops an exception raised by a signal handler
+    while a ``__del__`` method or a garbage-collector callback runs, so the handler
+    also records the signal, and `check`, called before anything is published, raises
+    it again.
+    """
+    received: list[int] = []
 
     def handler(signum, frame):
+        received.append(signum)
         raise SystemExit(128 + signum)
+
+    def check() -> None:
+        if received:
+            raise SystemExit(128 + received[0])
 
     try:
         previous = signal.signal(signal.SIGTERM, handler)
     except ValueError:  # not the main thread: leave signals alone
-        return lambda: None
-    return lambda: signal.signal(signal.SIGTERM, previous)
+        return (lambda: None), check
+    return (lambda: signal.signal(signal.SIGTERM, previous)), check
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
@@ -261,13 +273,14 @@ def build(
     say(f"      {len(glossary)} entries, no problems")
 
     store = site_dir.parent / STORE
-    restore = _stop_on_sigterm()
+    restore, check_stop = _stop_on_sigterm()
     try:
         with _locked(store, say):
             _remove_stale(store, [site_dir, dist_dir])
             gen = store / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
             try:
                 _build_into(project, gen, glossary, glossary_dir, dist_dir, say)
+                check_stop()  # a SIGTERM whose SystemExit was dropped still stops here
                 _publish(gen, store, site_dir, dist_dir)
             except BaseException:
                 shutil.rmtree(gen, ignore_errors=True)
